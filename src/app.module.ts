@@ -1,0 +1,58 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { HealthService } from './application/health/health.service.js';
+import { IDENTITY_OPTIONS } from './application/identity/identity.options.js';
+import { IdentityService } from './application/identity/identity.service.js';
+import { DATABASE } from './application/ports/database.port.js';
+import { EVENT_STORE } from './application/ports/event-store.port.js';
+import { PASSWORD_HASHER, TOKEN_SERVICE, USER_REPOSITORY } from './application/ports/identity.port.js';
+import { PROJECTION_PROGRESS } from './application/ports/read-models.port.js';
+import { CLOCK, ID_GENERATOR, randomIds, systemClock } from './application/ports/system.port.js';
+import { projectCommandHandlers } from './application/projects/project-commands.js';
+import { projectQueryHandlers } from './application/projects/project-queries.js';
+import { APP_CONFIG } from './infrastructure/config/config.js';
+import { Argon2PasswordHasher } from './infrastructure/identity/argon2.password-hasher.js';
+import { JoseTokenService } from './infrastructure/identity/jose.token-service.js';
+import { SqlUserRepository } from './infrastructure/identity/sql.user-repository.js';
+import { LOGGER } from './infrastructure/logging/logger.js';
+import { AuthGuard } from './interfaces/http/auth.js';
+import { AuthController, UsersController } from './interfaces/http/controllers/auth.controller.js';
+import { HealthController } from './interfaces/http/controllers/health.controller.js';
+import { ProjectsController } from './interfaces/http/controllers/projects.controller.js';
+import { EnvelopeInterceptor } from './interfaces/http/envelope.js';
+import { ErrorFilter } from './interfaces/http/error.filter.js';
+import type { Runtime } from './runtime.js';
+
+/** The composition root: ports bound to adapters by injection token, all in one screen. */
+@Module({})
+export class AppModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    const { config } = runtime;
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [HealthController, AuthController, UsersController, ProjectsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: runtime.logger },
+        { provide: DATABASE, useValue: runtime.db },
+        { provide: EVENT_STORE, useValue: runtime.store },
+        { provide: PROJECTION_PROGRESS, useValue: runtime.runner },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: ID_GENERATOR, useValue: randomIds },
+        { provide: PASSWORD_HASHER, useValue: new Argon2PasswordHasher() },
+        { provide: TOKEN_SERVICE, useValue: new JoseTokenService(config.JWT_SECRET, config.JWT_TTL_SEC) },
+        { provide: USER_REPOSITORY, useValue: new SqlUserRepository(runtime.db) },
+        { provide: IDENTITY_OPTIONS, useValue: { adminEmails: config.ADMIN_EMAILS } },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        { provide: APP_FILTER, useFactory: () => new ErrorFilter(runtime.logger) },
+        IdentityService,
+        HealthService,
+        ...projectCommandHandlers,
+        ...projectQueryHandlers,
+      ],
+    };
+  }
+}

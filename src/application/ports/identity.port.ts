@@ -1,0 +1,40 @@
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+export interface TokenClaims {
+  sub: string;
+  email: string;
+}
+
+export interface TokenService {
+  issue(claims: TokenClaims): Promise<string>;
+  /** Returns the claims, or null for a missing, malformed, forged or expired token. */
+  verify(token: string): Promise<TokenClaims | null>;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  email: string;
+  passwordHash: string;
+  role: 'user' | 'admin';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UserRepository {
+  insert(user: UserRecord): Promise<'ok' | 'email_taken'>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  findById(id: string): Promise<UserRecord | null>;
+  update(
+    id: string,
+    changes: Partial<Pick<UserRecord, 'username' | 'passwordHash' | 'role'>>,
+    now: string,
+  ): Promise<UserRecord | null>;
+}
+
+export const PASSWORD_HASHER = Symbol('PasswordHasher');
+export const TOKEN_SERVICE = Symbol('TokenService');
+export const USER_REPOSITORY = Symbol('UserRepository');

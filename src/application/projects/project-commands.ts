@@ -1,0 +1,131 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { findProject } from '../../../projections/projects/projects.queries.js';
+import { projectDecider } from '../../domain/project/project.decider.js';
+import { type ProjectFields, projectStreamId } from '../../domain/project/project.events.js';
+import { notFound } from '../../domain/shared/domain-error.js';
+import { DATABASE, type Database } from '../ports/database.port.js';
+import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
+import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
+import { handleCommand } from '../shared/command-handler.js';
+import { type ProjectView, toProjectView } from './project.view.js';
+
+/** How long a write waits for the read model so the client can read it back at once. */
+const READ_YOUR_WRITES_MS = 5_000;
+
+export class CreateProjectCommand extends Command<ProjectView> {
+  constructor(
+    readonly ownerId: string,
+    readonly fields: ProjectFields,
+  ) {
+    super();
+  }
+}
+
+export class UpdateProjectCommand extends Command<ProjectView> {
+  constructor(
+    readonly projectId: string,
+    readonly actorId: string,
+    readonly changes: Partial<ProjectFields>,
+    readonly expectedVersion?: number,
+  ) {
+    super();
+  }
+}
+
+export class DeleteProjectCommand extends Command<{ id: string; version: number }> {
+  constructor(
+    readonly projectId: string,
+    readonly actorId: string,
+    readonly expectedVersion?: number,
+  ) {
+    super();
+  }
+}
+
+abstract class ProjectCommandBase {
+  constructor(
+    @Inject(EVENT_STORE) protected readonly store: EventStore,
+    @Inject(CLOCK) protected readonly clock: Clock,
+    @Inject(ID_GENERATOR) protected readonly ids: IdGenerator,
+    @Inject(DATABASE) protected readonly db: Database,
+    @Inject(PROJECTION_PROGRESS) protected readonly progress: ProjectionProgress,
+  ) {}
+
+  protected get deps() {
+    return { store: this.store, clock: this.clock, ids: this.ids };
+  }
+
+  protected async readBack(projectId: string, position: number | null): Promise<ProjectView> {
+    if (position !== null) await this.progress.waitFor('projects', position, READ_YOUR_WRITES_MS);
+    const row = await findProject(this.db, projectId);
+    if (!row) throw notFound('PROJECT.NOT_FOUND', `project ${projectId} not found`);
+    return toProjectView(row);
+  }
+}
+
+@CommandHandler(CreateProjectCommand)
+export class CreateProjectHandler
+  extends ProjectCommandBase
+  implements ICommandHandler<CreateProjectCommand>
+{
+  async execute({ ownerId, fields }: CreateProjectCommand): Promise<ProjectView> {
+    const projectId = this.ids.uuid();
+    const result = await handleCommand(this.deps, projectStreamId(projectId), projectDecider, {
+      type: 'CreateProject',
+      data: { ...fields, projectId, ownerId, now: this.clock.now().toISOString() },
+    });
+    return this.readBack(projectId, result.lastPosition);
+  }
+}
+
+@CommandHandler(UpdateProjectCommand)
+export class UpdateProjectHandler
+  extends ProjectCommandBase
+  implements ICommandHandler<UpdateProjectCommand>
+{
+  async execute(command: UpdateProjectCommand): Promise<ProjectView> {
+    const result = await handleCommand(
+      this.deps,
+      projectStreamId(command.projectId),
+      projectDecider,
+      {
+        type: 'UpdateProject',
+        data: {
+          projectId: command.projectId,
+          actorId: command.actorId,
+          changes: command.changes,
+          now: this.clock.now().toISOString(),
+        },
+      },
+      { expectedVersion: command.expectedVersion },
+    );
+    return this.readBack(command.projectId, result.lastPosition);
+  }
+}
+
+@CommandHandler(DeleteProjectCommand)
+export class DeleteProjectHandler
+  extends ProjectCommandBase
+  implements ICommandHandler<DeleteProjectCommand>
+{
+  async execute(command: DeleteProjectCommand): Promise<{ id: string; version: number }> {
+    const result = await handleCommand(
+      this.deps,
+      projectStreamId(command.projectId),
+      projectDecider,
+      {
+        type: 'DeleteProject',
+        data: { projectId: command.projectId, actorId: command.actorId, now: this.clock.now().toISOString() },
+      },
+      { expectedVersion: command.expectedVersion },
+    );
+    if (result.lastPosition !== null) {
+      await this.progress.waitFor('projects', result.lastPosition, READ_YOUR_WRITES_MS);
+    }
+    return { id: command.projectId, version: result.version };
+  }
+}
+
+export const projectCommandHandlers = [CreateProjectHandler, UpdateProjectHandler, DeleteProjectHandler];

@@ -1,0 +1,118 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { findProject, listProjects } from '../../../projections/projects/projects.queries.js';
+import { projectStreamId } from '../../domain/project/project.events.js';
+import { notFound } from '../../domain/shared/domain-error.js';
+import { DATABASE, type Database } from '../ports/database.port.js';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '../ports/event-store.port.js';
+import { type ProjectView, toProjectView } from './project.view.js';
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  page_size: number;
+  total: number;
+}
+
+export class GetProjectQuery extends Query<ProjectView> {
+  constructor(
+    readonly projectId: string,
+    readonly viewerId: string,
+  ) {
+    super();
+  }
+}
+
+export class ListProjectsQuery extends Query<Page<ProjectView>> {
+  constructor(
+    readonly ownerId: string,
+    readonly page: number,
+    readonly pageSize: number,
+  ) {
+    super();
+  }
+}
+
+export interface HistoryEntry {
+  position: number;
+  stream_id: string;
+  version: number;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: string;
+}
+
+export class ProjectHistoryQuery extends Query<Page<HistoryEntry>> {
+  constructor(
+    readonly projectId: string,
+    readonly viewerId: string,
+    readonly page: number,
+    readonly pageSize: number,
+  ) {
+    super();
+  }
+}
+
+const projectNotFound = (id: string) => notFound('PROJECT.NOT_FOUND', `project ${id} not found`);
+
+/** Another user's project is reported as missing: its existence is not revealed. */
+export async function loadOwnedProject(
+  db: Database,
+  projectId: string,
+  viewerId: string,
+): Promise<ProjectView> {
+  const row = await findProject(db, projectId);
+  if (!row || row.owner_id !== viewerId) throw projectNotFound(projectId);
+  return toProjectView(row);
+}
+
+@QueryHandler(GetProjectQuery)
+export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  execute({ projectId, viewerId }: GetProjectQuery): Promise<ProjectView> {
+    return loadOwnedProject(this.db, projectId, viewerId);
+  }
+}
+
+@QueryHandler(ListProjectsQuery)
+export class ListProjectsHandler implements IQueryHandler<ListProjectsQuery> {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  async execute({ ownerId, page, pageSize }: ListProjectsQuery): Promise<Page<ProjectView>> {
+    const { items, total } = await listProjects(this.db, ownerId, page, pageSize);
+    return { items: items.map(toProjectView), page, page_size: pageSize, total };
+  }
+}
+
+@QueryHandler(ProjectHistoryQuery)
+export class ProjectHistoryHandler implements IQueryHandler<ProjectHistoryQuery> {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute({ projectId, viewerId, page, pageSize }: ProjectHistoryQuery): Promise<Page<HistoryEntry>> {
+    await loadOwnedProject(this.db, projectId, viewerId);
+    const streamId = projectStreamId(projectId);
+    const [events, total] = await Promise.all([
+      this.store.readStream(streamId, { fromVersion: (page - 1) * pageSize + 1, maxCount: pageSize }),
+      this.store.streamVersion(streamId),
+    ]);
+    return {
+      items: events.map((e) => ({
+        position: e.globalPosition,
+        stream_id: e.streamId,
+        version: e.streamVersion,
+        type: e.type,
+        data: e.data,
+        metadata: e.metadata,
+        recorded_at: e.recordedAt,
+      })),
+      page,
+      page_size: pageSize,
+      total,
+    };
+  }
+}
+
+export const projectQueryHandlers = [GetProjectHandler, ListProjectsHandler, ProjectHistoryHandler];

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = (protocols: string[]) =>
+  optionalString.refine(
+    (v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)),
+    `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  );
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./.data'),
+  DATABASE_URL: url(['postgres', 'postgresql']),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  JWT_SECRET: optionalString.refine(
+    (v) => v === undefined || v.length >= 32,
+    'must be at least 32 characters',
+  ),
+  JWT_TTL_SEC: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: url(['redis', 'rediss']),
+  PUBLIC_BASE_URL: optionalString,
+  ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface AppConfig extends Omit<RawConfig, 'JWT_SECRET'> {
+  JWT_SECRET: string;
+  dataDir: string;
+  embedded: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment once, at start. Fails fast with every problem listed, naming each variable. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  warn: (message: string) => void = (m) => console.warn(m),
+): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const raw = parsed.data;
+  const dataDir = resolve(raw.DATA_DIR);
+  if (!raw.JWT_SECRET && raw.NODE_ENV === 'production') {
+    throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production (at least 32 characters)']);
+  }
+  let secret = raw.JWT_SECRET;
+  if (!secret) {
+    secret = embeddedSecret(dataDir);
+    warn(`JWT_SECRET is not set: using a generated secret stored in ${join(dataDir, 'jwt-secret')}`);
+  }
+  return { ...raw, JWT_SECRET: secret, dataDir, embedded: !raw.DATABASE_URL };
+}
+
+function embeddedSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // first start: generate below
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export const APP_CONFIG = Symbol('AppConfig');

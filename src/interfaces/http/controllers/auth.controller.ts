@@ -1,0 +1,57 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
+import {
+  IdentityService,
+  type AuthResult,
+  type UserView,
+} from '../../../application/identity/identity.service.js';
+import { IDENTITY_OPTIONS, type IdentityOptions } from '../../../application/identity/identity.options.js';
+import { type AuthUser, CurrentUser, Public } from '../auth.js';
+import {
+  type LoginBody,
+  loginBody,
+  type RegisterBody,
+  registerBody,
+  type UpdateMeBody,
+  updateMeBody,
+} from '../schemas/auth.schemas.js';
+import { ZodPipe } from '../zod.pipe.js';
+
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly identity: IdentityService,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @HttpCode(201)
+  register(@Body(new ZodPipe(registerBody)) body: RegisterBody): Promise<AuthResult> {
+    return this.identity.register(body, this.options.adminEmails);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  login(@Body(new ZodPipe(loginBody)) body: LoginBody): Promise<AuthResult> {
+    return this.identity.login(body);
+  }
+}
+
+@Controller('users')
+export class UsersController {
+  constructor(private readonly identity: IdentityService) {}
+
+  @Get('me')
+  me(@CurrentUser() user: AuthUser): Promise<UserView> {
+    return this.identity.me(user.id);
+  }
+
+  @Put('me')
+  updateMe(
+    @CurrentUser() user: AuthUser,
+    @Body(new ZodPipe(updateMeBody)) body: UpdateMeBody,
+  ): Promise<UserView> {
+    return this.identity.updateMe(user.id, body);
+  }
+}

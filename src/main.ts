@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './infrastructure/config/config.js';
+import { createLogger } from './infrastructure/logging/logger.js';
+import { createHttpApp } from './http-app.js';
+import { createRuntime } from './runtime.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const runtime = await createRuntime(config, logger);
+  const app = await createHttpApp(runtime);
+  await app.listen(config.SERVER_PORT, config.HOST);
+  logger.info(
+    {
+      url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.SERVER_PORT}/api/v1`,
+      database: config.DATABASE_URL ? 'postgres' : `embedded PGlite in ${config.dataDir}`,
+    },
+    '3kstory API listening',
+  );
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    await app.close().catch((error: unknown) => logger.error({ err: error }, 'HTTP close failed'));
+    await runtime.close().catch((error: unknown) => logger.error({ err: error }, 'runtime close failed'));
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('3kstory failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
