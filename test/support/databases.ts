@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Database } from '../../src/application/ports/database.port.js';
+import { PgliteDatabase } from '../../src/infrastructure/database/pglite.database.js';
+import { PostgresDatabase } from '../../src/infrastructure/database/postgres.database.js';
+
+const adminUrl = () => process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A fresh, empty PostgreSQL database for one test file; dropped by the global teardown. */
+export async function createPostgresDatabaseUrl(): Promise<string> {
+  const name = `k3s_test_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export type Dialect = 'pglite' | 'postgres';
+export const DIALECTS: Dialect[] = ['pglite', 'postgres'];
+
+export async function openTestDatabase(dialect: Dialect): Promise<{ db: Database; url?: string }> {
+  if (dialect === 'pglite') return { db: await PgliteDatabase.open() };
+  const url = await createPostgresDatabaseUrl();
+  return { db: new PostgresDatabase(url, { max: 20 }), url };
+}

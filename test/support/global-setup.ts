@@ -1,0 +1,22 @@
+import pg from 'pg';
+
+/**
+ * Integration suites need the real PostgreSQL (and Redis) that CI provides. If one is missing the run
+ * stops here, loudly, instead of letting suites skip and look green.
+ */
+export default async function globalSetup(): Promise<void> {
+  const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  process.env.TEST_PG_ADMIN_URL = adminUrl;
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${adminUrl} (${(error as Error).message}). ` +
+        'Integration tests run against a real server: start it, or set TEST_PG_ADMIN_URL.',
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,18 @@
+import pg from 'pg';
+
+/** Drops the throw-away databases this run created (named k3s_test_<run>_*). */
+export default async function globalTeardown(): Promise<void> {
+  const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const rows = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'k3s_test_%'`,
+    );
+    for (const { datname } of rows.rows) {
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+    }
+  } finally {
+    await client.end();
+  }
+}
