@@ -28,5 +28,5 @@ export default {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],
-  testTimeout: 30000,
+  testTimeout: 60000,
 };

@@ -4,11 +4,12 @@ import type { Database } from '../../src/application/ports/database.port.js';
 import { PgliteDatabase } from '../../src/infrastructure/database/pglite.database.js';
 import { PostgresDatabase } from '../../src/infrastructure/database/postgres.database.js';
 
-const adminUrl = () => process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const adminUrl = () =>
+  process.env.TEST_PG_ADMIN_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A fresh, empty PostgreSQL database for one test file; dropped by the global teardown. */
 export async function createPostgresDatabaseUrl(): Promise<string> {
-  const name = `k3s_test_${randomBytes(6).toString('hex')}`;
+  const name = `k3s_test_${process.env.K3S_TEST_RUN ?? 'adhoc'}_${randomBytes(5).toString('hex')}`;
   const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
   try {

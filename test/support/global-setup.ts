@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
@@ -5,8 +6,13 @@ import pg from 'pg';
  * stops here, loudly, instead of letting suites skip and look green.
  */
 export default async function globalSetup(): Promise<void> {
-  const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const adminUrl =
+    process.env.TEST_PG_ADMIN_URL ??
+    process.env.DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/postgres';
   process.env.TEST_PG_ADMIN_URL = adminUrl;
+  // Workers inherit this: each run creates and drops only its own databases, so runs can overlap.
+  process.env.K3S_TEST_RUN ??= randomBytes(4).toString('hex');
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();

@@ -1,13 +1,17 @@
 import pg from 'pg';
 
-/** Drops the throw-away databases this run created (named k3s_test_<run>_*). */
+/** Drops the throw-away databases this run created (named k3s_test_<run>_*), and no one else's. */
 export default async function globalTeardown(): Promise<void> {
-  const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const adminUrl =
+    process.env.TEST_PG_ADMIN_URL ??
+    process.env.DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/postgres';
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     const rows = await client.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'k3s_test_%'`,
+      `SELECT datname FROM pg_database WHERE datname LIKE $1`,
+      [`k3s_test_${process.env.K3S_TEST_RUN ?? 'none'}_%`],
     );
     for (const { datname } of rows.rows) {
       await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);

@@ -60,7 +60,7 @@ export async function handleCommand<State, Command, Event extends { type: string
   command: Command,
   options: CommandOptions = {},
 ): Promise<CommandResult<State, Event>> {
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? 10;
   for (let attempt = 1; ; attempt++) {
     const stored = await deps.store.readStream(streamId);
     const version = stored.length === 0 ? 0 : stored[stored.length - 1]!.streamVersion;
@@ -104,7 +104,7 @@ export async function handleCommand<State, Command, Event extends { type: string
           `${streamId} kept changing under ${maxAttempts} attempts; retry the request`,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
     }
   }
 }

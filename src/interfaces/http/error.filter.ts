@@ -45,7 +45,8 @@ function map(error: unknown): Mapped {
       data: { error: 'REQUEST.INVALID', errors },
     };
   }
-  const parser = error as BodyParserError;
+  // Nest wraps body-parser's errors in an HttpException; the original (with its `type`) is the cause.
+  const parser = (error instanceof HttpException && error.cause ? error.cause : error) as BodyParserError;
   if (parser?.type === 'entity.parse.failed') {
     return {
       status: 400,

@@ -1,0 +1,115 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createHttpApp } from '../../src/http-app.js';
+import { loadConfig } from '../../src/infrastructure/config/config.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createPostgresDatabaseUrl, type Dialect } from './databases.js';
+import { testLogger } from './logger.js';
+
+export interface TestApp {
+  baseUrl: string;
+  runtime: Runtime;
+  app: NestExpressApplication;
+  dataDir: string;
+  databaseUrl?: string;
+  close(): Promise<void>;
+}
+
+/** Starts the real app on a free port, as `npm start` would, on PGlite or on a fresh PostgreSQL database. */
+export async function startTestApp(
+  options: { dialect: Dialect; dataDir?: string; databaseUrl?: string; env?: Record<string, string> } = {
+    dialect: 'pglite',
+  },
+): Promise<TestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'k3s-app-'));
+  const databaseUrl =
+    options.dialect === 'postgres' ? (options.databaseUrl ?? (await createPostgresDatabaseUrl())) : undefined;
+  const config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      SERVER_PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...options.env,
+    },
+    () => undefined,
+  );
+  const runtime = await createRuntime(config, testLogger());
+  const app = await createHttpApp(runtime);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    runtime,
+    app,
+    dataDir,
+    databaseUrl,
+    async close() {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: { code: number; message: string; data: T };
+}
+
+/** A tiny HTTP client for tests: JSON in, envelope out. */
+export function api(baseUrl: string, token?: string) {
+  const call = async <T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: ApiResponse<T>['body'];
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new Error(`${method} ${path} → ${response.status} non-JSON body: ${text.slice(0, 200)}`);
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  };
+  return {
+    get: <T = any>(path: string, headers?: Record<string, string>) =>
+      call<T>('GET', path, undefined, headers),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('POST', path, body, headers),
+    put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('PUT', path, body, headers),
+    delete: <T = any>(path: string, headers?: Record<string, string>) =>
+      call<T>('DELETE', path, undefined, headers),
+  };
+}
+
+let userCounter = 0;
+/** Registers a fresh user and returns a client authenticated as them. */
+export async function registerUser(baseUrl: string, name = 'creator') {
+  userCounter++;
+  const email = `${name}-${Date.now()}-${userCounter}@example.com`;
+  const response = await api(baseUrl).post('/api/v1/auth/register', {
+    username: name,
+    email,
+    password: 'Test@12345',
+  });
+  if (response.status !== 201) throw new Error(`register failed: ${JSON.stringify(response.body)}`);
+  const { user_id: userId, token } = response.body.data as { user_id: string; token: string };
+  return { userId, email, token, client: api(baseUrl, token) };
+}
