@@ -152,9 +152,9 @@ export function createSceneWriter(ctx: StoryContext) {
       .map((s) => cast[s])
       .filter((m) => dialogue.some((d) => d.character === m.name));
     const beatsText = plan.beats.map((b) => text.beats[b]);
-    const primaryActions = text.beats[primary].actions;
-    const actions = beatWeight(primary) > 0 ? primaryActions : [rotate(`action:${primary}`, primaryActions)];
     const keyBeat = beatWeight(primary) > 0;
+    const primaryActions = text.beats[primary].actions;
+    const actions = keyBeat ? primaryActions : [rotate(`action:${primary}`, primaryActions)];
     const title = text.beats[primary].title;
     const location = ctx.place
       ? zh
