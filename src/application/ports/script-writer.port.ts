@@ -1,0 +1,22 @@
+import type { Script, ScriptRequest } from '../../domain/script/script.schema.js';
+
+export interface ScriptWriterResult {
+  script: Script;
+  provider: string;
+  model: string;
+  attempts: number;
+  usage?: { prompt_tokens: number; completion_tokens: number };
+}
+
+/**
+ * Writes a structured drama script. `kind` lets the caller label the result honestly: a template writer
+ * is never presented as AI.
+ */
+export interface ScriptWriter {
+  readonly provider: string;
+  readonly model: string;
+  readonly kind: 'template' | 'llm';
+  write(request: ScriptRequest, options?: { signal?: AbortSignal }): Promise<ScriptWriterResult>;
+}
+
+export const SCRIPT_WRITER = Symbol('ScriptWriter');

@@ -1,0 +1,28 @@
+export type Slots = Readonly<Record<string, string>>;
+
+const SLOT = /\{(\^?)(\w+)\}/g;
+
+export const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * Fills `{name}` (and `{^name}`, capitalised) from `slots`. Slot values may hold slots themselves, so a
+ * few passes run; a slot nobody defined is a bug in the story text and throws.
+ */
+export function fill(template: string, slots: Slots): string {
+  let text = template;
+  for (let pass = 0; pass < 4 && text.includes('{'); pass++) {
+    text = text.replace(SLOT, (_, cap: string, name: string) => {
+      const value = slots[name];
+      if (value === undefined) throw new Error(`story text uses an unknown slot {${name}}`);
+      return cap ? capitalize(value) : value;
+    });
+  }
+  return text;
+}
+
+/** "a programmer", "an engineer", "an HR manager". */
+export const withArticle = (noun: string) =>
+  `${/^(?:[aeiou]|hr\b|hour|honest)/i.test(noun) ? 'an' : 'a'} ${noun}`;
+
+/** "the open-plan office", but "the Bund" and "Houhai lakeside" stay as they are. */
+export const withThe = (spot: string) => (/^(?:the\s|[A-Z])/.test(spot) ? spot : `the ${spot}`);
