@@ -1,0 +1,141 @@
+/**
+ * Ports for the generation providers (image, speech, video, moderation; the script writer has its own
+ * file). Local adapters make the product work offline; cloud adapters sit behind the same ports.
+ */
+
+export type AspectRatio = '16:9' | '9:16';
+export const FRAME_SIZE: Record<AspectRatio, { width: number; height: number }> = {
+  '16:9': { width: 1280, height: 720 },
+  '9:16': { width: 720, height: 1280 },
+};
+
+export interface Usage {
+  llm_prompt_tokens?: number;
+  llm_completion_tokens?: number;
+  images?: number;
+  video_seconds?: number;
+  tts_characters?: number;
+}
+
+export interface ExternalTask {
+  provider: string;
+  taskId: string;
+}
+
+/** What a provider call gets from the job running it. */
+export interface JobContext {
+  signal: AbortSignal;
+  /** The job's own temp folder; deleted when the job ends. */
+  workDir: string;
+  reportProgress(fraction: number, message?: string): void;
+  /**
+   * Records a paid remote task id durably (an event) BEFORE polling it, so a restart resumes polling
+   * the same task instead of paying for a new one. Await it before the first poll.
+   */
+  recordExternalTask(task: ExternalTask): Promise<void>;
+  /** Remote tasks an earlier attempt of this job recorded: resume these instead of submitting again. */
+  resumeExternalTasks: readonly ExternalTask[];
+  recordUsage(usage: Usage): void;
+}
+
+/** How a provider failure should be treated by the pipeline. */
+export type ProviderErrorClass = 'auth' | 'quota' | 'invalid_input' | 'moderation' | 'transient';
+
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly errorClass: ProviderErrorClass,
+    message: string,
+    readonly details: { status?: number; providerCode?: string; retryAfterMs?: number } = {},
+  ) {
+    super(`${provider}: ${message}`);
+    this.name = 'ProviderError';
+  }
+}
+
+export interface ProviderInfo {
+  provider: string;
+  model: string;
+  /** 'local' runs on this machine with nothing installed; 'cloud'/'self_hosted' call a server. */
+  kind: 'local' | 'template' | 'cloud' | 'self_hosted';
+}
+
+export interface ProbeResult {
+  ok: boolean;
+  latency_ms: number;
+  detail: string;
+}
+
+export interface Probeable {
+  probe(signal?: AbortSignal): Promise<ProbeResult>;
+}
+
+export interface ImageRequest {
+  prompt: string;
+  negativePrompt?: string;
+  width: number;
+  height: number;
+  seed: number;
+  /** Text drawn on local storyboard cards (title, scene lines); remote models ignore it. */
+  caption?: { title: string; lines: string[] };
+}
+export interface ImageResult {
+  /** Local file inside ctx.workDir. */
+  path: string;
+  contentType: 'image/png' | 'image/jpeg' | 'image/webp';
+}
+export interface ImageGenerator extends ProviderInfo, Probeable {
+  generate(request: ImageRequest, ctx: JobContext): Promise<ImageResult>;
+}
+
+export interface SpeechRequest {
+  text: string;
+  /** Our voice id (see src/domain/script/voices.ts); adapters map it to their own voices. */
+  voice: string;
+  language: 'zh' | 'en';
+  speed?: number;
+}
+export interface SpeechResult {
+  path: string;
+  durationSec: number;
+}
+export interface SpeechSynthesizer extends ProviderInfo, Probeable {
+  synthesize(request: SpeechRequest, outPath: string, ctx: JobContext): Promise<SpeechResult>;
+}
+
+export interface VideoCapabilities {
+  /** Clip lengths the model accepts, in seconds (a longer scene is split into shots and joined). */
+  clipDurations: readonly number[];
+  ratios: readonly AspectRatio[];
+  textToVideo: boolean;
+  imageToVideo: boolean;
+}
+export interface VideoClipRequest {
+  prompt: string;
+  /** Local image file (the storyboard frame), for image-to-video. */
+  imagePath?: string;
+  durationSec: number;
+  aspectRatio: AspectRatio;
+  seed?: number;
+}
+export interface VideoClipResult {
+  /** Downloaded into ctx.workDir at once: provider URLs expire. */
+  path: string;
+  durationSec: number;
+}
+/** A remote model that turns a prompt (and an image) into a silent clip; voice, subtitles and music are added locally. */
+export interface VideoGenerator extends ProviderInfo, Probeable {
+  readonly capabilities: VideoCapabilities;
+  generateClip(request: VideoClipRequest, ctx: JobContext): Promise<VideoClipResult>;
+}
+
+export interface ModerationVerdict {
+  ok: boolean;
+  /** Human-readable reasons, empty when ok. */
+  reasons: string[];
+}
+export interface ModerationProvider extends ProviderInfo, Probeable {
+  reviewText(texts: readonly string[], ctx: JobContext): Promise<ModerationVerdict>;
+  /** Frames extracted from a clip (local image files). */
+  reviewImages(paths: readonly string[], ctx: JobContext): Promise<ModerationVerdict>;
+}
