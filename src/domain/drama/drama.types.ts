@@ -1,0 +1,123 @@
+import type { Script } from '../script/script.schema.js';
+import type { AspectRatio, Shot } from '../script/storyboard.js';
+
+/** The generation pipeline, in order. Each stage runs once per target: the drama, a scene, or an episode. */
+export const STAGES = ['script', 'storyboard', 'images', 'video', 'review', 'assemble'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/**
+ * `drama`: the whole pipeline. `script_only` (POST /projects/:id/generate-scenes) stops after the
+ * storyboard. `single_video` (POST /projects/:id/generate-video, a "video task") renders one clip
+ * from a given script text, on a `videotask-<id>` stream, with the same jobs, retries and fallbacks.
+ */
+export type DramaKind = 'drama' | 'script_only' | 'single_video';
+
+export type DramaStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+
+export interface DramaRequest {
+  kind: DramaKind;
+  title: string;
+  description: string;
+  genre: string;
+  episodes: number;
+  scenesPerEpisode: number;
+  /** Length of one episode. */
+  episodeDurationSec: number;
+  prompt: string;
+  aspectRatio: AspectRatio;
+  useLocalLlm: boolean;
+  /** Preferred provider per media stage; the pipeline falls back to 'local'. */
+  providers: { video: string; image: string; tts: string };
+  /** Only for `single_video`: the one scene to render. */
+  single?: SingleVideoRequest;
+}
+
+export interface SingleVideoRequest {
+  /** The client's scene reference (free text or a scene id). */
+  sceneRef: string;
+  script: string;
+  /** A media-store key or an http(s) URL of the storyboard image, if the client gave one. */
+  imageUrl: string | null;
+  durationSec: number;
+}
+
+/** The target of a single_video's one job. */
+export const TASK_TARGET = 'task';
+
+/** A scene as the pipeline tracks it; its full text lives in the script. */
+export interface SceneRef {
+  sceneId: string;
+  episode: number;
+  number: number;
+  title: string;
+  durationSec: number;
+  /** Content hash of the scene's script text: changes when the scene's words change. */
+  hash: string;
+}
+
+export interface ScriptOutput {
+  stage: 'script';
+  script: Script;
+  scenes: SceneRef[];
+  hash: string;
+}
+export interface StoryboardOutput {
+  stage: 'storyboard';
+  shots: Record<string, Shot[]>;
+  hash: string;
+}
+export interface ImageOutput {
+  stage: 'images';
+  key: string;
+  contentType: string;
+  hash: string;
+}
+export interface VideoOutput {
+  stage: 'video';
+  key: string;
+  srtKey: string;
+  vttKey: string;
+  durationSec: number;
+  hash: string;
+}
+export interface ReviewOutput {
+  stage: 'review';
+  checks: string[];
+  hash: string;
+}
+export interface EpisodeOutput {
+  stage: 'assemble';
+  episode: number;
+  key: string;
+  srtKey: string;
+  vttKey: string;
+  posterKey: string;
+  durationSec: number;
+  hash: string;
+}
+export type StageOutput =
+  ScriptOutput | StoryboardOutput | ImageOutput | VideoOutput | ReviewOutput | EpisodeOutput;
+
+export type ErrorClass = 'transient' | 'permanent' | 'moderation';
+
+/** The drama, a scene id, or an episode ("ep-2"). */
+export type JobTarget = string;
+export const DRAMA_TARGET = 'drama';
+export const episodeTarget = (episode: number) => `ep-${episode}`;
+
+export interface JobSpec {
+  jobId: string;
+  stage: Stage;
+  target: JobTarget;
+  attempt: number;
+  provider: string;
+  inputHash: string;
+  /** ISO time before which the job must not start (retry backoff), or null. */
+  notBefore: string | null;
+  leaseSec: number;
+}
+
+export const dramaStreamId = (dramaId: string) => `drama-${dramaId}`;
+export const videoTaskStreamId = (taskId: string) => `videotask-${taskId}`;
+export const streamIdFor = (kind: DramaKind, id: string) =>
+  kind === 'single_video' ? videoTaskStreamId(id) : dramaStreamId(id);
