@@ -30,6 +30,8 @@ export interface DramaRequest {
   providers: { video: string; image: string; tts: string };
   /** Only for `single_video`: the one scene to render. */
   single?: SingleVideoRequest;
+  /** Decisions taken on the creator's behalf at request time (e.g. an unconfigured provider replaced). */
+  notes?: string[];
 }
 
 export interface SingleVideoRequest {

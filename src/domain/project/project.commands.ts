@@ -1,4 +1,4 @@
-import type { ProjectFields } from './project.events.js';
+import type { ManualScene, ProjectFields } from './project.events.js';
 
 export type CreateProject = {
   type: 'CreateProject';
@@ -13,4 +13,9 @@ export type DeleteProject = {
   data: { projectId: string; actorId: string; now: string };
 };
 
-export type ProjectCommand = CreateProject | UpdateProject | DeleteProject;
+export type AddScene = {
+  type: 'AddScene';
+  data: { projectId: string; actorId: string; sceneId: string; scene: ManualScene; now: string };
+};
+
+export type ProjectCommand = CreateProject | UpdateProject | DeleteProject | AddScene;

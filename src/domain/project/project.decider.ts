@@ -1,6 +1,12 @@
 import { assertNever, type Decider } from '../shared/decider.js';
 import { conflict, invalid, notFound } from '../shared/domain-error.js';
-import type { CreateProject, DeleteProject, ProjectCommand, UpdateProject } from './project.commands.js';
+import type {
+  AddScene,
+  CreateProject,
+  DeleteProject,
+  ProjectCommand,
+  UpdateProject,
+} from './project.commands.js';
 import type { ProjectEvent, ProjectFields, ProjectState } from './project.events.js';
 import { PROJECT_LIMITS as L } from './project.limits.js';
 
@@ -63,6 +69,22 @@ const remove = ({ data }: DeleteProject, state: ProjectState): ProjectEvent[] =>
   return [{ type: 'ProjectDeleted', data: { projectId: data.projectId, deletedAt: data.now } }];
 };
 
+const addScene = ({ data }: AddScene, state: ProjectState): ProjectEvent[] => {
+  if (state.status !== 'active' || state.ownerId !== data.actorId) throw projectNotFound(data.projectId);
+  const { episode, number } = data.scene;
+  if (state.sceneSlots.includes(`${episode}:${number}`)) {
+    throw conflict('SCENE.DUPLICATE', `episode ${episode} already has a scene ${number}`, {
+      field: 'number',
+    });
+  }
+  return [
+    {
+      type: 'SceneAdded',
+      data: { ...data.scene, projectId: data.projectId, sceneId: data.sceneId, addedAt: data.now },
+    },
+  ];
+};
+
 export const projectDecider: Decider<ProjectState, ProjectCommand, ProjectEvent> = {
   initialState: () => ({ status: 'empty' }),
   decide(command, state) {
@@ -73,6 +95,8 @@ export const projectDecider: Decider<ProjectState, ProjectCommand, ProjectEvent>
         return update(command, state);
       case 'DeleteProject':
         return remove(command, state);
+      case 'AddScene':
+        return addScene(command, state);
       default:
         return assertNever(command);
     }
@@ -81,7 +105,7 @@ export const projectDecider: Decider<ProjectState, ProjectCommand, ProjectEvent>
     switch (event.type) {
       case 'ProjectCreated': {
         const { createdAt, ...rest } = event.data;
-        return { status: 'active', ...rest, createdAt, updatedAt: createdAt };
+        return { status: 'active', ...rest, createdAt, updatedAt: createdAt, sceneSlots: [] };
       }
       case 'ProjectUpdated':
         return state.status === 'active'
@@ -90,6 +114,14 @@ export const projectDecider: Decider<ProjectState, ProjectCommand, ProjectEvent>
       case 'ProjectDeleted':
         return state.status === 'active'
           ? { status: 'deleted', projectId: state.projectId, ownerId: state.ownerId }
+          : state;
+      case 'SceneAdded':
+        return state.status === 'active'
+          ? {
+              ...state,
+              sceneSlots: [...state.sceneSlots, `${event.data.episode}:${event.data.number}`],
+              updatedAt: event.data.addedAt,
+            }
           : state;
       default:
         return assertNever(event);

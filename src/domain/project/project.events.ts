@@ -1,4 +1,4 @@
-export type ProjectStatus = 'draft' | 'generating' | 'completed' | 'failed';
+export type ProjectStatus = 'draft' | 'generating' | 'scripted' | 'completed' | 'failed' | 'cancelled';
 
 export interface ProjectFields {
   title: string;
@@ -18,7 +18,31 @@ export type ProjectUpdated = {
 };
 export type ProjectDeleted = { type: 'ProjectDeleted'; data: { projectId: string; deletedAt: string } };
 
-export type ProjectEvent = ProjectCreated | ProjectUpdated | ProjectDeleted;
+export interface SceneCharacter {
+  name: string;
+  role: string;
+  description: string;
+}
+export interface SceneLine {
+  character: string;
+  line: string;
+}
+export interface ManualScene {
+  episode: number;
+  number: number;
+  title: string;
+  location: string;
+  description: string;
+  characters: SceneCharacter[];
+  dialogue: SceneLine[];
+  durationSec: number;
+}
+export type SceneAdded = {
+  type: 'SceneAdded';
+  data: ManualScene & { projectId: string; sceneId: string; addedAt: string };
+};
+
+export type ProjectEvent = ProjectCreated | ProjectUpdated | ProjectDeleted | SceneAdded;
 
 export type ProjectState =
   | { status: 'empty' }
@@ -28,6 +52,8 @@ export type ProjectState =
       ownerId: string;
       createdAt: string;
       updatedAt: string;
+      /** "episode:number" of every scene added by hand. */
+      sceneSlots: string[];
     } & ProjectFields)
   | { status: 'deleted'; projectId: string; ownerId: string };
 

@@ -116,7 +116,10 @@ describe.each(DIALECTS)('projection runner on %s', (dialect) => {
     const all = await store.readAll({ after: 0, maxCount: 10_000 });
     await db.transaction(async (tx) => {
       for (const event of all.filter((e) => projectsProjection.eventTypes.includes(e.type))) {
-        await projectsProjection.apply(tx, event, { projects: `projects__${state.suffix}` });
+        await projectsProjection.apply(tx, event, {
+          projects: `projects__${state.suffix}`,
+          project_dramas: `project_dramas__${state.suffix}`,
+        });
       }
     });
     expect(await projectRows(db)).toEqual(before);

@@ -1,0 +1,85 @@
+import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
+import type { Projection } from '../../src/application/ports/projection.port.js';
+import { DRAMA_EVENT_TYPES, type DramaEvent } from '../../src/domain/drama/drama.events.js';
+import { summarizeDrama } from '../../src/domain/drama/drama.progress.js';
+import { type DramaState, evolveDrama } from '../../src/domain/drama/drama.state.js';
+
+type Tables = 'dramas';
+
+/**
+ * One row per drama or video task: the folded state (the domain's own evolve, so the read model and
+ * the write side can never disagree) plus the summary columns the API serves.
+ */
+export const dramasProjection: Projection<Tables> = {
+  name: 'dramas',
+  version: 1,
+  tables: ['dramas'],
+  eventTypes: DRAMA_EVENT_TYPES,
+
+  async createTables(tx, t) {
+    await tx.query(`CREATE TABLE ${t.dramas} (
+      id uuid PRIMARY KEY,
+      stream_id text NOT NULL UNIQUE,
+      kind text NOT NULL,
+      project_id uuid NOT NULL,
+      owner_id uuid NOT NULL,
+      status text NOT NULL,
+      stage text,
+      progress int NOT NULL,
+      stages jsonb NOT NULL,
+      episodes jsonb NOT NULL,
+      result jsonb,
+      error text,
+      notes jsonb NOT NULL,
+      state jsonb NOT NULL,
+      started_at timestamptz,
+      created_at timestamptz NOT NULL,
+      updated_at timestamptz NOT NULL,
+      last_position bigint NOT NULL
+    )`);
+    await tx.query(`CREATE INDEX ${t.dramas}_project_idx ON ${t.dramas} (project_id, created_at DESC)`);
+    await tx.query(`CREATE INDEX ${t.dramas}_live_idx ON ${t.dramas} (status) WHERE status IN ('pending', 'running', 'paused')`);
+  },
+
+  async apply(tx, stored: StoredEvent, t) {
+    const event = { type: stored.type, data: stored.data } as DramaEvent;
+    const rows = await tx.query<{ state: DramaState; last_position: string }>(
+      `SELECT state, last_position FROM ${t.dramas} WHERE stream_id = $1`,
+      [stored.streamId],
+    );
+    const row = rows[0];
+    if (row && Number(row.last_position) >= stored.globalPosition) return;
+    const state = evolveDrama(row?.state ?? { status: 'empty' }, event);
+    if (state.status === 'empty') return;
+    const summary = summarizeDrama(state);
+    const values = [
+      summary.status,
+      summary.stage,
+      summary.progress,
+      JSON.stringify(summary.stages),
+      JSON.stringify(summary.episodes),
+      summary.result ? JSON.stringify(summary.result) : null,
+      summary.error,
+      JSON.stringify(summary.notes),
+      JSON.stringify(state),
+      summary.startedAt,
+      state.updatedAt,
+      stored.globalPosition,
+    ];
+    if (!row) {
+      await tx.query(
+        `INSERT INTO ${t.dramas} (status, stage, progress, stages, episodes, result, error, notes, state, started_at,
+           updated_at, last_position, id, stream_id, kind, project_id, owner_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+        [...values, state.dramaId, stored.streamId, state.kind, state.projectId, state.ownerId, state.createdAt],
+      );
+      return;
+    }
+    await tx.query(
+      `UPDATE ${t.dramas} SET status = $1, stage = $2, progress = $3, stages = $4, episodes = $5, result = $6,
+         error = $7, notes = $8, state = $9, started_at = $10, updated_at = $11, last_position = $12
+       WHERE stream_id = $13`,
+      [...values, stored.streamId],
+    );
+  },
+};

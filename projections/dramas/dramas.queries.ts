@@ -1,0 +1,59 @@
+import type { SqlExecutor } from '../../src/application/ports/database.port.js';
+import type { EpisodeProgress, StageProgress } from '../../src/domain/drama/drama.progress.js';
+import type { ActiveDrama } from '../../src/domain/drama/drama.state.js';
+import type { VideoOutput } from '../../src/domain/drama/drama.types.js';
+
+export interface DramaRow {
+  id: string;
+  stream_id: string;
+  kind: string;
+  project_id: string;
+  owner_id: string;
+  status: string;
+  stage: string | null;
+  progress: number;
+  stages: StageProgress[];
+  episodes: EpisodeProgress[];
+  result: VideoOutput | null;
+  error: string | null;
+  notes: string[];
+  started_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = `id, stream_id, kind, project_id, owner_id, status, stage, progress, stages, episodes, result, error,
+  notes, started_at, created_at, updated_at`;
+
+const normalise = (row: DramaRow): DramaRow => ({
+  ...row,
+  started_at: row.started_at ? new Date(row.started_at).toISOString() : null,
+  created_at: new Date(row.created_at).toISOString(),
+  updated_at: new Date(row.updated_at).toISOString(),
+});
+
+export async function findDrama(sql: SqlExecutor, id: string): Promise<DramaRow | null> {
+  const rows = await sql.query<DramaRow>(`SELECT ${COLUMNS} FROM dramas WHERE id = $1`, [id]);
+  return rows[0] ? normalise(rows[0]) : null;
+}
+
+export async function findDramaState(sql: SqlExecutor, id: string): Promise<ActiveDrama | null> {
+  const rows = await sql.query<{ state: ActiveDrama }>('SELECT state FROM dramas WHERE id = $1', [id]);
+  return rows[0]?.state ?? null;
+}
+
+export async function listProjectDramas(sql: SqlExecutor, projectId: string): Promise<DramaRow[]> {
+  const rows = await sql.query<DramaRow>(
+    `SELECT ${COLUMNS} FROM dramas WHERE project_id = $1 ORDER BY created_at DESC`,
+    [projectId],
+  );
+  return rows.map(normalise);
+}
+
+/** Streams of dramas and tasks that may still have work to do. */
+export async function liveDramaStreams(sql: SqlExecutor): Promise<string[]> {
+  const rows = await sql.query<{ stream_id: string }>(
+    `SELECT stream_id FROM dramas WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at`,
+  );
+  return rows.map((r) => r.stream_id);
+}

@@ -1,0 +1,302 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { findDrama } from '../../../projections/dramas/dramas.queries.js';
+import type { DramaCommand } from '../../domain/drama/drama.commands.js';
+import { dramaDecider } from '../../domain/drama/drama.decider.js';
+import { type DramaRequest, streamIdFor } from '../../domain/drama/drama.types.js';
+import { projectDecider } from '../../domain/project/project.decider.js';
+import { projectStreamId } from '../../domain/project/project.events.js';
+import { invalid, notFound } from '../../domain/shared/domain-error.js';
+import { DATABASE, type Database } from '../ports/database.port.js';
+import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
+import { PROVIDER_CATALOG, type ProviderCatalog } from '../ports/provider-catalog.port.js';
+import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
+import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
+import { loadOwnedProject } from '../projects/project-queries.js';
+import { handleCommand } from '../shared/command-handler.js';
+
+export const VIDEO_PROVIDERS = ['local', 'runway', 'pika'] as const;
+export const IMAGE_PROVIDERS = ['local', 'wanx', 'openai_images'] as const;
+export const TTS_PROVIDERS = ['local', 'qwen_tts'] as const;
+
+export interface DramaRequestInput {
+  title: string;
+  description: string;
+  genre: string;
+  episodes: number;
+  scenes_per_episode: number;
+  duration_sec: number;
+  prompt: string;
+  video_provider: string;
+  image_provider: string;
+  tts_provider: string;
+  use_local_llm: boolean;
+  aspect_ratio: '16:9' | '9:16';
+}
+
+export interface GenerateVideoInput {
+  scene_id: string;
+  script: string;
+  image_url: string | null;
+  video_provider: string;
+  tts_provider: string;
+  duration_sec: number;
+  aspect_ratio: '16:9' | '9:16';
+}
+
+export interface Accepted {
+  project_id: string;
+  drama_id: string;
+  status: string;
+  notes: string[];
+}
+
+export interface TaskAccepted {
+  task_id: string;
+  status: 'pending';
+  video_url: null;
+  created_at: string;
+}
+
+export class GenerateDramaCommand extends Command<Accepted> {
+  constructor(
+    readonly ownerId: string,
+    readonly input: DramaRequestInput,
+  ) {
+    super();
+  }
+}
+
+export class GenerateScenesCommand extends Command<Accepted> {
+  constructor(
+    readonly ownerId: string,
+    readonly projectId: string,
+    readonly prompt: string,
+    readonly useLocalLlm: boolean,
+  ) {
+    super();
+  }
+}
+
+export class GenerateVideoCommand extends Command<TaskAccepted> {
+  constructor(
+    readonly ownerId: string,
+    readonly projectId: string,
+    readonly input: GenerateVideoInput,
+  ) {
+    super();
+  }
+}
+
+export type DramaControl = 'pause' | 'resume' | 'cancel';
+export class ControlDramaCommand extends Command<{ id: string; status: string }> {
+  constructor(
+    readonly actorId: string,
+    readonly dramaId: string,
+    readonly action: DramaControl | { regenerateScene: string },
+  ) {
+    super();
+  }
+}
+
+/** How long a request waits for its drama to show in the read model (so a GET right after sees it). */
+const READ_YOUR_WRITES_MS = 5_000;
+
+abstract class DramaCommandBase {
+  constructor(
+    @Inject(EVENT_STORE) protected readonly store: EventStore,
+    @Inject(CLOCK) protected readonly clock: Clock,
+    @Inject(ID_GENERATOR) protected readonly ids: IdGenerator,
+    @Inject(DATABASE) protected readonly db: Database,
+    @Inject(PROJECTION_PROGRESS) protected readonly progress: ProjectionProgress,
+    @Inject(PROVIDER_CATALOG) protected readonly providers: ProviderCatalog,
+  ) {}
+
+  protected get deps() {
+    return { store: this.store, clock: this.clock, ids: this.ids };
+  }
+
+  protected now() {
+    return this.clock.now().toISOString();
+  }
+
+  /** Checks a provider choice: unknown names are 400; known but unconfigured ones fall back to local or are 400. */
+  protected provider(
+    capability: 'video' | 'image' | 'tts',
+    field: string,
+    value: string,
+    notes: string[] | null,
+  ): string {
+    if (value === 'local') return value;
+    if (this.providers.isConfigured(capability, value)) return value;
+    if (notes === null) {
+      throw invalid(
+        'PROVIDER.NOT_CONFIGURED',
+        `${field}: provider "${value}" is not configured on this server`,
+        {
+          field,
+        },
+      );
+    }
+    notes.push(`${field} "${value}" is not configured on this server: using the local renderer instead`);
+    return 'local';
+  }
+
+  protected checkVideoProvider(provider: string, aspect: '16:9' | '9:16', field: string): void {
+    const generator = provider === 'local' ? null : this.providers.video(provider);
+    if (generator && !generator.capabilities.ratios.includes(aspect)) {
+      throw invalid('PROVIDER.UNSUPPORTED', `aspect_ratio: ${provider} cannot make ${aspect} video`, {
+        field: 'aspect_ratio',
+      });
+    }
+    void field;
+  }
+
+  protected async request(streamId: string, command: DramaCommand): Promise<void> {
+    const result = await handleCommand(this.deps, streamId, dramaDecider, command);
+    if (result.lastPosition !== null)
+      await this.progress.waitFor('dramas', result.lastPosition, READ_YOUR_WRITES_MS);
+  }
+}
+
+@CommandHandler(GenerateDramaCommand)
+export class GenerateDramaHandler extends DramaCommandBase implements ICommandHandler<GenerateDramaCommand> {
+  async execute({ ownerId, input }: GenerateDramaCommand): Promise<Accepted> {
+    const notes: string[] = [];
+    const video = this.provider('video', 'video_provider', input.video_provider, notes);
+    const image = this.provider('image', 'image_provider', input.image_provider, notes);
+    const tts = this.provider('tts', 'tts_provider', input.tts_provider, notes);
+    this.checkVideoProvider(video, input.aspect_ratio, 'video_provider');
+    const projectId = this.ids.uuid();
+    const dramaId = this.ids.uuid();
+    await handleCommand(this.deps, projectStreamId(projectId), projectDecider, {
+      type: 'CreateProject',
+      data: {
+        projectId,
+        ownerId,
+        title: input.title,
+        description: input.description,
+        genre: input.genre,
+        targetEpisodes: input.episodes,
+        targetDurationSec: input.duration_sec,
+        now: this.now(),
+      },
+    });
+    const request: DramaRequest = {
+      kind: 'drama',
+      title: input.title,
+      description: input.description,
+      genre: input.genre,
+      episodes: input.episodes,
+      scenesPerEpisode: input.scenes_per_episode,
+      episodeDurationSec: input.duration_sec,
+      prompt: input.prompt,
+      aspectRatio: input.aspect_ratio,
+      useLocalLlm: input.use_local_llm,
+      providers: { video, image, tts },
+      notes,
+    };
+    await this.request(streamIdFor('drama', dramaId), {
+      type: 'RequestDrama',
+      data: { dramaId, projectId, ownerId, request, now: this.now() },
+    });
+    return { project_id: projectId, drama_id: dramaId, status: 'pending', notes };
+  }
+}
+
+@CommandHandler(GenerateScenesCommand)
+export class GenerateScenesHandler
+  extends DramaCommandBase
+  implements ICommandHandler<GenerateScenesCommand>
+{
+  async execute({ ownerId, projectId, prompt, useLocalLlm }: GenerateScenesCommand): Promise<Accepted> {
+    const project = await loadOwnedProject(this.db, projectId, ownerId);
+    const dramaId = this.ids.uuid();
+    const episodes = Math.min(project.target_episodes, 20);
+    const scenesPerEpisode = Math.max(1, Math.min(3, Math.floor(project.target_duration_sec / 10)));
+    const request: DramaRequest = {
+      kind: 'script_only',
+      title: project.title,
+      description: project.description,
+      genre: project.genre,
+      episodes,
+      scenesPerEpisode,
+      episodeDurationSec: project.target_duration_sec,
+      prompt,
+      aspectRatio: '16:9',
+      useLocalLlm,
+      providers: { video: 'local', image: 'local', tts: 'local' },
+      notes: project.target_episodes > 20 ? ['scripts are written for at most 20 episodes at a time'] : [],
+    };
+    await this.request(streamIdFor('script_only', dramaId), {
+      type: 'RequestDrama',
+      data: { dramaId, projectId, ownerId, request, now: this.now() },
+    });
+    return { project_id: projectId, drama_id: dramaId, status: 'pending', notes: request.notes ?? [] };
+  }
+}
+
+@CommandHandler(GenerateVideoCommand)
+export class GenerateVideoHandler extends DramaCommandBase implements ICommandHandler<GenerateVideoCommand> {
+  async execute({ ownerId, projectId, input }: GenerateVideoCommand): Promise<TaskAccepted> {
+    const project = await loadOwnedProject(this.db, projectId, ownerId);
+    const video = this.provider('video', 'video_provider', input.video_provider, null);
+    const tts = this.provider('tts', 'tts_provider', input.tts_provider, null);
+    this.checkVideoProvider(video, input.aspect_ratio, 'video_provider');
+    const taskId = this.ids.uuid();
+    const now = this.now();
+    const request: DramaRequest = {
+      kind: 'single_video',
+      title: project.title,
+      description: project.description,
+      genre: project.genre,
+      episodes: 1,
+      scenesPerEpisode: 1,
+      episodeDurationSec: input.duration_sec,
+      prompt: input.script,
+      aspectRatio: input.aspect_ratio,
+      useLocalLlm: true,
+      providers: { video, image: 'local', tts },
+      single: {
+        sceneRef: input.scene_id,
+        script: input.script,
+        imageUrl: input.image_url,
+        durationSec: input.duration_sec,
+      },
+    };
+    await this.request(streamIdFor('single_video', taskId), {
+      type: 'RequestDrama',
+      data: { dramaId: taskId, projectId, ownerId, request, now },
+    });
+    return { task_id: taskId, status: 'pending', video_url: null, created_at: now };
+  }
+}
+
+@CommandHandler(ControlDramaCommand)
+export class ControlDramaHandler extends DramaCommandBase implements ICommandHandler<ControlDramaCommand> {
+  async execute({ actorId, dramaId, action }: ControlDramaCommand): Promise<{ id: string; status: string }> {
+    const row = await findDrama(this.db, dramaId);
+    if (!row || row.owner_id !== actorId || row.kind === 'single_video') {
+      throw notFound('DRAMA.NOT_FOUND', `drama ${dramaId} not found`);
+    }
+    const now = this.now();
+    const command: DramaCommand =
+      action === 'pause'
+        ? { type: 'PauseDrama', data: { actorId, now } }
+        : action === 'resume'
+          ? { type: 'ResumeDrama', data: { actorId, now } }
+          : action === 'cancel'
+            ? { type: 'CancelDrama', data: { actorId, reason: 'cancelled by the creator', now } }
+            : { type: 'RegenerateScene', data: { actorId, sceneId: action.regenerateScene, now } };
+    await this.request(row.stream_id, command);
+    const after = await findDrama(this.db, dramaId);
+    return { id: dramaId, status: after?.status ?? row.status };
+  }
+}
+
+export const dramaCommandHandlers = [
+  GenerateDramaHandler,
+  GenerateScenesHandler,
+  GenerateVideoHandler,
+  ControlDramaHandler,
+];

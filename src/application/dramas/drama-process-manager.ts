@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import type { DramaCommand } from '../../domain/drama/drama.commands.js';
+import { dramaDecider } from '../../domain/drama/drama.decider.js';
+import type { DramaEvent } from '../../domain/drama/drama.events.js';
+import { planNext } from '../../domain/drama/drama.planner.js';
+import { fold } from '../../domain/shared/decider.js';
+import type { CheckpointStore } from '../ports/checkpoint-store.port.js';
+import type { EventStore, StoredEvent } from '../ports/event-store.port.js';
+import type { Clock, IdGenerator } from '../ports/system.port.js';
+import { handleCommand } from '../shared/command-handler.js';
+import { DurableConsumer } from '../shared/durable-consumer.js';
+import { type PipelineOptions, plannerDeps } from './planner-deps.js';
+
+/** Events after which the plan can change. Job bookkeeping (scheduled, started, progress) cannot. */
+const TRIGGERS = [
+  'DramaRequested',
+  'StageCompleted',
+  'StageFailed',
+  'DramaResumed',
+  'SceneRegenerationRequested',
+  'SceneRerenderRequested',
+] as const;
+
+/**
+ * The durable process manager of the generation state machine. For each drama touched by a trigger
+ * it folds the stream, asks the pure planner what should happen, and runs those commands. Job ids are
+ * deterministic and the decider ignores duplicates, so reprocessing after a crash changes nothing.
+ */
+export class DramaProcessManager {
+  private readonly consumer: DurableConsumer;
+
+  constructor(
+    private readonly store: EventStore,
+    checkpoints: CheckpointStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly options: PipelineOptions,
+    private readonly logger: Logger,
+  ) {
+    this.consumer = new DurableConsumer(
+      store,
+      checkpoints,
+      { name: 'drama-process-manager', types: TRIGGERS },
+      (events) => this.handleBatch(events),
+      logger,
+    );
+  }
+
+  start(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+
+  private async handleBatch(events: StoredEvent[]): Promise<void> {
+    const lastPerStream = new Map<string, StoredEvent>();
+    for (const event of events) lastPerStream.set(event.streamId, event);
+    for (const [streamId, trigger] of lastPerStream) await this.reconcile(streamId, trigger);
+  }
+
+  /** Applies the planner's commands until it has nothing more to add. */
+  async reconcile(streamId: string, trigger?: StoredEvent): Promise<void> {
+    const context = {
+      correlationId: trigger?.metadata.correlationId ?? globalThis.crypto.randomUUID(),
+      causationId: trigger?.id ?? null,
+      userId: null,
+    };
+    const deps = { store: this.store, clock: this.clock, ids: this.ids };
+    for (let round = 0; round < 10; round++) {
+      const stored = await this.store.readStream(streamId);
+      const state = fold(
+        dramaDecider,
+        stored.map((e) => ({ type: e.type, data: e.data }) as DramaEvent),
+      );
+      const commands: DramaCommand[] = planNext(state, plannerDeps(this.options, this.clock.now()));
+      let produced = 0;
+      for (const command of commands) {
+        const result = await handleCommand(deps, streamId, dramaDecider, command, { context });
+        produced += result.events.length;
+        if (command.type === 'FailDrama' && result.events.length > 0) {
+          this.logger.warn(
+            { streamId, reason: command.data.reason, correlationId: context.correlationId },
+            'drama failed',
+          );
+        }
+      }
+      if (produced === 0) return;
+    }
+    this.logger.error({ streamId }, 'planner did not settle after 10 rounds');
+  }
+}

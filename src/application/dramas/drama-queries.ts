@@ -1,0 +1,89 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { findDrama } from '../../../projections/dramas/dramas.queries.js';
+import { listScenes } from '../../../projections/scenes/scenes.queries.js';
+import { notFound } from '../../domain/shared/domain-error.js';
+import { BLOB_STORE, type BlobStore } from '../ports/blob-store.port.js';
+import { DATABASE, type Database } from '../ports/database.port.js';
+import { CLOCK, type Clock } from '../ports/system.port.js';
+import { loadOwnedProject } from '../projects/project-queries.js';
+import {
+  type DramaView,
+  MediaLinks,
+  type SceneView,
+  type TaskView,
+  toDramaView,
+  toSceneView,
+  toTaskView,
+} from './drama.views.js';
+
+export class GetDramaQuery extends Query<DramaView> {
+  constructor(
+    readonly dramaId: string,
+    readonly viewerId: string,
+  ) {
+    super();
+  }
+}
+
+export class GetTaskQuery extends Query<TaskView> {
+  constructor(
+    readonly taskId: string,
+    readonly viewerId: string,
+  ) {
+    super();
+  }
+}
+
+export class ListScenesQuery extends Query<SceneView[]> {
+  constructor(
+    readonly projectId: string,
+    readonly viewerId: string,
+  ) {
+    super();
+  }
+}
+
+abstract class MediaQueryBase {
+  protected readonly links: MediaLinks;
+  constructor(
+    @Inject(DATABASE) protected readonly db: Database,
+    @Inject(BLOB_STORE) blobs: BlobStore,
+    @Inject(CLOCK) protected readonly clock: Clock,
+  ) {
+    this.links = new MediaLinks(blobs);
+  }
+}
+
+@QueryHandler(GetDramaQuery)
+export class GetDramaHandler extends MediaQueryBase implements IQueryHandler<GetDramaQuery> {
+  async execute({ dramaId, viewerId }: GetDramaQuery): Promise<DramaView> {
+    const row = await findDrama(this.db, dramaId);
+    if (!row || row.owner_id !== viewerId || row.kind === 'single_video') {
+      throw notFound('DRAMA.NOT_FOUND', `drama ${dramaId} not found`);
+    }
+    return toDramaView(row, this.links, this.clock.now());
+  }
+}
+
+@QueryHandler(GetTaskQuery)
+export class GetTaskHandler extends MediaQueryBase implements IQueryHandler<GetTaskQuery> {
+  async execute({ taskId, viewerId }: GetTaskQuery): Promise<TaskView> {
+    const row = await findDrama(this.db, taskId);
+    if (!row || row.owner_id !== viewerId || row.kind !== 'single_video') {
+      throw notFound('TASK.NOT_FOUND', `task ${taskId} not found`);
+    }
+    return toTaskView(row, this.links);
+  }
+}
+
+@QueryHandler(ListScenesQuery)
+export class ListScenesHandler extends MediaQueryBase implements IQueryHandler<ListScenesQuery> {
+  async execute({ projectId, viewerId }: ListScenesQuery): Promise<SceneView[]> {
+    await loadOwnedProject(this.db, projectId, viewerId);
+    const rows = await listScenes(this.db, projectId);
+    return Promise.all(rows.map((row) => toSceneView(row, this.links)));
+  }
+}
+
+export const dramaQueryHandlers = [GetDramaHandler, GetTaskHandler, ListScenesHandler];

@@ -1,0 +1,157 @@
+import type { Logger } from 'pino';
+import { dramaDecider } from '../../domain/drama/drama.decider.js';
+import type { DramaEvent } from '../../domain/drama/drama.events.js';
+import { type ActiveDrama, slot } from '../../domain/drama/drama.state.js';
+import type { JobSpec } from '../../domain/drama/drama.types.js';
+import { fold } from '../../domain/shared/decider.js';
+import type { EventStore, StoredEvent, Subscription } from '../ports/event-store.port.js';
+import type { JobBus, JobMessage } from '../ports/job-bus.port.js';
+import type { Clock } from '../ports/system.port.js';
+
+const WATCHED = [
+  'JobScheduled',
+  'JobStarted',
+  'StageCompleted',
+  'StageFailed',
+  'DramaResumed',
+  'DramaCancelled',
+  'DramaCompleted',
+  'DramaFailed',
+] as const;
+
+const dramaIdOf = (streamId: string) => streamId.slice(streamId.indexOf('-') + 1);
+
+export const jobMessage = (streamId: string, job: JobSpec): JobMessage => ({
+  jobId: job.jobId,
+  streamId,
+  dramaId: dramaIdOf(streamId),
+  stage: job.stage,
+  target: job.target,
+  provider: job.provider,
+  attempt: job.attempt,
+  notBefore: job.notBefore,
+  leaseSec: job.leaseSec,
+});
+
+/**
+ * Hands scheduled jobs to the job bus, at least once. At start it re-publishes the open jobs of every
+ * live drama (nothing is lost across a crash); afterwards it follows the log. A started job whose
+ * lease runs out without a result is published again; the first result recorded wins.
+ */
+export class JobDispatcher {
+  private subscription: Subscription | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private readonly open = new Map<string, { message: JobMessage; deadline: number | null }>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly bus: JobBus,
+    private readonly liveStreams: () => Promise<string[]>,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly watchdogMs = 5_000,
+  ) {}
+
+  async start(): Promise<void> {
+    const head = await this.store.headPosition();
+    const streams = await this.liveStreams();
+    for (const streamId of streams) await this.redispatch(streamId);
+    if (streams.length > 0)
+      this.logger.info({ dramas: streams.length, jobs: this.open.size }, 'open jobs re-dispatched');
+    this.subscription = this.store.subscribeToAll(
+      { after: head, types: WATCHED, name: 'job-dispatcher' },
+      (events) => this.onEvents(events),
+    );
+    this.subscription.done.catch((error: unknown) =>
+      this.logger.error({ err: error }, 'job dispatcher stopped'),
+    );
+    this.watchdog = setInterval(() => void this.checkLeases(), this.watchdogMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
+    await this.subscription?.stop();
+  }
+
+  private async onEvents(events: StoredEvent[]): Promise<void> {
+    const publish: JobMessage[] = [];
+    for (const event of events) {
+      const e = { type: event.type, data: event.data } as DramaEvent;
+      switch (e.type) {
+        case 'JobScheduled': {
+          const message = jobMessage(event.streamId, e.data);
+          this.open.set(message.jobId, { message, deadline: null });
+          publish.push(message);
+          break;
+        }
+        case 'JobStarted': {
+          const entry = this.open.get(e.data.jobId);
+          if (entry) entry.deadline = Date.parse(e.data.startedAt) + entry.message.leaseSec * 1000;
+          break;
+        }
+        case 'StageCompleted':
+        case 'StageFailed':
+          this.open.delete(e.data.jobId);
+          break;
+        case 'DramaResumed':
+          await this.redispatch(event.streamId);
+          break;
+        case 'DramaCancelled':
+          this.bus.cancelDrama(dramaIdOf(event.streamId));
+          this.forget(event.streamId);
+          break;
+        case 'DramaCompleted':
+        case 'DramaFailed':
+          this.forget(event.streamId);
+          break;
+        default:
+          break;
+      }
+    }
+    if (publish.length > 0) await this.bus.publish(publish);
+  }
+
+  private forget(streamId: string): void {
+    for (const [jobId, entry] of this.open) if (entry.message.streamId === streamId) this.open.delete(jobId);
+  }
+
+  /** Publishes every open job of a live drama (idempotent: the bus ignores ids it already holds). */
+  async redispatch(streamId: string): Promise<void> {
+    const stored = await this.store.readStream(streamId);
+    const state = fold(
+      dramaDecider,
+      stored.map((e) => ({ type: e.type, data: e.data }) as DramaEvent),
+    );
+    if (state.status !== 'pending' && state.status !== 'running') return;
+    const messages = openJobs(state).map((job) => {
+      const message = jobMessage(streamId, job);
+      const deadline = job.startedAt ? Date.parse(job.startedAt) + job.leaseSec * 1000 : null;
+      this.open.set(job.jobId, { message, deadline });
+      return message;
+    });
+    if (messages.length > 0) await this.bus.publish(messages);
+  }
+
+  private async checkLeases(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const inFlight = this.bus.inFlight();
+    const expired: JobMessage[] = [];
+    for (const entry of this.open.values()) {
+      if (entry.deadline === null || entry.deadline > now || inFlight.has(entry.message.jobId)) continue;
+      entry.deadline = now + entry.message.leaseSec * 1000;
+      expired.push(entry.message);
+    }
+    if (expired.length === 0) return;
+    this.logger.warn({ jobs: expired.map((m) => m.jobId) }, 'job leases expired: dispatching again');
+    await this.bus
+      .publish(expired)
+      .catch((error: unknown) => this.logger.error({ err: error }, 're-dispatch failed'));
+  }
+}
+
+const openJobs = (drama: ActiveDrama) =>
+  Object.values(drama.jobs).filter(
+    (job) =>
+      (job.status === 'scheduled' || job.status === 'running') &&
+      drama.latest[slot(job.stage, job.target)] === job.jobId,
+  );

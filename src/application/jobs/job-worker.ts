@@ -1,0 +1,200 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { DramaCommand } from '../../domain/drama/drama.commands.js';
+import { dramaDecider } from '../../domain/drama/drama.decider.js';
+import type { DramaEvent } from '../../domain/drama/drama.events.js';
+import type { ActiveDrama, JobState } from '../../domain/drama/drama.state.js';
+import type { Stage, StageOutput } from '../../domain/drama/drama.types.js';
+import { fold } from '../../domain/shared/decider.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { ExternalTask, JobContext, Usage } from '../ports/ai-providers.port.js';
+import type { BlobStore } from '../ports/blob-store.port.js';
+import type { EventStore } from '../ports/event-store.port.js';
+import type { JobControl, JobMessage } from '../ports/job-bus.port.js';
+import type { CachedStage, StageCache } from '../ports/stage-cache.port.js';
+import type { Clock, IdGenerator } from '../ports/system.port.js';
+import { sceneRefs } from '../stages/script.stage.js';
+import { classify, type StageExecutor } from '../stages/stage-executor.js';
+import { handleCommand } from '../shared/command-handler.js';
+import { contentHash } from '../shared/hashing.js';
+
+export interface JobWorkerDeps {
+  store: EventStore;
+  clock: Clock;
+  ids: IdGenerator;
+  stages: Record<Stage, StageExecutor>;
+  cache: StageCache;
+  blobs: BlobStore;
+  /** Parent folder of the per-job temp folders. */
+  workRoot: string;
+  workerName: string;
+  logger: Logger;
+}
+
+/** Script and storyboard results name this drama's scene ids: they are cached per drama only. */
+const cacheKey = (drama: ActiveDrama, job: JobState) =>
+  contentHash({
+    stage: job.stage,
+    provider: job.provider,
+    input: job.inputHash,
+    drama: job.stage === 'script' || job.stage === 'storyboard' ? drama.dramaId : null,
+  });
+
+const blobKeys = (output: StageOutput): string[] =>
+  Object.entries(output)
+    .filter(([name, value]) => /(^k|K)ey$/.test(name) && typeof value === 'string')
+    .map(([, value]) => value as string);
+
+/**
+ * Runs one job: claims it (JobStarted), reuses a cached result or runs the stage in its own temp
+ * folder, and reports StageCompleted or StageFailed. A job that is no longer wanted (finished,
+ * superseded, paused or cancelled drama) is skipped. An aborted job reports nothing: it is cancelled,
+ * or this process is stopping and the job will be handed out again.
+ */
+export class JobWorker {
+  constructor(private readonly deps: JobWorkerDeps) {}
+
+  async handle(message: JobMessage, control: JobControl): Promise<void> {
+    const { logger } = this.deps;
+    const log = logger.child({
+      jobId: message.jobId,
+      stage: message.stage,
+      target: message.target,
+      dramaId: message.dramaId,
+    });
+    try {
+      await this.command(message, {
+        type: 'StartJob',
+        data: { jobId: message.jobId, worker: this.deps.workerName, now: this.now() },
+      });
+    } catch (error) {
+      if (error instanceof DomainError) {
+        log.debug({ reason: error.message }, 'job skipped');
+        return;
+      }
+      throw error;
+    }
+    const drama = await this.load(message.streamId);
+    const job = drama.jobs[message.jobId];
+    if (!job) return;
+    await mkdir(this.deps.workRoot, { recursive: true });
+    const workDir = await mkdtemp(join(this.deps.workRoot, `${message.stage}-`));
+    const usage: Usage = {};
+    const progress = new ProgressReporter((fraction, text) =>
+      this.command(message, {
+        type: 'ReportJobProgress',
+        data: { jobId: job.jobId, progress: fraction, message: text, now: this.now() },
+      }),
+    );
+    const ctx: JobContext = {
+      signal: control.signal,
+      workDir,
+      reportProgress: (fraction, text) => progress.report(fraction, text),
+      recordExternalTask: (task: ExternalTask) =>
+        this.command(message, {
+          type: 'RecordExternalTask',
+          data: { jobId: job.jobId, ...task, now: this.now() },
+        }).then(() => undefined),
+      resumeExternalTasks: job.externalTasks,
+      recordUsage: (u) => {
+        for (const [k, v] of Object.entries(u) as [keyof Usage, number][]) usage[k] = (usage[k] ?? 0) + v;
+      },
+    };
+    const heartbeat = setInterval(() => void control.heartbeat().catch(() => undefined), 3_000);
+    const started = Date.now();
+    try {
+      const key = cacheKey(drama, job);
+      let result = await this.fromCache(key, drama);
+      const cached = result !== null;
+      if (!result) {
+        log.info('job started');
+        result = await this.deps.stages[job.stage].run({ drama, job, ctx });
+        await this.deps.cache.put(key, result);
+      }
+      await progress.flush();
+      await this.command(message, {
+        type: 'CompleteStage',
+        data: {
+          jobId: job.jobId,
+          output: result.output,
+          cached,
+          provider: result.provider,
+          model: result.model,
+          durationMs: Date.now() - started,
+          usage: Object.keys(usage).length > 0 ? (usage as Record<string, number>) : undefined,
+          now: this.now(),
+        },
+      });
+      log.info({ cached, ms: Date.now() - started }, 'job completed');
+    } catch (error) {
+      if (control.signal.aborted) {
+        log.info('job aborted');
+        return;
+      }
+      const { errorClass, message: reason } = classify(error);
+      log.warn({ err: error, errorClass }, 'job failed');
+      await progress.flush();
+      await this.command(message, {
+        type: 'FailStage',
+        data: { jobId: job.jobId, errorClass, message: reason, provider: job.provider, now: this.now() },
+      });
+    } finally {
+      clearInterval(heartbeat);
+      await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private async fromCache(key: string, drama: ActiveDrama): Promise<CachedStage | null> {
+    const hit = await this.deps.cache.get(key);
+    if (!hit) return null;
+    for (const blob of blobKeys(hit.output)) {
+      if (!(await this.deps.blobs.stat(blob))) return null;
+    }
+    if (hit.output.stage === 'script') {
+      return { ...hit, output: { ...hit.output, scenes: sceneRefs(drama.dramaId, hit.output.script) } };
+    }
+    return hit;
+  }
+
+  private async load(streamId: string): Promise<ActiveDrama> {
+    const stored = await this.deps.store.readStream(streamId);
+    const state = fold(
+      dramaDecider,
+      stored.map((e) => ({ type: e.type, data: e.data }) as DramaEvent),
+    );
+    if (state.status === 'empty') throw new Error(`stream ${streamId} is empty`);
+    return state;
+  }
+
+  private command(message: JobMessage, command: DramaCommand) {
+    return handleCommand(this.deps, message.streamId, dramaDecider, command, {
+      context: { correlationId: message.jobId, causationId: message.jobId, userId: null },
+    });
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+}
+
+/** Turns a stream of fractions into a few progress events (every 10 %, or a new message after 2 s). */
+class ProgressReporter {
+  private last = 0;
+  private lastAt = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly send: (fraction: number, message?: string) => Promise<unknown>) {}
+
+  report(fraction: number, message?: string): void {
+    const now = Date.now();
+    if (fraction - this.last < 0.1 && (now - this.lastAt < 2_000 || fraction <= this.last)) return;
+    this.last = fraction;
+    this.lastAt = now;
+    this.chain = this.chain.then(() => this.send(fraction, message)).catch(() => undefined);
+  }
+
+  flush(): Promise<unknown> {
+    return this.chain;
+  }
+}

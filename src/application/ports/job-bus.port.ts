@@ -1,0 +1,51 @@
+import type { Stage } from '../../domain/drama/drama.types.js';
+
+/** A unit of work handed to a worker. Everything else the worker reads from the drama's stream. */
+export interface JobMessage {
+  jobId: string;
+  /** The stream the job belongs to (drama-<id> or videotask-<id>). */
+  streamId: string;
+  dramaId: string;
+  stage: Stage;
+  target: string;
+  provider: string;
+  attempt: number;
+  /** ISO time before which the job must not start, or null. */
+  notBefore: string | null;
+  leaseSec: number;
+}
+
+export interface JobControl {
+  /** Aborted when the job must stop (drama cancelled, shutdown). */
+  signal: AbortSignal;
+  /** Keeps the job's claim alive during long work (Kafka: heartbeats to the group coordinator). */
+  heartbeat(): Promise<void>;
+}
+
+export type JobHandler = (job: JobMessage, control: JobControl) => Promise<void>;
+
+export interface JobConsumer {
+  /** Stops taking jobs; running jobs finish (or are handed back) before it resolves. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Hands jobs to workers at least once. A job id is delivered to one worker at a time per bus; the same
+ * id published again while it is queued or running is ignored.
+ */
+export interface JobBus {
+  readonly kind: 'in-process' | 'kafka';
+  publish(jobs: readonly JobMessage[]): Promise<void>;
+  consume(
+    stages: readonly Stage[],
+    handler: JobHandler,
+    options: { concurrency: number },
+  ): Promise<JobConsumer>;
+  /** Aborts the running jobs of a drama in this process and drops its queued ones. */
+  cancelDrama(dramaId: string): void;
+  /** Job ids queued or running in this process. */
+  inFlight(): ReadonlySet<string>;
+  close(): Promise<void>;
+}
+
+export const JOB_BUS = Symbol('JobBus');

@@ -1,0 +1,95 @@
+import type { AspectRatio } from './ai-providers.port.js';
+
+/** The local media toolkit (ffmpeg): renders scene clips, storyboard cards and episodes, and checks clips. */
+
+export interface SpokenLine {
+  speaker: string;
+  text: string;
+  /** Our voice id (src/domain/script/voices.ts). */
+  voice: string;
+}
+
+/** Synthesises one line to a WAV file; given when a remote TTS provider speaks instead of the local one. */
+export type SpeakFn = (
+  line: SpokenLine,
+  outPath: string,
+  speed: number,
+) => Promise<{ path: string; durationSec: number }>;
+
+export interface SceneRenderRequest {
+  outputDir: string;
+  basename: string;
+  aspectRatio: AspectRatio;
+  durationSec: number;
+  /** What the picture shows: a dark card with text, a still image with slow pan/zoom, or a clip. */
+  background: { kind: 'text' } | { kind: 'image'; path: string } | { kind: 'video'; path: string };
+  heading: string;
+  narration?: string;
+  dialogue: readonly SpokenLine[];
+  musicSeed: number;
+  mood?: string;
+  speak?: SpeakFn;
+  signal: AbortSignal;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface SceneRenderResult {
+  videoPath: string;
+  srtPath: string;
+  vttPath: string;
+  durationSec: number;
+  droppedLines: number[];
+}
+
+export interface ClipExpectation {
+  width: number;
+  height: number;
+  durationSec: number;
+  toleranceSec?: number;
+  requireAudio?: boolean;
+  maxBlackSec?: number;
+  maxSilenceSec?: number;
+}
+
+export interface ClipCheck {
+  ok: boolean;
+  problems: string[];
+}
+
+export interface EpisodeClip {
+  videoPath: string;
+  srtPath: string;
+  durationSec: number;
+}
+
+export interface MediaTools {
+  renderScene(request: SceneRenderRequest): Promise<SceneRenderResult>;
+  renderStoryboardCard(request: {
+    aspectRatio: AspectRatio;
+    title: string;
+    lines: string[];
+    seed: number;
+    outPath: string;
+    signal: AbortSignal;
+  }): Promise<{ path: string }>;
+  /** Joins silent remote clips into one and fits it to the scene's resolution, frame rate and duration. */
+  joinClips(request: {
+    clips: string[];
+    aspectRatio: AspectRatio;
+    durationSec: number;
+    outPath: string;
+    signal: AbortSignal;
+  }): Promise<{ path: string }>;
+  assembleEpisode(request: {
+    clips: EpisodeClip[];
+    outputPath: string;
+    srtPath: string;
+    vttPath: string;
+    posterPath: string;
+    signal: AbortSignal;
+    onProgress?: (fraction: number) => void;
+  }): Promise<{ durationSec: number }>;
+  checkClip(path: string, expectation: ClipExpectation, signal: AbortSignal): Promise<ClipCheck>;
+}
+
+export const MEDIA_TOOLS = Symbol('MediaTools');

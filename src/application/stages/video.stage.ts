@@ -1,0 +1,223 @@
+import { extname, join } from 'node:path';
+import type { ActiveDrama, JobState } from '../../domain/drama/drama.state.js';
+import type { VideoOutput } from '../../domain/drama/drama.types.js';
+import { detectLanguage } from '../../domain/script/vocabulary.js';
+import type { JobContext } from '../ports/ai-providers.port.js';
+import type { BlobStore } from '../ports/blob-store.port.js';
+import type { MediaTools, SceneRenderRequest, SpeakFn, SpokenLine } from '../ports/media-tools.port.js';
+import type { ProviderCatalog } from '../ports/provider-catalog.port.js';
+import type { RemoteFiles } from '../ports/remote-files.port.js';
+import { fileHash } from '../shared/hashing.js';
+import { type StageExecutor, StageError, type StageInput, type StageResult } from './stage-executor.js';
+import { requireOutput, sceneContext, sceneHeading, seedOf, short } from './stage-inputs.js';
+import { moodFor } from './mood.js';
+
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+
+/** Splits a scene into clip lengths a model accepts (the longest first), covering the whole scene. */
+export function planClipDurations(durationSec: number, accepted: readonly number[]): number[] {
+  const sorted = [...accepted].sort((a, b) => a - b);
+  const longest = sorted[sorted.length - 1];
+  if (!longest) return [];
+  const clips: number[] = [];
+  let remaining = durationSec;
+  while (remaining > longest) {
+    clips.push(longest);
+    remaining -= longest;
+  }
+  clips.push(sorted.find((d) => d >= remaining) ?? longest);
+  return clips;
+}
+
+type RenderPlan = Omit<
+  SceneRenderRequest,
+  'outputDir' | 'basename' | 'background' | 'speak' | 'signal' | 'onProgress'
+> & {
+  image: { kind: 'key'; key: string } | { kind: 'url'; url: string } | null;
+  visualPrompts: string[];
+  keyPrefix: string;
+};
+
+/** Voice + video for one scene: speech, subtitles and music over a still image, a card, or remote clips. */
+export class VideoStage implements StageExecutor {
+  constructor(
+    private readonly providers: ProviderCatalog,
+    private readonly media: MediaTools,
+    private readonly blobs: BlobStore,
+    private readonly remoteFiles: RemoteFiles,
+  ) {}
+
+  async run({ drama, job, ctx }: StageInput): Promise<StageResult> {
+    const plan = drama.kind === 'single_video' ? this.planTask(drama) : this.planScene(drama, job);
+    const [videoProvider = 'local', ttsProvider = 'local'] = job.provider.split('+');
+    const imagePath = await this.fetchImage(plan.image, ctx);
+
+    let background: SceneRenderRequest['background'] = imagePath
+      ? { kind: 'image', path: imagePath }
+      : { kind: 'text' };
+    let model = 'ffmpeg-scene-v1';
+    if (videoProvider !== 'local') {
+      const generator = this.providers.video(videoProvider);
+      if (!generator) throw new StageError('permanent', `video provider ${videoProvider} is not configured`);
+      if (!generator.capabilities.ratios.includes(plan.aspectRatio)) {
+        throw new StageError('permanent', `${videoProvider} cannot make ${plan.aspectRatio} video`);
+      }
+      const durations = planClipDurations(plan.durationSec, generator.capabilities.clipDurations);
+      const clips: string[] = [];
+      for (const [i, durationSec] of durations.entries()) {
+        ctx.reportProgress(
+          (0.6 * i) / durations.length,
+          `${videoProvider}: clip ${i + 1} of ${durations.length}`,
+        );
+        const clip = await generator.generateClip(
+          {
+            prompt: plan.visualPrompts[i % plan.visualPrompts.length] ?? plan.heading,
+            imagePath: generator.capabilities.imageToVideo ? (imagePath ?? undefined) : undefined,
+            durationSec,
+            aspectRatio: plan.aspectRatio,
+            seed: plan.musicSeed + i,
+          },
+          ctx,
+        );
+        ctx.recordUsage({ video_seconds: durationSec });
+        clips.push(clip.path);
+      }
+      const joined = await this.media.joinClips({
+        clips,
+        aspectRatio: plan.aspectRatio,
+        durationSec: plan.durationSec,
+        outPath: join(ctx.workDir, 'remote.mp4'),
+        signal: ctx.signal,
+      });
+      background = { kind: 'video', path: joined.path };
+      model = `${generator.model}+ffmpeg`;
+    }
+
+    const speak = this.speaker(ttsProvider, plan.dialogue, ctx);
+    const base = videoProvider === 'local' ? 0.05 : 0.6;
+    const rendered = await this.media.renderScene({
+      ...plan,
+      outputDir: ctx.workDir,
+      basename: 'scene',
+      background,
+      speak,
+      signal: ctx.signal,
+      onProgress: (f) => ctx.reportProgress(base + (0.95 - base) * f, 'rendering'),
+    });
+    const hash = await fileHash(rendered.videoPath);
+    const prefix = `${plan.keyPrefix}/clip-${short(hash)}`;
+    const [key, srtKey, vttKey] = [`${prefix}.mp4`, `${prefix}.srt`, `${prefix}.vtt`];
+    await this.blobs.putFile(key, rendered.videoPath, 'video/mp4');
+    await this.blobs.putFile(srtKey, rendered.srtPath);
+    await this.blobs.putFile(vttKey, rendered.vttPath);
+    const output: VideoOutput = {
+      stage: 'video',
+      key,
+      srtKey,
+      vttKey,
+      durationSec: rendered.durationSec,
+      hash,
+    };
+    return { output, provider: job.provider, model };
+  }
+
+  private planScene(drama: ActiveDrama, job: JobState): RenderPlan {
+    const context = sceneContext(drama, job.target);
+    const { scene, cast, ref } = context;
+    const voiceOf = new Map(cast.map((c) => [c.name, c.voice]));
+    const fallbackVoice = context.script.language === 'zh' ? 'zh-female-1' : 'en-female-1';
+    const shots = requireOutput(drama, 'storyboard', 'drama').shots[job.target] ?? [];
+    const variant = `${drama.revisions[job.target] ?? 0}:${drama.rerenders[job.target] ?? 0}`;
+    return {
+      aspectRatio: drama.request.aspectRatio,
+      durationSec: ref.durationSec,
+      heading: sceneHeading(context),
+      narration: scene.description,
+      dialogue: scene.dialogue.map((d) => ({
+        speaker: d.character,
+        text: d.line,
+        voice: voiceOf.get(d.character) ?? fallbackVoice,
+      })),
+      musicSeed: seedOf(`${drama.dramaId}:${job.target}:${variant}`),
+      mood: moodFor(drama.request.genre, scene.beat),
+      image: { kind: 'key', key: requireOutput(drama, 'images', job.target).key },
+      visualPrompts: shots.length > 0 ? shots.map((s) => s.visual_prompt) : [scene.visual_prompt],
+      keyPrefix: `dramas/${drama.dramaId}/scenes/${job.target}`,
+    };
+  }
+
+  private planTask(drama: ActiveDrama): RenderPlan {
+    const single = drama.request.single;
+    if (!single) throw new StageError('permanent', 'internal: video task without a script');
+    const language = detectLanguage(single.script);
+    const sentences = single.script
+      .split(/(?<=[。！？!?；;.])\s*/u)
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .slice(0, 20);
+    const narrator =
+      language === 'zh'
+        ? { speaker: '旁白', voice: 'zh-female-1' }
+        : { speaker: 'Narrator', voice: 'en-female-1' };
+    const image = single.imageUrl
+      ? /^https?:\/\//i.test(single.imageUrl)
+        ? ({ kind: 'url', url: single.imageUrl } as const)
+        : ({ kind: 'key', key: single.imageUrl } as const)
+      : null;
+    return {
+      aspectRatio: drama.request.aspectRatio,
+      durationSec: single.durationSec,
+      heading: single.sceneRef,
+      narration: single.script,
+      dialogue: sentences.map((text) => ({ ...narrator, text })),
+      musicSeed: seedOf(drama.dramaId),
+      mood: moodFor(drama.request.genre, undefined),
+      image,
+      visualPrompts: [single.script],
+      keyPrefix: `tasks/${drama.dramaId}`,
+    };
+  }
+
+  private async fetchImage(image: RenderPlan['image'], ctx: JobContext): Promise<string | null> {
+    if (!image) return null;
+    if (image.kind === 'key') {
+      const info = await this.blobs.stat(image.key).catch(() => null);
+      if (!info) throw new StageError('permanent', `image ${image.key} is not in the media store`);
+      if (!IMAGE_TYPES.includes(info.contentType)) {
+        throw new StageError('permanent', `image ${image.key} is ${info.contentType}, not PNG, JPEG or WebP`);
+      }
+      const path = join(ctx.workDir, `image${extname(image.key)}`);
+      await this.blobs.download(image.key, path);
+      return path;
+    }
+    try {
+      const result = await this.remoteFiles.download(image.url, join(ctx.workDir, 'image-download'), {
+        maxBytes: MAX_IMAGE_BYTES,
+        contentTypes: IMAGE_TYPES,
+        timeoutMs: 20_000,
+        signal: ctx.signal,
+      });
+      return result.path;
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      throw new StageError('permanent', `could not use image_url: ${(error as Error).message}`);
+    }
+  }
+
+  private speaker(provider: string, lines: readonly SpokenLine[], ctx: JobContext): SpeakFn | undefined {
+    if (provider === 'local' || lines.length === 0) return undefined;
+    const synthesizer = this.providers.speech(provider);
+    if (!synthesizer) throw new StageError('permanent', `speech provider ${provider} is not configured`);
+    return async (line, outPath, speed) => {
+      const language = detectLanguage(line.text);
+      const result = await synthesizer.synthesize(
+        { text: line.text, voice: line.voice, language, speed },
+        outPath,
+        ctx,
+      );
+      ctx.recordUsage({ tts_characters: [...line.text].length });
+      return result;
+    };
+  }
+}
