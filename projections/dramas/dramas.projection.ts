@@ -38,7 +38,9 @@ export const dramasProjection: Projection<Tables> = {
       last_position bigint NOT NULL
     )`);
     await tx.query(`CREATE INDEX ${t.dramas}_project_idx ON ${t.dramas} (project_id, created_at DESC)`);
-    await tx.query(`CREATE INDEX ${t.dramas}_live_idx ON ${t.dramas} (status) WHERE status IN ('pending', 'running', 'paused')`);
+    await tx.query(
+      `CREATE INDEX ${t.dramas}_live_idx ON ${t.dramas} (status) WHERE status IN ('pending', 'running', 'paused')`,
+    );
   },
 
   async apply(tx, stored: StoredEvent, t) {
@@ -71,7 +73,15 @@ export const dramasProjection: Projection<Tables> = {
         `INSERT INTO ${t.dramas} (status, stage, progress, stages, episodes, result, error, notes, state, started_at,
            updated_at, last_position, id, stream_id, kind, project_id, owner_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-        [...values, state.dramaId, stored.streamId, state.kind, state.projectId, state.ownerId, state.createdAt],
+        [
+          ...values,
+          state.dramaId,
+          stored.streamId,
+          state.kind,
+          state.projectId,
+          state.ownerId,
+          state.createdAt,
+        ],
       );
       return;
     }

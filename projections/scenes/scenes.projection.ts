@@ -39,7 +39,9 @@ export const scenesProjection: Projection<Tables> = {
       updated_at timestamptz NOT NULL
     )`);
     await tx.query(`CREATE INDEX ${t.scenes}_project_idx ON ${t.scenes} (project_id, episode, number)`);
-    await tx.query(`CREATE TABLE ${t.scene_dramas} (drama_id uuid PRIMARY KEY, project_id uuid NOT NULL, kind text NOT NULL)`);
+    await tx.query(
+      `CREATE TABLE ${t.scene_dramas} (drama_id uuid PRIMARY KEY, project_id uuid NOT NULL, kind text NOT NULL)`,
+    );
   },
 
   async apply(tx, stored: StoredEvent, t) {
@@ -79,9 +81,10 @@ export const scenesProjection: Projection<Tables> = {
     const output = d.output;
     if (output.stage === 'script') {
       const dramaId = stored.streamId.slice('drama-'.length);
-      const owner = await tx.query<{ project_id: string }>(`SELECT project_id FROM ${t.scene_dramas} WHERE drama_id = $1`, [
-        dramaId,
-      ]);
+      const owner = await tx.query<{ project_id: string }>(
+        `SELECT project_id FROM ${t.scene_dramas} WHERE drama_id = $1`,
+        [dramaId],
+      );
       const projectId = owner[0]?.project_id;
       if (!projectId) return;
       await tx.query(
@@ -126,7 +129,11 @@ export const scenesProjection: Projection<Tables> = {
     }
     if (output.stage === 'images' || output.stage === 'video') {
       const column = output.stage === 'images' ? 'image_key' : 'video_key';
-      await tx.query(`UPDATE ${t.scenes} SET ${column} = $2, updated_at = $3 WHERE id::text = $1`, [d.target, output.key, at]);
+      await tx.query(`UPDATE ${t.scenes} SET ${column} = $2, updated_at = $3 WHERE id::text = $1`, [
+        d.target,
+        output.key,
+        at,
+      ]);
     }
   },
 };
