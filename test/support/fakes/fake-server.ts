@@ -61,18 +61,21 @@ export class FakeServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(handler: Handler): Promise<FakeServer> {
+  /** Answers what the base does not (media, canned replies); set by each provider double. */
+  handler: Handler = (_req, res) => json(res, 404, { error: 'not found' });
+
+  static async start(): Promise<FakeServer> {
     await testMedia();
-    let fake: FakeServer | undefined;
+    const holder: { fake?: FakeServer } = {};
     const server = createServer((req, res) => {
-      void (fake as FakeServer).#handle(req, res, handler).catch((error: Error) => {
+      void (holder.fake as FakeServer).#handle(req, res).catch((error: Error) => {
         if (!res.headersSent) json(res, 500, { error: `fake crashed: ${error.message}` });
         else res.destroy();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeServer(server);
-    return fake;
+    holder.fake = new FakeServer(server);
+    return holder.fake;
   }
 
   async close(): Promise<void> {
@@ -97,7 +100,7 @@ export class FakeServer {
     return `http://${this.mediaHost}/media/${randomUUID()}.${name}`;
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse, handler: Handler): Promise<void> {
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -118,7 +121,7 @@ export class FakeServer {
       at: Date.now(),
     };
     this.requests.push(recorded);
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs).unref());
     const canned = this.#canned.find((c) => c.left > 0 && matches(c.match, recorded));
     if (canned) {
       canned.left--;
@@ -138,7 +141,7 @@ export class FakeServer {
       res.writeHead(200, { 'content-type': type, 'content-length': files[kind].length }).end(files[kind]);
       return;
     }
-    await handler(recorded, res);
+    await this.handler(recorded, res);
   }
 }
 

@@ -36,9 +36,9 @@ export class FalFake {
   ) {}
 
   static async start(key = 'fake-key-id:fake-key-secret'): Promise<FalFake> {
-    let fake: FalFake | undefined;
-    const server = await FakeServer.start((req, res) => (fake as FalFake).handle(req, res));
-    fake = new FalFake(server, key);
+    const server = await FakeServer.start();
+    const fake = new FalFake(server, key);
+    server.handler = (req, res) => fake.handle(req, res);
     return fake;
   }
 

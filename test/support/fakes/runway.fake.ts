@@ -88,9 +88,9 @@ export class RunwayFake {
   ) {}
 
   static async start(apiKey = `key_${'ab'.repeat(64)}`): Promise<RunwayFake> {
-    let fake: RunwayFake | undefined;
-    const server = await FakeServer.start((req, res) => (fake as RunwayFake).handle(req, res));
-    fake = new RunwayFake(server, apiKey);
+    const server = await FakeServer.start();
+    const fake = new RunwayFake(server, apiKey);
+    server.handler = (req, res) => fake.handle(req, res);
     return fake;
   }
 
