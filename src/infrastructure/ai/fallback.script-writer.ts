@@ -16,6 +16,8 @@ export interface ScriptWriterStep {
 export type ScriptChainEntry = { writer: ScriptWriter } | { skipped: string; reason: string };
 
 export interface FallbackScriptResult extends ScriptWriterResult {
+  /** The kind of the writer that produced the script: label a 'template' result as such, never as AI. */
+  kind: ScriptWriter['kind'];
   /** Every writer tried or skipped before `provider`, in chain order. */
   trail: ScriptWriterStep[];
 }
@@ -47,7 +49,7 @@ export class FallbackScriptWriter implements ScriptWriter {
       }
       options.signal?.throwIfAborted();
       try {
-        return { ...(await entry.writer.write(request, options)), trail };
+        return { ...(await entry.writer.write(request, options)), kind: entry.writer.kind, trail };
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
         if (error instanceof ProviderError && error.errorClass === 'moderation') throw error;

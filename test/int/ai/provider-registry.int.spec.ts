@@ -9,6 +9,7 @@ import { loadAiConfig } from '../../../src/infrastructure/config/ai.config.js';
 import { ConfigError } from '../../../src/infrastructure/config/config.js';
 import { removeJobDirs } from '../../support/ai.js';
 import { DashScopeCompatibleFake } from '../../support/fakes/dashscope-compatible.fake.js';
+import { DashScopeNativeFake } from '../../support/fakes/dashscope-native.fake.js';
 import { FalFake } from '../../support/fakes/fal.fake.js';
 import { OllamaFake } from '../../support/fakes/ollama.fake.js';
 import { RunwayFake } from '../../support/fakes/runway.fake.js';
@@ -42,14 +43,16 @@ const localImages: ImageGenerator = {
 
 describe('provider registry', () => {
   let dashscope: DashScopeCompatibleFake;
+  let native: DashScopeNativeFake;
   let vllm: VllmFake;
   let ollama: OllamaFake;
   let runway: RunwayFake;
   let fal: FalFake;
 
   beforeAll(async () => {
-    [dashscope, vllm, ollama, runway, fal] = await Promise.all([
+    [dashscope, native, vllm, ollama, runway, fal] = await Promise.all([
       DashScopeCompatibleFake.start(),
+      DashScopeNativeFake.start(),
       VllmFake.start(),
       OllamaFake.start(),
       RunwayFake.start(),
@@ -62,7 +65,7 @@ describe('provider registry', () => {
     for (const fake of [dashscope, vllm, ollama]) fake.replies.queue.length = 0;
   });
   afterAll(async () => {
-    await Promise.all([dashscope, vllm, ollama, runway, fal].map((f) => f.close()));
+    await Promise.all([dashscope, native, vllm, ollama, runway, fal].map((f) => f.close()));
     await removeJobDirs();
   });
 
@@ -70,6 +73,7 @@ describe('provider registry', () => {
     NODE_ENV: 'test',
     QWEN_API_KEY: dashscope.apiKey,
     QWEN_BASE_URL: dashscope.baseUrl,
+    DASHSCOPE_BASE_URL: native.url,
     LOCAL_LLM_BASE_URL: vllm.baseUrl,
     OLLAMA_BASE_URL: ollama.url,
     RUNWAY_API_KEY: runway.apiKey,
@@ -139,7 +143,10 @@ describe('provider registry', () => {
       expect(by('ollama')).toMatchObject({ ok: true, detail: 'Ollama running, qwen2.5:7b pulled' });
       expect(by('runway')?.detail).toContain('credits');
       expect(by('pika')?.detail).toContain('configuration check only');
-      expect(by('cloud_qwen')?.ok).toBe(false); // the compatible-mode double has no native task API
+      for (const provider of ['cloud_qwen', 'wanx', 'qwen_tts', 'cloud_qwen_vl']) {
+        expect(by(provider)).toMatchObject({ ok: true, detail: expect.stringContaining('key accepted') });
+      }
+      expect(native.server.count((r) => r.path.startsWith('/api/v1/tasks/'))).toBe(4);
       expect(by('template')).toMatchObject({ ok: true });
       expect(by('ffmpeg_cards')).toMatchObject({ ok: true, detail: 'ffmpeg found' });
       expect(reports.map((r) => r.capability).sort()).toEqual(
@@ -171,7 +178,7 @@ describe('provider registry', () => {
     const writer = registry(env).scriptWriter({ useLocalLlm: false });
     expect(writer.model).toBe('cloud_qwen > local_qwen > ollama > template');
     const result = await writer.write(request);
-    expect(result.provider).toBe('template');
+    expect(result).toMatchObject({ provider: 'template', kind: 'template' });
     expect(result.script).toEqual(writeTemplateScript(request));
     expect(result.trail).toEqual([
       { provider: 'cloud_qwen', outcome: 'failed', reason: expect.stringContaining('connection refused') },
@@ -184,7 +191,7 @@ describe('provider registry', () => {
     vllm.replies.fallback = () => ({ content: 'no json here' });
     try {
       const result = await registry(fullEnv()).scriptWriter({ useLocalLlm: true }).write(request);
-      expect(result.provider).toBe('ollama');
+      expect(result).toMatchObject({ provider: 'ollama', kind: 'llm' });
       expect(result.trail).toEqual([
         {
           provider: 'local_qwen',
