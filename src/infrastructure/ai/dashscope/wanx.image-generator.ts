@@ -6,10 +6,9 @@ import type {
   ProbeResult,
 } from '../../../application/ports/ai-providers.port.js';
 import type { AiConfig, AiLimits } from '../../config/ai.config.js';
-import { downloadOutput, nameByType, workFile } from '../shared/output-download.js';
 import { timedProbe } from '../shared/probe.js';
 import type { ProviderHttp } from '../shared/provider-http.js';
-import { runRemoteTask } from '../shared/remote-task.js';
+import { runRemoteMedia } from '../shared/remote-media.js';
 import { Semaphore } from '../shared/semaphore.js';
 import { dashscopeHttp, dashscopeTaskStatus, probeDashScope } from './dashscope-native.js';
 
@@ -46,7 +45,7 @@ export class WanxImageGenerator implements ImageGenerator {
 
   generate(request: ImageRequest, ctx: JobContext): Promise<ImageResult> {
     return this.#semaphore.run(async () => {
-      const { taskId, output } = await runRemoteTask({
+      const { output, file } = await runRemoteMedia({
         provider: this.provider,
         ctx,
         label: 'storyboard image',
@@ -54,19 +53,13 @@ export class WanxImageGenerator implements ImageGenerator {
         status: (id, signal) => dashscopeTaskStatus(this.#http, id, signal),
         cancel: (id) => this.cancelExternalTask(id),
         pollIntervalMs: this.settings.pollIntervalMs,
-        timeoutMs: this.limits.taskTimeoutMs,
-        maxPollFailures: this.limits.retries + 2,
         expectedMs: 15_000,
+        limits: this.limits,
+        apiBaseUrl: this.settings.nativeBaseUrl,
+        kind: 'image',
+        outputUrl: (done) => done.url,
       });
-      const file = await nameByType(
-        await downloadOutput(this.provider, this.settings.nativeBaseUrl, this.limits, ctx, {
-          url: output.url,
-          path: workFile(ctx, `wanx-${taskId}`),
-          kind: 'image',
-        }),
-      );
       ctx.recordUsage({ images: output.usage.image_count ?? 1 });
-      ctx.reportProgress(1, 'storyboard image downloaded');
       return { path: file.path, contentType: file.contentType as ImageResult['contentType'] };
     }, ctx.signal);
   }

@@ -9,10 +9,10 @@ import type {
 } from '../../../application/ports/ai-providers.port.js';
 import type { AiConfig, AiLimits } from '../../config/ai.config.js';
 import { ConfigError } from '../../config/config.js';
-import { downloadOutput, nameByType, workFile } from '../shared/output-download.js';
 import { timedProbe } from '../shared/probe.js';
 import { ProviderHttp, isObject, type ErrorEnvelope, type HttpReply } from '../shared/provider-http.js';
-import { runRemoteTask, type RemoteStatus } from '../shared/remote-task.js';
+import { runRemoteMedia } from '../shared/remote-media.js';
+import type { RemoteStatus } from '../shared/remote-task.js';
 import { Semaphore } from '../shared/semaphore.js';
 import { assertClipRequest, imageDataUri } from '../shared/video-input.js';
 import {
@@ -98,7 +98,7 @@ export class RunwayVideoGenerator implements VideoGenerator {
   async generateClip(request: VideoClipRequest, ctx: JobContext): Promise<VideoClipResult> {
     const mode = assertClipRequest(this.provider, this.model, this.capabilities, request);
     return this.#semaphore.run(async () => {
-      const { taskId, output } = await runRemoteTask({
+      const { file } = await runRemoteMedia({
         provider: this.provider,
         ctx,
         label: 'video clip',
@@ -106,19 +106,13 @@ export class RunwayVideoGenerator implements VideoGenerator {
         status: (id, signal) => this.#status(id, signal),
         cancel: (id) => this.cancelExternalTask(id),
         pollIntervalMs: this.settings.pollIntervalMs,
-        timeoutMs: this.limits.taskTimeoutMs,
-        maxPollFailures: this.limits.retries + 2,
         expectedMs: 90_000,
+        limits: this.limits,
+        apiBaseUrl: this.settings.baseUrl,
+        kind: 'video',
+        outputUrl: (url) => url,
       });
-      const file = await nameByType(
-        await downloadOutput(this.provider, this.settings.baseUrl, this.limits, ctx, {
-          url: output,
-          path: workFile(ctx, `runway-${taskId}.mp4`),
-          kind: 'video',
-        }),
-      );
       ctx.recordUsage({ video_seconds: request.durationSec });
-      ctx.reportProgress(1, 'video clip downloaded');
       return { path: file.path, durationSec: request.durationSec };
     }, ctx.signal);
   }

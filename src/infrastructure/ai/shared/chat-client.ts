@@ -7,7 +7,7 @@ import { ProviderError, type ProviderErrorClass } from '../../../application/por
 import type { AiLimits } from '../../config/ai.config.js';
 import type { Secret } from '../../config/secret.js';
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js';
-import { redact, transportFailure } from './provider-http.js';
+import { redactedError, transportFailure } from './provider-http.js';
 
 export type ChatMessage = ChatCompletionMessageParam;
 
@@ -115,12 +115,7 @@ export class ChatClient {
     message: string,
     details: ProviderError['details'] = {},
   ): ProviderError {
-    return new ProviderError(
-      this.options.provider,
-      errorClass,
-      redact(message, [this.options.apiKey]),
-      details,
-    );
+    return redactedError(this.options.provider, [this.options.apiKey], errorClass, message, details);
   }
 
   fromSdkError(error: unknown): ProviderError | unknown {

@@ -64,6 +64,15 @@ export function redact(text: string, secrets: readonly (Secret | undefined)[]): 
   return KEY_PATTERNS.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), out);
 }
 
+/** A ProviderError whose message has been cleared of the given secrets. */
+export const redactedError = (
+  provider: string,
+  secrets: readonly (Secret | undefined)[],
+  errorClass: ProviderErrorClass,
+  message: string,
+  details: ProviderError['details'] = {},
+): ProviderError => new ProviderError(provider, errorClass, redact(message, secrets), details);
+
 export interface HttpReply {
   status: number;
   headers: Headers;
@@ -119,12 +128,7 @@ export class ProviderHttp {
     message: string,
     details: ProviderError['details'] = {},
   ): ProviderError {
-    return new ProviderError(
-      this.options.provider,
-      errorClass,
-      redact(message, this.options.secrets),
-      details,
-    );
+    return redactedError(this.options.provider, this.options.secrets, errorClass, message, details);
   }
 
   fromReply(reply: HttpReply): ProviderError {
