@@ -68,6 +68,13 @@ export async function jobContext(
   return ctx;
 }
 
+/** Simulates a worker dying mid-poll: aborts the job at the first progress message containing `word`. */
+export const abortWhenProgress =
+  (word: string, reason = 'worker restarted') =>
+  (ctx: TestJobContext, _fraction: number, message?: string): void => {
+    if (message?.includes(word)) ctx.controller.abort(new Error(reason));
+  };
+
 export async function removeJobDirs(): Promise<void> {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }

@@ -7,7 +7,7 @@ import { CloudQwenScriptWriter } from '../../../src/infrastructure/ai/dashscope/
 import { CloudQwenVlModerationProvider } from '../../../src/infrastructure/ai/dashscope/qwen-vl.moderation-provider.js';
 import { QwenTtsSpeechSynthesizer } from '../../../src/infrastructure/ai/dashscope/qwen-tts.speech-synthesizer.js';
 import { WanxImageGenerator } from '../../../src/infrastructure/ai/dashscope/wanx.image-generator.js';
-import { jobContext, removeJobDirs, secret, testLimits } from '../../support/ai.js';
+import { abortWhenProgress, jobContext, removeJobDirs, secret, testLimits } from '../../support/ai.js';
 import { DashScopeCompatibleFake } from '../../support/fakes/dashscope-compatible.fake.js';
 import { DashScopeNativeFake } from '../../support/fakes/dashscope-native.fake.js';
 import { testMedia, tinyPng } from '../../support/fakes/media.js';
@@ -251,9 +251,7 @@ describe('DashScope native API: wanx images, qwen_tts voice, probes', () => {
   it('resumes the recorded task after a restart, and replaces one DashScope calls UNKNOWN', async () => {
     fake.steps = { PENDING: 1, RUNNING: 3 };
     const crashed = await jobContext({
-      onProgress: (ctx, _f, message) => {
-        if (message?.includes('running')) ctx.controller.abort(new Error('worker restarted'));
-      },
+      onProgress: abortWhenProgress('running'),
     });
     await expect(wanx().generate(image, crashed)).rejects.toThrow('worker restarted');
     await wanx().generate(image, await jobContext({ resume: crashed.recorded }));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderError, type VideoClipRequest } from '../../../src/application/ports/ai-providers.port.js';
 import { PikaVideoGenerator } from '../../../src/infrastructure/ai/pika/pika.video-generator.js';
-import { jobContext, removeJobDirs, secret, testLimits } from '../../support/ai.js';
+import { abortWhenProgress, jobContext, removeJobDirs, secret, testLimits } from '../../support/ai.js';
 import { FalFake } from '../../support/fakes/fal.fake.js';
 import { testMedia, tinyPng } from '../../support/fakes/media.js';
 
@@ -85,9 +85,7 @@ describe('Pika video generator against the fal.ai queue double', () => {
   it('resumes the recorded request after a restart with a single submission', async () => {
     fake.steps = { IN_QUEUE: 1, IN_PROGRESS: 4 };
     const crashed = await jobContext({
-      onProgress: (ctx, _f, message) => {
-        if (message?.includes('running')) ctx.controller.abort(new Error('worker restarted'));
-      },
+      onProgress: abortWhenProgress('running'),
     });
     await expect(generator().generateClip(clip(), crashed)).rejects.toThrow('worker restarted');
     const resumed = await jobContext({ resume: crashed.recorded });

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { ProviderError, type VideoClipRequest } from '../../../src/application/ports/ai-providers.port.js';
 import { RunwayVideoGenerator } from '../../../src/infrastructure/ai/runway/runway.video-generator.js';
 import type { AiLimits } from '../../../src/infrastructure/config/ai.config.js';
-import { jobContext, removeJobDirs, secret, testLimits } from '../../support/ai.js';
+import { abortWhenProgress, jobContext, removeJobDirs, secret, testLimits } from '../../support/ai.js';
 import { RunwayFake } from '../../support/fakes/runway.fake.js';
 import { testMedia, tinyPng } from '../../support/fakes/media.js';
 import { writeFile } from 'node:fs/promises';
@@ -84,9 +84,7 @@ describe('Runway video generator against the Runway double', () => {
   it('resumes polling the recorded task after a restart instead of paying for a second one', async () => {
     fake.steps = { PENDING: 1, THROTTLED: 0, RUNNING: 4 };
     const crashed = await jobContext({
-      onProgress: (ctx, _fraction, message) => {
-        if (message?.includes('running')) ctx.controller.abort(new Error('worker restarted'));
-      },
+      onProgress: abortWhenProgress('running'),
     });
     await expect(generator().generateClip(clip(), crashed)).rejects.toThrow('worker restarted');
     expect(crashed.recorded).toHaveLength(1);
@@ -215,9 +213,7 @@ describe('Runway video generator against the Runway double', () => {
   it('cancels a recorded task with DELETE', async () => {
     fake.steps = { PENDING: 50, THROTTLED: 0, RUNNING: 1 };
     const ctx = await jobContext({
-      onProgress: (c, _f, message) => {
-        if (message?.includes('queued')) c.controller.abort(new Error('stop'));
-      },
+      onProgress: abortWhenProgress('queued', 'stop'),
     });
     await expect(generator().generateClip(clip(), ctx)).rejects.toThrow('stop');
     const taskId = ctx.recorded[0]?.taskId as string;
