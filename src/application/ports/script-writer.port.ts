@@ -1,4 +1,5 @@
 import type { Script, ScriptRequest } from '../../domain/script/script.schema.js';
+import type { Usage } from './ai-providers.port.js';
 
 export interface ScriptWriterResult {
   script: Script;
@@ -6,6 +7,12 @@ export interface ScriptWriterResult {
   model: string;
   attempts: number;
   usage?: { prompt_tokens: number; completion_tokens: number };
+}
+
+export interface ScriptWriterOptions {
+  signal?: AbortSignal;
+  /** Called after every paid model call, failed attempts included (pass the job's ctx.recordUsage). */
+  recordUsage?(usage: Usage): void;
 }
 
 /**
@@ -16,7 +23,7 @@ export interface ScriptWriter {
   readonly provider: string;
   readonly model: string;
   readonly kind: 'template' | 'llm';
-  write(request: ScriptRequest, options?: { signal?: AbortSignal }): Promise<ScriptWriterResult>;
+  write(request: ScriptRequest, options?: ScriptWriterOptions): Promise<ScriptWriterResult>;
 }
 
 export const SCRIPT_WRITER = Symbol('ScriptWriter');

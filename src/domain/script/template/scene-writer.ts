@@ -56,7 +56,10 @@ export function createSceneWriter(ctx: StoryContext) {
     pools.set(beat, pool);
     return pool;
   };
-  const landmarks = ctx.city?.landmarks ?? [COMMON_SPOTS.riverside, COMMON_SPOTS.footbridge];
+  // Most cities list no landmarks of their own: they get the common waterside and footbridge.
+  const landmarks = ctx.city?.landmarks.length
+    ? ctx.city.landmarks
+    : [COMMON_SPOTS.riverside, COMMON_SPOTS.footbridge];
 
   const spotText = (kind: SpotKind): string => {
     const pick = (b: { zh: string; en: string }) => (zh ? b.zh : b.en);

@@ -1,0 +1,99 @@
+import type { ServerResponse } from 'node:http';
+import { FakeServer, json, type RecordedRequest } from './fake-server.js';
+import { testMedia } from './media.js';
+
+/**
+ * An OpenAI-style POST /v1/images/generations server: `{model, prompt, n?, size?, response_format?}` with
+ * lowercase-x sizes → `{"created","data":[{"url"}|{"b64_json"}]}`, OpenAI error envelopes (the 401 echoes
+ * the key it was given, as OpenAI partly does), content_policy_violation for flagged prompts, GET /v1/models.
+ */
+export class OpenAiImagesFake {
+  moderationWord = 'FORBIDDEN';
+  /** What the server answers when the request names no response_format. */
+  defaultFormat: 'url' | 'b64_json' = 'url';
+
+  private constructor(
+    readonly server: FakeServer,
+    readonly apiKey: string,
+    readonly models: string[],
+  ) {}
+
+  static async start(
+    apiKey = 'sk-fake-images-key',
+    models = ['gpt-image-1', 'dall-e-3'],
+  ): Promise<OpenAiImagesFake> {
+    const server = await FakeServer.start();
+    const fake = new OpenAiImagesFake(server, apiKey, models);
+    server.handler = (req, res) => fake.handle(req, res);
+    return fake;
+  }
+
+  get baseUrl(): string {
+    return `${this.server.url}/v1`;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  private error(
+    res: ServerResponse,
+    status: number,
+    code: string | null,
+    message: string,
+    type = 'invalid_request_error',
+  ) {
+    json(res, status, { error: { message, type, param: null, code } });
+  }
+
+  private async handle(req: RecordedRequest, res: ServerResponse): Promise<void> {
+    const auth = String(req.headers.authorization ?? '');
+    if (auth !== `Bearer ${this.apiKey}`) {
+      const given = auth.replace(/^Bearer /, '');
+      return this.error(
+        res,
+        401,
+        'invalid_api_key',
+        `Incorrect API key provided: ${given}. You can find your API key in your account settings.`,
+      );
+    }
+    if (req.path === '/v1/models' && req.method === 'GET') {
+      return json(res, 200, {
+        object: 'list',
+        data: this.models.map((id) => ({ id, object: 'model', created: 1735000000, owned_by: 'system' })),
+      });
+    }
+    if (req.path !== '/v1/images/generations' || req.method !== 'POST')
+      return this.error(res, 404, null, 'Not found');
+    const body = req.body ?? {};
+    if (!this.models.includes(body.model))
+      return this.error(res, 404, 'model_not_found', `The model '${body.model}' does not exist`);
+    if (typeof body.prompt !== 'string' || body.prompt === '')
+      return this.error(res, 400, null, "Missing required parameter: 'prompt'.");
+    if (body.size !== undefined && !/^\d+x\d+$/.test(body.size)) {
+      return this.error(
+        res,
+        400,
+        'invalid_value',
+        `Invalid value: '${body.size}'. Sizes look like '1024x1024'.`,
+      );
+    }
+    if (body.response_format !== undefined && !['url', 'b64_json'].includes(body.response_format)) {
+      return this.error(res, 400, 'invalid_value', `Invalid value: '${body.response_format}'.`);
+    }
+    if (body.prompt.includes(this.moderationWord)) {
+      return this.error(
+        res,
+        400,
+        'content_policy_violation',
+        'Your request was rejected as a result of our safety system.',
+        'image_generation_user_error',
+      );
+    }
+    const format = body.response_format ?? this.defaultFormat;
+    const png = (await testMedia()).png;
+    const item =
+      format === 'url' ? { url: this.server.mediaUrl('png') } : { b64_json: png.toString('base64') };
+    json(res, 200, { created: Math.floor(Date.now() / 1000), data: [item] });
+  }
+}
