@@ -14,7 +14,10 @@ export interface ProviderListing {
   provider: string;
   model: string;
   kind: 'local' | 'template' | 'cloud' | 'self_hosted';
+  /** False for a known provider this server has no configuration for; `requires` says what to set. */
+  configured?: boolean;
   default: boolean;
+  requires?: string;
 }
 
 /**

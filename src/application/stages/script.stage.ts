@@ -41,19 +41,18 @@ export class ScriptStage implements StageExecutor {
         scenes_per_episode: r.scenesPerEpisode,
         episode_duration_sec: r.episodeDurationSec,
       },
-      { signal: ctx.signal },
+      { signal: ctx.signal, recordUsage: (usage) => ctx.recordUsage(usage) },
     );
-    if (result.usage) {
-      ctx.recordUsage({
-        llm_prompt_tokens: result.usage.prompt_tokens,
-        llm_completion_tokens: result.usage.completion_tokens,
-      });
-    }
+    const chain = result as typeof result & {
+      kind?: 'template' | 'llm';
+      trail?: NonNullable<ScriptOutput['writer']>['trail'];
+    };
     const output: ScriptOutput = {
       stage: 'script',
       script: result.script,
       scenes: sceneRefs(drama.dramaId, result.script),
       hash: contentHash(result.script),
+      writer: { provider: result.provider, kind: chain.kind ?? writer.kind, trail: chain.trail ?? [] },
     };
     return { output, provider: result.provider, model: result.model };
   }

@@ -62,6 +62,12 @@ export interface ScriptOutput {
   script: Script;
   scenes: SceneRef[];
   hash: string;
+  /** Who wrote it ('template' is never presented as AI) and why earlier writers in the chain did not. */
+  writer?: {
+    provider: string;
+    kind: 'template' | 'llm';
+    trail: { provider: string; outcome: 'skipped' | 'failed'; reason: string }[];
+  };
 }
 export interface StoryboardOutput {
   stage: 'storyboard';

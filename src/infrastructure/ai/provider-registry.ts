@@ -156,10 +156,12 @@ export class ProviderRegistry {
   /**
    * The script writers to try: use_local_llm prefers local_qwen then ollama, otherwise cloud_qwen comes
    * first; unconfigured ones are skipped with the reason; the template writer always ends the chain.
+   * A creator who asked for the local LLM never has the prompt sent to the cloud: that chain has no
+   * cloud step.
    */
   scriptWriter(options: { useLocalLlm?: boolean } = {}): FallbackScriptWriter {
     const useLocal = options.useLocalLlm ?? this.config.defaultUseLocalLlm;
-    const order = useLocal ? ['local_qwen', 'ollama', 'cloud_qwen'] : ['cloud_qwen', 'local_qwen', 'ollama'];
+    const order = useLocal ? ['local_qwen', 'ollama'] : ['cloud_qwen', 'local_qwen', 'ollama'];
     const chain: ScriptChainEntry[] = order.map((provider) => {
       const found = this.#script.find((e) => e.provider === provider);
       if (found) return { writer: found.adapter };

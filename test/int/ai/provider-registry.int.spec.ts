@@ -190,7 +190,10 @@ describe('provider registry', () => {
   it('prefers local_qwen then ollama with use_local_llm, passing a failing one by', async () => {
     vllm.replies.fallback = () => ({ content: 'no json here' });
     try {
-      const result = await registry(fullEnv()).scriptWriter({ useLocalLlm: true }).write(request);
+      const local = registry(fullEnv()).scriptWriter({ useLocalLlm: true });
+      // a creator who asked for the local LLM never has the prompt sent to the cloud
+      expect(local.model).toBe('local_qwen > ollama > template');
+      const result = await local.write(request);
       expect(result).toMatchObject({ provider: 'ollama', kind: 'llm' });
       expect(result.trail).toEqual([
         {
