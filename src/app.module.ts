@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { HealthService } from './application/health/health.service.js';
 import { IDENTITY_OPTIONS } from './application/identity/identity.options.js';
 import { IdentityService } from './application/identity/identity.service.js';
+import { BLOB_STORE } from './application/ports/blob-store.port.js';
 import { DATABASE } from './application/ports/database.port.js';
 import { EVENT_STORE } from './application/ports/event-store.port.js';
 import { PASSWORD_HASHER, TOKEN_SERVICE, USER_REPOSITORY } from './application/ports/identity.port.js';
@@ -38,6 +39,7 @@ export class AppModule {
         { provide: LOGGER, useValue: runtime.logger },
         { provide: DATABASE, useValue: runtime.db },
         { provide: EVENT_STORE, useValue: runtime.store },
+        { provide: BLOB_STORE, useValue: runtime.blobs },
         { provide: PROJECTION_PROGRESS, useValue: runtime.runner },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },

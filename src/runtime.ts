@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { projectsProjection } from '../projections/projects/projects.projection.js';
+import type { BlobStore } from './application/ports/blob-store.port.js';
 import type { Database } from './application/ports/database.port.js';
 import type { EventStore } from './application/ports/event-store.port.js';
 import type { Projection } from './application/ports/projection.port.js';
@@ -12,6 +13,9 @@ import { PgAppendNotifier } from './infrastructure/event-store/pg-append-notifie
 import { eventStoreMigrations } from './infrastructure/event-store/sql-event-store.schema.js';
 import { SqlEventStore } from './infrastructure/event-store/sql.event-store.js';
 import { identityMigrations } from './infrastructure/identity/sql.user-repository.js';
+import { LocalBlobStore } from './infrastructure/media-store/local.blob-store.js';
+import { mediaSigningSecret, MediaUrlSigner } from './infrastructure/media-store/media-url-signer.js';
+import { S3BlobStore } from './infrastructure/media-store/s3.blob-store.js';
 import { ProjectionRunner } from './infrastructure/projections/projection-runner.js';
 import { projectionStateMigrations } from './infrastructure/projections/projection-state.js';
 
@@ -29,6 +33,10 @@ export interface Runtime {
   db: Database;
   store: EventStore;
   runner: ProjectionRunner;
+  /** Media: DATA_DIR/media by default, S3 when S3_ENDPOINT is set. */
+  blobs: BlobStore;
+  /** Signs and checks the /media/<key> links the local store hands out. */
+  mediaSigner: MediaUrlSigner;
   close(): Promise<void>;
 }
 
@@ -39,11 +47,32 @@ export async function openDatabase(config: AppConfig): Promise<Database> {
   return PgliteDatabase.open(join(config.dataDir, 'pglite'));
 }
 
+export async function openBlobStore(config: AppConfig, signer: MediaUrlSigner): Promise<BlobStore> {
+  if (config.S3_ENDPOINT) {
+    return S3BlobStore.open({
+      endpoint: config.S3_ENDPOINT,
+      bucket: config.S3_BUCKET!,
+      accessKey: config.S3_ACCESS_KEY!,
+      secretKey: config.S3_SECRET_KEY!,
+      region: config.S3_REGION,
+      partSize: config.S3_PART_SIZE_MIB * 1024 * 1024,
+      defaultExpiresInSec: config.MEDIA_URL_TTL_SEC,
+    });
+  }
+  return LocalBlobStore.open(join(config.dataDir, 'media'), {
+    signer,
+    baseUrl: config.PUBLIC_BASE_URL ?? '',
+    defaultExpiresInSec: config.MEDIA_URL_TTL_SEC,
+  });
+}
+
 export async function createRuntime(
   config: AppConfig,
   logger: Logger,
   options: { projections?: readonly Projection[]; startProjections?: boolean } = {},
 ): Promise<Runtime> {
+  const mediaSigner = new MediaUrlSigner(mediaSigningSecret(config.JWT_SECRET));
+  const blobs = await openBlobStore(config, mediaSigner);
   const db = await openDatabase(config);
   try {
     const applied = await migrate(db, ALL_MIGRATIONS);
@@ -66,6 +95,8 @@ export async function createRuntime(
     db,
     store,
     runner,
+    blobs,
+    mediaSigner,
     async close() {
       await runner.stop();
       await store.close();

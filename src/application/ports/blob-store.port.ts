@@ -9,6 +9,7 @@ export interface BlobInfo {
   size: number;
   contentType: string;
   etag?: string;
+  lastModified?: Date;
 }
 
 export interface BlobStore {

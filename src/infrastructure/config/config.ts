@@ -44,6 +44,18 @@ export const configSchema = z.object({
         .map((e) => e.trim().toLowerCase())
         .filter(Boolean),
     ),
+  S3_ENDPOINT: url(['http', 'https']),
+  S3_BUCKET: optionalString,
+  S3_ACCESS_KEY: optionalString,
+  S3_SECRET_KEY: optionalString,
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  S3_PART_SIZE_MIB: z.coerce.number().int().min(5).max(5120).default(16),
+  MEDIA_URL_TTL_SEC: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(7 * 24 * 3600),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -72,6 +84,12 @@ export function loadConfig(
   }
   const raw = parsed.data;
   const dataDir = resolve(raw.DATA_DIR);
+  if (raw.S3_ENDPOINT) {
+    const missing = (['S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const).filter((name) => !raw[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(missing.map((name) => `${name}: required when S3_ENDPOINT is set`));
+    }
+  }
   if (!raw.JWT_SECRET && raw.NODE_ENV === 'production') {
     throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production (at least 32 characters)']);
   }
