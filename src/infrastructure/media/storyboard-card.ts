@@ -1,0 +1,56 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { throwIfAborted } from './abort.js';
+import { runFfmpeg } from './ffmpeg.js';
+import { gradientRgb } from './gradient.js';
+import { wrapText } from './text-wrap.js';
+import { publish, withWorkDir } from './work-dir.js';
+
+export interface StoryboardCardInput {
+  width: number;
+  height: number;
+  title: string;
+  lines: readonly string[];
+  seed: number;
+  outPath: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The offline "image provider": a PNG with a seeded gradient, the scene title and its description in
+ * the CJK font. Text reaches drawtext through files (`textfile`, `expansion=none`), so no user text is
+ * ever parsed as filter syntax or %{…} expansions.
+ */
+export async function renderStoryboardCard(input: StoryboardCardInput): Promise<{ path: string }> {
+  const { width, height, outPath, signal } = input;
+  throwIfAborted(signal, 'storyboard card');
+  const short = Math.min(width, height);
+  const margin = Math.round(short * 0.08);
+  const titleSize = Math.round(short * 0.07);
+  const bodySize = Math.round(short * 0.042);
+  const titleLines = wrapText(input.title, (width - 2 * margin) / (titleSize * 0.5)).slice(0, 3);
+  const bodyTop = margin + titleLines.length * titleSize * 1.35 + titleSize * 0.9;
+  const lineHeight = bodySize * 1.6;
+  const maxBodyLines = Math.max(1, Math.floor((height - bodyTop - margin) / lineHeight));
+  let body = input.lines.flatMap((line) => wrapText(line, (width - 2 * margin) / (bodySize * 0.5)));
+  if (body.length > maxBodyLines) body = [...body.slice(0, maxBodyLines - 1), `${body[maxBodyLines - 1]}…`];
+  await withWorkDir(outPath, async (dir) => {
+    await writeFile(join(dir, 'bg.rgb'), gradientRgb({ width, height, seed: input.seed, tone: 'card' }));
+    await writeFile(join(dir, 'title.txt'), titleLines.join('\n'));
+    await writeFile(join(dir, 'body.txt'), body.join('\n'));
+    const text = (file: string, font: string, size: number, y: number, spacing: number) =>
+      `drawtext=fontfile=${font}:textfile=${file}:expansion=none:fontsize=${size}:fontcolor=white` +
+      `:line_spacing=${Math.round(spacing)}:x=${margin}:y=${Math.round(y)}:shadowx=2:shadowy=2:shadowcolor=black@0.45`;
+    const accentY = Math.round(margin + titleLines.length * titleSize * 1.35 + titleSize * 0.25);
+    const filters = [
+      text('title.txt', 'bold.otf', titleSize, margin, titleSize * 0.35),
+      `drawbox=x=${margin}:y=${accentY}:w=${Math.round(short * 0.12)}:h=${Math.max(3, Math.round(short * 0.008))}:color=white@0.85:t=fill`,
+      ...(body.length > 0 ? [text('body.txt', 'regular.otf', bodySize, bodyTop, lineHeight - bodySize)] : []),
+    ];
+    const args = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-i', 'bg.rgb'];
+    args.push('-vf', filters.join(','), '-frames:v', '1', 'card.png');
+    await runFfmpeg(args, { cwd: dir, signal });
+    await publish([[join(dir, 'card.png'), outPath]]);
+  });
+  return { path: outPath };
+}
