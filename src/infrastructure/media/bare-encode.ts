@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import {
+  AUDIO_FRAME_SAMPLES,
   audioEncodeArgs,
   AUDIO_SAMPLE_RATE,
   CONTAINER_ARGS,
@@ -29,23 +30,19 @@ export async function bareEncode(input: BareEncodeInput): Promise<{ path: string
   const { durationSec, width, height, outPath, signal } = input;
   const fps = input.fps ?? VIDEO_FPS;
   const d = durationSec.toFixed(3);
+  // Sources inside the graph, as in the scene renderer: -f lavfi inputs would add input threads and a
+  // copy of every frame, and make the baseline ~25% slower than it needs to be.
+  const graph = [
+    `color=c=0x1c2430:s=${width}x${height}:r=${fps}:d=${d}[v]`,
+    `sine=f=440:sample_rate=${AUDIO_SAMPLE_RATE}:d=${d}[tone]`,
+    `anoisesrc=c=pink:r=${AUDIO_SAMPLE_RATE}:a=0.02:seed=1:d=${d}[noise]`,
+    `[tone][noise]amix=inputs=2,asetnsamples=n=${AUDIO_FRAME_SAMPLES}:p=0[a]`,
+  ].join(';');
   const args = [
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=0x1c2430:s=${width}x${height}:r=${fps}:d=${d}`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=f=440:sample_rate=${AUDIO_SAMPLE_RATE}:d=${d}`,
-    '-f',
-    'lavfi',
-    '-i',
-    `anoisesrc=c=pink:r=${AUDIO_SAMPLE_RATE}:a=0.02:seed=1:d=${d}`,
     '-filter_complex',
-    '[1:a][2:a]amix=inputs=2[a]',
+    graph,
     '-map',
-    '0:v',
+    '[v]',
     '-map',
     '[a]',
     ...videoEncodeArgs(fps),

@@ -12,11 +12,15 @@ export interface CjkFonts {
   regular: string;
   bold: string;
   /**
-   * A folder holding only the Regular face, for libass `fontsdir`: libass reads every font in the folder
-   * at start-up (8 MB each, ~0.1 s), and synthesises bold where a style asks for it.
+   * A folder holding only the Regular face, the one font libass can find (through `fontconfigFile`);
+   * it synthesises bold where a style asks for it.
    */
   assDir: string;
-  /** fontconfig file that knows only `assDir`, so the static ffmpeg ignores the host's newer config. */
+  /**
+   * fontconfig file that knows only `assDir`: the static ffmpeg then ignores the host's newer config
+   * (which it cannot parse), and libass opens the font lazily instead of reading all 8 MB up front as
+   * it does for a `fontsdir`.
+   */
   fontconfigFile: string;
 }
 

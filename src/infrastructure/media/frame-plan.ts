@@ -32,13 +32,19 @@ const assMs = (seconds: number) => Math.max(0, Math.round(seconds * 100)) * 10;
 /** vf_subtitles passes `pts * av_q2d(time_base) * 1000`, truncated to an integer, with time_base 1/fps. */
 const frameMs = (n: number, fps: number) => Math.trunc(n * (1 / fps) * 1000);
 
-/** Crop offsets as the filter computes them from the expressions in `panCropExpressions`. */
+/**
+ * Crop offsets as the crop filter computes them from `panCropExpressions` (same operations, same
+ * doubles). Both axes move on the same frames, so a diagonal pan changes the picture as rarely as the
+ * longer axis alone would.
+ */
 export function panOffset(n: number, frameCount: number, pan: PanPlan): { x: number; y: number } {
   const stepsX = pan.travelX / 2;
   const stepsY = pan.travelY / 2;
+  const steps = Math.max(1, stepsX, stepsY);
+  const k = Math.floor((n * steps) / frameCount);
   return {
-    x: 2 * Math.floor((n * stepsX) / frameCount),
-    y: 2 * (stepsY - Math.floor((n * stepsY) / frameCount)),
+    x: 2 * Math.floor((k * stepsX) / steps),
+    y: 2 * (stepsY - Math.floor((k * stepsY) / steps)),
   };
 }
 
@@ -46,22 +52,26 @@ export function panOffset(n: number, frameCount: number, pan: PanPlan): { x: num
 export function panCropExpressions(frameCount: number, pan: PanPlan): { x: string; y: string } {
   const stepsX = pan.travelX / 2;
   const stepsY = pan.travelY / 2;
+  const steps = Math.max(1, stepsX, stepsY);
+  const k = `floor(n*${steps}/${frameCount})`;
   return {
-    x: `2*floor(n*${stepsX}/${frameCount})`,
-    y: `2*(${stepsY}-floor(n*${stepsY}/${frameCount}))`,
+    x: `2*floor(${k}*${stepsX}/${steps})`,
+    y: `2*(${stepsY}-floor(${k}*${stepsY}/${steps}))`,
   };
 }
 
 /**
- * Frame numbers to render, ascending. Around every change the neighbouring frames are kept as well, so a
- * one-frame disagreement in rounding can only delay nothing: the frame on each side is rendered anyway.
- * Includes frame `frameCount`, one past the end, which gives the last real frame its duration.
+ * Frame numbers to render, ascending. After every subtitle change the next frame is rendered too: had
+ * the millisecond arithmetic here run one frame ahead of libass, the change would otherwise be skipped
+ * until the next rendered frame, while running one frame behind only shows it 1/fps late. Pan changes
+ * are exact (integer frame arithmetic) and need no margin. Includes frame `frameCount`, one past the end,
+ * which gives the last real frame its duration.
  */
 export function framesToRender(input: FramePlanInput): number[] {
   const { fps, frameCount, fadeFrames, spans, pan } = input;
   const keep = new Set<number>();
   const add = (n: number) => {
-    for (const k of [n - 1, n, n + 1]) if (k >= 0 && k <= frameCount) keep.add(k);
+    for (const k of [n, n + 1]) if (k <= frameCount) keep.add(k);
   };
   for (let n = 0; n < Math.min(frameCount, fadeFrames + 1); n++) keep.add(n);
   for (let n = Math.max(0, frameCount - fadeFrames - 1); n <= frameCount; n++) keep.add(n);
@@ -80,7 +90,7 @@ export function framesToRender(input: FramePlanInput): number[] {
     if (pan) {
       const { x, y } = panOffset(n, frameCount, pan);
       const at = `${x},${y}`;
-      if (at !== previousPan) add(n);
+      if (at !== previousPan) keep.add(n);
       previousPan = at;
     }
   }

@@ -15,10 +15,11 @@ export interface GradientOptions {
 }
 
 /**
- * A diagonal two-colour gradient with a soft vignette, as raw rgb24 bytes. Colours come from the seed;
- * a little seeded noise breaks up the banding that an 8-bit gradient shows after H.264.
+ * A diagonal two-colour gradient with a soft vignette, as a 24-bit BMP (a format ffmpeg's `movie`
+ * source reads without options). Colours come from the seed; a little seeded noise breaks up the
+ * banding that an 8-bit gradient shows after H.264.
  */
-export function gradientRgb(options: GradientOptions): Buffer {
+export function gradientBmp(options: GradientOptions): Buffer {
   const { width, height, seed, tone } = options;
   let state = seed >>> 0 || 1;
   const rand = () => {
@@ -35,21 +36,37 @@ export function gradientRgb(options: GradientOptions): Buffer {
       : [0.2 + rand() * 0.1, 0.42 + rand() * 0.1];
   const c1 = hsl(hue, 0.45, l1);
   const c2 = hsl(hue2 % 360, 0.5, l2);
-  const out = Buffer.alloc(width * height * 3);
+  const rowBytes = Math.ceil((width * 3) / 4) * 4;
+  const out = Buffer.alloc(BMP_HEADER + rowBytes * height);
+  writeBmpHeader(out, width, height, rowBytes);
   const diagonal = width + height;
-  let o = 0;
   for (let y = 0; y < height; y++) {
     const dy = (y / height - 0.5) * 2;
+    let o = BMP_HEADER + (height - 1 - y) * rowBytes; // BMP rows run bottom-up
     for (let x = 0; x < width; x++) {
       const t = (x + y) / diagonal;
       const dx = (x / width - 0.5) * 2;
       const vignette = 1 - 0.35 * Math.min(1, (dx * dx + dy * dy) / 2);
       const noise = (rand() - 0.5) * 3;
-      for (let c = 0; c < 3; c++) {
+      for (const c of [2, 1, 0]) {
         const v = ((c1[c] as number) + ((c2[c] as number) - (c1[c] as number)) * t) * vignette + noise;
         out[o++] = v < 0 ? 0 : v > 255 ? 255 : v;
       }
     }
   }
   return out;
+}
+
+const BMP_HEADER = 54;
+
+function writeBmpHeader(out: Buffer, width: number, height: number, rowBytes: number): void {
+  out.write('BM', 0, 'ascii');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(BMP_HEADER, 10);
+  out.writeUInt32LE(40, 14); // BITMAPINFOHEADER
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(height, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(24, 28);
+  out.writeUInt32LE(rowBytes * height, 34);
 }

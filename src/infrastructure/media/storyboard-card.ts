@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfAborted } from './abort.js';
 import { runFfmpeg } from './ffmpeg.js';
-import { gradientRgb } from './gradient.js';
+import { gradientBmp } from './gradient.js';
 import { wrapText } from './text-wrap.js';
 import { publish, withWorkDir } from './work-dir.js';
 
@@ -35,7 +35,7 @@ export async function renderStoryboardCard(input: StoryboardCardInput): Promise<
   let body = input.lines.flatMap((line) => wrapText(line, (width - 2 * margin) / (bodySize * 0.5)));
   if (body.length > maxBodyLines) body = [...body.slice(0, maxBodyLines - 1), `${body[maxBodyLines - 1]}…`];
   await withWorkDir(outPath, async (dir) => {
-    await writeFile(join(dir, 'bg.rgb'), gradientRgb({ width, height, seed: input.seed, tone: 'card' }));
+    await writeFile(join(dir, 'bg.bmp'), gradientBmp({ width, height, seed: input.seed, tone: 'card' }));
     await writeFile(join(dir, 'title.txt'), titleLines.join('\n'));
     await writeFile(join(dir, 'body.txt'), body.join('\n'));
     const text = (file: string, font: string, size: number, y: number, spacing: number) =>
@@ -47,7 +47,7 @@ export async function renderStoryboardCard(input: StoryboardCardInput): Promise<
       `drawbox=x=${margin}:y=${accentY}:w=${Math.round(short * 0.12)}:h=${Math.max(3, Math.round(short * 0.008))}:color=white@0.85:t=fill`,
       ...(body.length > 0 ? [text('body.txt', 'regular.otf', bodySize, bodyTop, lineHeight - bodySize)] : []),
     ];
-    const args = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-i', 'bg.rgb'];
+    const args = ['-i', 'bg.bmp'];
     args.push('-vf', filters.join(','), '-frames:v', '1', 'card.png');
     await runFfmpeg(args, { cwd: dir, signal });
     await publish([[join(dir, 'card.png'), outPath]]);

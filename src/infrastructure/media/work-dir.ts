@@ -5,14 +5,13 @@ import { cjkFonts } from './fonts.js';
 /**
  * Runs `work` in a fresh hidden folder next to the final output (same filesystem, so results can be
  * renamed into place) and removes the folder afterwards, whether `work` succeeded, failed or was cancelled.
- * The folder holds links `fonts` (the libass font folder), `regular.otf` and `bold.otf`, so ffmpeg filter
- * arguments can use short relative paths that need no escaping.
+ * The folder holds links `regular.otf` and `bold.otf`, so drawtext arguments can use short relative
+ * paths that need no escaping.
  */
 export async function withWorkDir<T>(nextTo: string, work: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(dirname(nextTo), `.${basename(nextTo)}.work-`));
   try {
     const fonts = cjkFonts();
-    await symlink(fonts.assDir, join(dir, 'fonts'));
     await symlink(fonts.regular, join(dir, 'regular.otf'));
     await symlink(fonts.bold, join(dir, 'bold.otf'));
     return await work(dir);

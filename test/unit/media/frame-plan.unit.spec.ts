@@ -9,12 +9,31 @@ import {
 describe('framesToRender', () => {
   const base = { fps: 24, frameCount: 240, fadeFrames: 10 };
 
-  it('renders the fades, the frame after the end, and the frames around each subtitle change', () => {
+  it('renders the fades, the frame after the end, and each subtitle change with the frame after it', () => {
     const frames = framesToRender({ ...base, spans: [{ startSec: 2, endSec: 4 }] });
     for (let n = 0; n <= 10; n++) expect(frames).toContain(n);
     for (let n = 229; n <= 240; n++) expect(frames).toContain(n);
-    expect(frames).toEqual(expect.arrayContaining([47, 48, 49, 95, 96, 97]));
-    expect(frames.length).toBeLessThan(40);
+    expect(frames).toEqual(expect.arrayContaining([48, 49, 96, 97]));
+    expect(frames).not.toContain(47);
+    expect(frames.length).toBe(11 + 12 + 4);
+  });
+
+  it('agrees with libass about when a subtitle starts: the first frame whose time in whole ms reaches it', () => {
+    // 1.23 s = 29.52 frames at 24 fps: frame 29 is at 1208 ms (before), frame 30 at 1250 ms (shown).
+    const frames = framesToRender({ ...base, spans: [{ startSec: 1.23, endSec: 3 }] });
+    expect(frames).toEqual(expect.arrayContaining([30, 31]));
+    expect(frames).not.toContain(29);
+  });
+
+  it('moves both axes on the same frames', () => {
+    const pan = { travelX: 100, travelY: 56 };
+    let changes = 0;
+    for (let n = 1; n <= 720; n++) {
+      const a = panOffset(n - 1, 720, pan);
+      const b = panOffset(n, 720, pan);
+      if (a.x !== b.x || a.y !== b.y) changes++;
+    }
+    expect(changes).toBe(50);
   });
 
   it('renders every step of a pan', () => {
@@ -47,7 +66,10 @@ describe('pan', () => {
       expect(x % 2).toBe(0);
       expect(y % 2).toBe(0);
     }
-    expect(panCropExpressions(720, pan)).toEqual({ x: '2*floor(n*50/720)', y: '2*(28-floor(n*28/720))' });
+    expect(panCropExpressions(720, pan)).toEqual({
+      x: '2*floor(floor(n*50/720)*50/50)',
+      y: '2*(28-floor(floor(n*50/720)*28/50))',
+    });
   });
 });
 
