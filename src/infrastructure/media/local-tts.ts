@@ -7,6 +7,8 @@ import { Worker } from 'node:worker_threads';
 import { AbortError, throwIfAborted } from './abort.js';
 import { ttsWorkerSource, type TtsJob, type TtsReply, type TtsWorkerConfig } from './tts-worker.js';
 import { localVoice, LOCAL_VOICES, type LocalVoice } from './voices.js';
+
+export { LOCAL_VOICES, pickVoice, type LocalVoice } from './voices.js';
 import { splitAtPauses, trimSilence } from './speech-split.js';
 import { encodeWav, parseWav, pcmDurationSec, type PcmAudio } from './wav.js';
 

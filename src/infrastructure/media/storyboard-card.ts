@@ -29,11 +29,21 @@ export async function renderStoryboardCard(input: StoryboardCardInput): Promise<
   const titleSize = Math.round(short * 0.07);
   const bodySize = Math.round(short * 0.042);
   const titleLines = wrapText(input.title, (width - 2 * margin) / (titleSize * 0.5)).slice(0, 3);
-  const bodyTop = margin + titleLines.length * titleSize * 1.35 + titleSize * 0.9;
+  const titleHeight = titleLines.length * titleSize * 1.35;
   const lineHeight = bodySize * 1.6;
-  const maxBodyLines = Math.max(1, Math.floor((height - bodyTop - margin) / lineHeight));
-  let body = input.lines.flatMap((line) => wrapText(line, (width - 2 * margin) / (bodySize * 0.5)));
-  if (body.length > maxBodyLines) body = [...body.slice(0, maxBodyLines - 1), `${body[maxBodyLines - 1]}…`];
+  // The text block sits at the vertical centre but never in the top quarter, which the scene renderer
+  // keeps for its heading and caption boxes when the card becomes the picture of an image-mode scene.
+  const gap = titleSize * 0.9;
+  const wrapped = input.lines.flatMap((line) => wrapText(line, (width - 2 * margin) / (bodySize * 0.5)));
+  const available = height - Math.round(height * 0.25) - margin - titleHeight - gap;
+  const maxBodyLines = Math.max(1, Math.floor(available / lineHeight));
+  const body =
+    wrapped.length > maxBodyLines
+      ? [...wrapped.slice(0, maxBodyLines - 1), `${wrapped[maxBodyLines - 1]}…`]
+      : wrapped;
+  const blockHeight = titleHeight + (body.length > 0 ? gap + body.length * lineHeight : 0);
+  const top = Math.max(Math.round(height * 0.25), Math.round((height - blockHeight) / 2));
+  const bodyTop = top + titleHeight + gap;
   await withWorkDir(outPath, async (dir) => {
     await writeFile(join(dir, 'bg.bmp'), gradientBmp({ width, height, seed: input.seed, tone: 'card' }));
     await writeFile(join(dir, 'title.txt'), titleLines.join('\n'));
@@ -41,9 +51,9 @@ export async function renderStoryboardCard(input: StoryboardCardInput): Promise<
     const text = (file: string, font: string, size: number, y: number, spacing: number) =>
       `drawtext=fontfile=${font}:textfile=${file}:expansion=none:fontsize=${size}:fontcolor=white` +
       `:line_spacing=${Math.round(spacing)}:x=${margin}:y=${Math.round(y)}:shadowx=2:shadowy=2:shadowcolor=black@0.45`;
-    const accentY = Math.round(margin + titleLines.length * titleSize * 1.35 + titleSize * 0.25);
+    const accentY = Math.round(top + titleHeight + titleSize * 0.25);
     const filters = [
-      text('title.txt', 'bold.otf', titleSize, margin, titleSize * 0.35),
+      text('title.txt', 'bold.otf', titleSize, top, titleSize * 0.35),
       `drawbox=x=${margin}:y=${accentY}:w=${Math.round(short * 0.12)}:h=${Math.max(3, Math.round(short * 0.008))}:color=white@0.85:t=fill`,
       ...(body.length > 0 ? [text('body.txt', 'regular.otf', bodySize, bodyTop, lineHeight - bodySize)] : []),
     ];

@@ -182,8 +182,13 @@ export function toAss(cues: readonly Cue[], options: AssOptions): string {
     return Math.max(8, Math.floor((width - sides) / (fontSize * 0.5)));
   };
   const styleOf = { heading: 'Heading', narration: 'Narration', caption: 'Caption' } as const;
+  // Long narration must not run off the frame: it is cut, with an ellipsis, at a few lines.
+  const maxLines = { heading: 2, caption: 4, narration: height > width ? 10 : 6 } as const;
   const overlays = (options.overlays ?? []).map((overlay) => {
-    const text = wrapText(overlay.text, overlayColumns(overlay.kind)).map(escapeAssText).join('\\N');
+    const lines = wrapText(overlay.text, overlayColumns(overlay.kind));
+    const limit = maxLines[overlay.kind];
+    const kept = lines.length > limit ? [...lines.slice(0, limit - 1), `${lines[limit - 1]}…`] : lines;
+    const text = kept.map(escapeAssText).join('\\N');
     return `Dialogue: 1,${assTime(overlay.startSec)},${assTime(overlay.endSec)},${styleOf[overlay.kind]},,0,0,0,,${text}`;
   });
   const dialogue = cues.map((cue) => {
