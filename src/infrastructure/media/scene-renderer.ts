@@ -78,6 +78,12 @@ const MAX_SPEEDUP = 1.45;
 /** Image mode frames a slightly larger picture and drifts across it; a whole-pixel crop costs nothing. */
 const PAN_OVERSCAN = 1.08;
 
+/**
+ * One scene as an H.264/AAC MP4 of exactly `durationSec`, with its subtitles as SRT, WebVTT and ASS
+ * beside it. Nothing appears at the output paths until everything is done; on failure or cancellation
+ * nothing is left behind. A render keeps about one core busy (x264 runs single-threaded, speech runs
+ * on the TTS worker threads), so on two cores render two scenes at once, sharing one LocalTts.
+ */
 export async function renderScene(input: SceneInput): Promise<SceneOutput> {
   validate(input);
   const { width, height, durationSec, signal } = input;
