@@ -45,7 +45,9 @@ export async function renderStoryboardCard(input: StoryboardCardInput): Promise<
   const top = Math.max(Math.round(height * 0.25), Math.round((height - blockHeight) / 2));
   const bodyTop = top + titleHeight + gap;
   await withWorkDir(outPath, async (dir) => {
-    await writeFile(join(dir, 'bg.bmp'), gradientBmp({ width, height, seed: input.seed, tone: 'card' }));
+    // Drawn at quarter size and scaled up once by ffmpeg: a smooth gradient loses nothing.
+    const small = { width: Math.ceil(width / 4), height: Math.ceil(height / 4) };
+    await writeFile(join(dir, 'bg.bmp'), gradientBmp({ ...small, seed: input.seed, tone: 'card' }));
     await writeFile(join(dir, 'title.txt'), titleLines.join('\n'));
     await writeFile(join(dir, 'body.txt'), body.join('\n'));
     const text = (file: string, font: string, size: number, y: number, spacing: number) =>
@@ -53,6 +55,7 @@ export async function renderStoryboardCard(input: StoryboardCardInput): Promise<
       `:line_spacing=${Math.round(spacing)}:x=${margin}:y=${Math.round(y)}:shadowx=2:shadowy=2:shadowcolor=black@0.45`;
     const accentY = Math.round(top + titleHeight + titleSize * 0.25);
     const filters = [
+      `scale=${width}:${height}:flags=bicubic`,
       text('title.txt', 'bold.otf', titleSize, top, titleSize * 0.35),
       `drawbox=x=${margin}:y=${accentY}:w=${Math.round(short * 0.12)}:h=${Math.max(3, Math.round(short * 0.008))}:color=white@0.85:t=fill`,
       ...(body.length > 0 ? [text('body.txt', 'regular.otf', bodySize, bodyTop, lineHeight - bodySize)] : []),
