@@ -1,0 +1,98 @@
+import type { MusicBed } from './music.js';
+import { softClip, upsampleToStereoPcm, type PcmAudio } from './wav.js';
+
+export interface PlacedSpeech {
+  startSec: number;
+  /** Mono 16-bit speech at any rate; resampled to the bed's rate. */
+  pcm: PcmAudio;
+}
+
+export interface SceneMixOptions {
+  durationSec: number;
+  music: MusicBed;
+  speech: readonly PlacedSpeech[];
+  /** Output rate: an integer multiple of the bed's rate. */
+  outputRate: number;
+  fadeSec: number;
+}
+
+const SPEECH_PEAK = 0.8;
+const MUSIC_PEAK = 0.32;
+/** Music under speech: about -11 dB. */
+const DUCKED = 0.28;
+const DUCK_LEAD_SEC = 0.12;
+const DUCK_HOLD_SEC = 0.25;
+const ATTACK_SEC = 0.08;
+const RELEASE_SEC = 0.45;
+
+function resampleMono(pcm: PcmAudio, rate: number): Float32Array {
+  const ratio = pcm.sampleRate / rate;
+  const length = Math.floor(pcm.samples.length / ratio);
+  const out = new Float32Array(length);
+  let peak = 1;
+  for (const v of pcm.samples) peak = Math.max(peak, Math.abs(v));
+  const gain = SPEECH_PEAK / peak; // every voice equally loud, whatever its variant's level
+  for (let i = 0; i < length; i++) {
+    const x = i * ratio;
+    const j = Math.floor(x);
+    const a = (pcm.samples[j] as number) ?? 0;
+    const b = (pcm.samples[j + 1] as number | undefined) ?? a;
+    out[i] = (a + (b - a) * (x - j)) * gain;
+  }
+  return out;
+}
+
+/**
+ * Voice-over over the music bed, mixed in JavaScript: the bed is ducked under speech by a smoothed gain
+ * (the speech times are known, so no sidechain detection is needed), the whole mix fades in and out,
+ * and the result is upsampled once to the output rate. This keeps ffmpeg's job to one AAC encode.
+ */
+export function mixSceneAudio(options: SceneMixOptions): PcmAudio {
+  const rate = options.music.sampleRate;
+  const length = Math.round(options.durationSec * rate);
+  const musicLeft = options.music.left;
+  const musicRight = options.music.right;
+  const musicLength = Math.min(length, musicLeft.length, musicRight.length);
+  let musicPeak = 1e-6;
+  for (let i = 0; i < musicLength; i++) {
+    const l = Math.abs(musicLeft[i] as number);
+    const r = Math.abs(musicRight[i] as number);
+    if (l > musicPeak) musicPeak = l;
+    if (r > musicPeak) musicPeak = r;
+  }
+  const musicGain = MUSIC_PEAK / musicPeak;
+  const voice = new Float32Array(length);
+  const target = new Float32Array(length).fill(1);
+  for (const placed of options.speech) {
+    const samples = resampleMono(placed.pcm, rate);
+    const at = Math.round(placed.startSec * rate);
+    const from = Math.max(0, -at);
+    const to = Math.min(samples.length, length - at);
+    for (let i = from; i < to; i++) voice[at + i] = (voice[at + i] as number) + (samples[i] as number);
+    const duckFrom = Math.max(0, at - Math.round(DUCK_LEAD_SEC * rate));
+    const duckTo = Math.min(length, at + samples.length + Math.round(DUCK_HOLD_SEC * rate));
+    if (duckTo > duckFrom) target.fill(DUCKED, duckFrom, duckTo);
+  }
+  const attack = 1 - Math.exp(-1 / (ATTACK_SEC * rate));
+  const release = 1 - Math.exp(-1 / (RELEASE_SEC * rate));
+  const fade = Math.max(1, Math.min(Math.floor(length / 2), Math.round(options.fadeSec * rate)));
+  const ramp = new Float32Array(fade);
+  for (let i = 0; i < fade; i++) ramp[i] = 0.5 - 0.5 * Math.cos((Math.PI * i) / fade);
+  const left = new Float32Array(length);
+  const right = new Float32Array(length);
+  let duck = length > 0 ? (target[0] as number) : 1;
+  for (let i = 0; i < length; i++) {
+    const goal = target[i] as number;
+    duck += (goal - duck) * (goal < duck ? attack : release);
+    let gain = 1;
+    if (i < fade) gain = ramp[i] as number;
+    else if (i >= length - fade) gain = ramp[length - 1 - i] as number;
+    const m = duck * musicGain;
+    const v = voice[i] as number;
+    const l = i < musicLength ? (musicLeft[i] as number) : 0;
+    const r = i < musicLength ? (musicRight[i] as number) : 0;
+    left[i] = softClip((l * m + v) * gain);
+    right[i] = softClip((r * m + v) * gain);
+  }
+  return upsampleToStereoPcm(left, right, rate, Math.round(options.outputRate / rate));
+}

@@ -1,0 +1,142 @@
+import { runFfmpeg } from './ffmpeg.js';
+import { probeMedia, type MediaProbe } from './probe.js';
+
+export interface ClipExpectations {
+  width: number;
+  height: number;
+  durationSec: number;
+  toleranceSec?: number;
+  requireAudio?: boolean;
+  /** Longest acceptable run of black frames; unset = not checked. */
+  maxBlackSec?: number;
+  /** Longest acceptable run of silence (below -50 dBFS); unset = not checked. */
+  maxSilenceSec?: number;
+}
+
+export interface ClipReport {
+  ok: boolean;
+  problems: string[];
+  probe?: MediaProbe;
+}
+
+export interface Stretch {
+  startSec: number;
+  durationSec: number;
+}
+
+const num = (n: number) => String(Math.round(n * 10) / 10);
+
+/**
+ * Checks a rendered clip the way a reviewer would: it opens, has the planned size and length, has
+ * sound, and has no long black or silent stretch. Problems are sentences a person can act on.
+ */
+export async function checkClip(
+  path: string,
+  expected: ClipExpectations,
+  signal?: AbortSignal,
+): Promise<ClipReport> {
+  const tolerance = expected.toleranceSec ?? 0.5;
+  const requireAudio = expected.requireAudio ?? true;
+  let probe: MediaProbe;
+  try {
+    probe = await probeMedia(path, signal);
+  } catch (error) {
+    return { ok: false, problems: [`cannot be read as media: ${(error as Error).message}`] };
+  }
+  const problems: string[] = [];
+  if (!probe.video) problems.push('has no video stream');
+  else {
+    const { width, height, codec, pixFmt } = probe.video;
+    if (width !== expected.width || height !== expected.height) {
+      problems.push(`frame size ${width}×${height}, planned ${expected.width}×${expected.height}`);
+    }
+    if (codec !== 'h264') problems.push(`video codec ${codec}, expected h264`);
+    if (pixFmt !== 'yuv420p')
+      problems.push(`pixel format ${pixFmt}, expected yuv420p (other formats do not play everywhere)`);
+  }
+  if (Math.abs(probe.durationSec - expected.durationSec) > tolerance) {
+    problems.push(
+      `duration ${num(probe.durationSec)} s, planned ${num(expected.durationSec)} s ± ${tolerance}`,
+    );
+  }
+  if (!probe.audio && requireAudio) problems.push('has no audio stream');
+  const wantBlack = expected.maxBlackSec !== undefined && probe.video;
+  const wantSilence = expected.maxSilenceSec !== undefined && probe.audio;
+  if (wantBlack || wantSilence) {
+    const { black, silence } = await detectStretches(path, {
+      blackMinSec: wantBlack ? (expected.maxBlackSec as number) : undefined,
+      silenceMinSec: wantSilence ? (expected.maxSilenceSec as number) : undefined,
+      durationSec: probe.durationSec,
+      signal,
+    });
+    for (const s of black) {
+      problems.push(
+        `black picture for ${num(s.durationSec)} s from ${num(s.startSec)} s (at most ${expected.maxBlackSec} s allowed)`,
+      );
+    }
+    for (const s of silence) {
+      problems.push(
+        `silent for ${num(s.durationSec)} s from ${num(s.startSec)} s (at most ${expected.maxSilenceSec} s allowed)`,
+      );
+    }
+  }
+  return { ok: problems.length === 0, problems, probe };
+}
+
+/**
+ * One decoding pass with blackdetect and silencedetect. A stretch still open at the end of the file
+ * (ffmpeg 4.1 reports only its start) runs to the end.
+ */
+export async function detectStretches(
+  path: string,
+  options: { blackMinSec?: number; silenceMinSec?: number; durationSec: number; signal?: AbortSignal },
+): Promise<{ black: Stretch[]; silence: Stretch[] }> {
+  const args = ['-i', path];
+  if (options.blackMinSec !== undefined) {
+    args.push('-map', '0:v:0', '-vf', `blackdetect=d=${options.blackMinSec}:pix_th=0.10`);
+  } else args.push('-vn');
+  if (options.silenceMinSec !== undefined) {
+    args.push('-map', '0:a:0', '-af', `silencedetect=n=-50dB:d=${options.silenceMinSec}`);
+  } else args.push('-an');
+  args.push('-f', 'null', '-');
+  const { stderr } = await runFfmpeg(args, { logLevel: 'info', signal: options.signal });
+  return {
+    black: parseStretches(
+      stderr,
+      /black_start:\s*([\d.]+)/,
+      /black_end:\s*([\d.]+)/,
+      options.durationSec,
+      options.blackMinSec,
+    ),
+    silence: parseStretches(
+      stderr,
+      /silence_start:\s*(-?[\d.]+)/,
+      /silence_end:\s*([\d.]+)/,
+      options.durationSec,
+      options.silenceMinSec,
+    ),
+  };
+}
+
+function parseStretches(
+  stderr: string,
+  startPattern: RegExp,
+  endPattern: RegExp,
+  durationSec: number,
+  minSec = 0,
+): Stretch[] {
+  const stretches: Stretch[] = [];
+  let open: number | undefined;
+  for (const line of stderr.split('\n')) {
+    const start = startPattern.exec(line);
+    if (start) open = Math.max(0, Number(start[1]));
+    const end = endPattern.exec(line);
+    if (end && open !== undefined) {
+      stretches.push({ startSec: open, durationSec: Number(end[1]) - open });
+      open = undefined;
+    }
+  }
+  if (open !== undefined && durationSec - open >= minSec)
+    stretches.push({ startSec: open, durationSec: durationSec - open });
+  return stretches;
+}

@@ -1,0 +1,316 @@
+import { access, symlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { throwIfAborted } from './abort.js';
+import { mixSceneAudio, type PlacedSpeech } from './audio-mix.js';
+import {
+  cuesForTimeline,
+  layoutDialogue,
+  requiredSpeedup,
+  type TimelineOptions,
+} from './dialogue-timeline.js';
+import {
+  AUDIO_FRAME_SAMPLES,
+  AUDIO_SAMPLE_RATE,
+  audioEncodeArgs,
+  CONTAINER_ARGS,
+  MIX_SAMPLE_RATE,
+  VIDEO_FPS,
+  videoEncodeArgs,
+} from './encoding.js';
+import { runFfmpeg } from './ffmpeg.js';
+import { CJK_FONT_FAMILY } from './fonts.js';
+import { framesToRender, panCropExpressions, selectExpression, type TimedSpan } from './frame-plan.js';
+import { gradientBmp } from './gradient.js';
+import { LocalTts, type Speech } from './local-tts.js';
+import { synthesizeMusic, type Mood } from './music.js';
+import { subtitleLayout, toAss, toSrt, toVtt, type AssOverlay, type Cue } from './subtitles.js';
+import { encodeWav } from './wav.js';
+import { publish, withWorkDir } from './work-dir.js';
+
+export interface DialogueLine {
+  speaker: string;
+  text: string;
+  /** A LOCAL_VOICES id. */
+  voice: string;
+}
+
+export interface SceneInput {
+  outputDir: string;
+  basename: string;
+  /** 1280×720 for 16:9, 720×1280 for 9:16. */
+  width: number;
+  height: number;
+  fps?: number;
+  durationSec: number;
+  mode: 'text' | 'image';
+  imagePath?: string;
+  /** e.g. "第1集 第2场 · 北京写字楼 · 夜" */
+  heading: string;
+  narration?: string;
+  dialogue: readonly DialogueLine[];
+  musicSeed: number;
+  mood?: Mood;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+  /** Shared engine; one is created (and closed) per call when absent. Share it: start-up is ~1 s. */
+  tts?: LocalTts;
+}
+
+export interface SceneOutput {
+  videoPath: string;
+  srtPath: string;
+  vttPath: string;
+  assPath: string;
+  durationSec: number;
+  cues: Cue[];
+  /** Lines that did not fit into the planned duration even when spoken faster. */
+  droppedLines: number[];
+  /** Speed factor the dialogue was finally spoken at (1 = natural). */
+  speechSpeed: number;
+  /** Wall seconds per phase: speech synthesis (with the music made meanwhile), mix + files, ffmpeg encode. */
+  timings: { speechSec: number; audioSec: number; encodeSec: number };
+}
+
+const FADE_SEC = 0.4;
+/** The picture's name in the work folder (a link in image mode): the movie source then needs no escaping. */
+const PICTURE = 'picture';
+const MAX_SPEEDUP = 1.45;
+/** Image mode frames a slightly larger picture and drifts across it; a whole-pixel crop costs nothing. */
+const PAN_OVERSCAN = 1.08;
+
+/**
+ * One scene as an H.264/AAC MP4 of exactly `durationSec`, with its subtitles as SRT, WebVTT and ASS
+ * beside it. Nothing appears at the output paths until everything is done; on failure or cancellation
+ * nothing is left behind. A render keeps about one core busy (x264 runs single-threaded, speech runs
+ * on the TTS worker threads), so on two cores render two scenes at once, sharing one LocalTts.
+ */
+export async function renderScene(input: SceneInput): Promise<SceneOutput> {
+  validate(input);
+  const { width, height, durationSec, signal } = input;
+  const fps = input.fps ?? VIDEO_FPS;
+  const progress = input.onProgress ?? (() => undefined);
+  const paths = {
+    videoPath: join(input.outputDir, `${input.basename}.mp4`),
+    srtPath: join(input.outputDir, `${input.basename}.srt`),
+    vttPath: join(input.outputDir, `${input.basename}.vtt`),
+    assPath: join(input.outputDir, `${input.basename}.ass`),
+  };
+  if (input.mode === 'image') await access(input.imagePath as string);
+  throwIfAborted(signal, 'scene rendering');
+  progress(0);
+
+  const clock = stopwatch();
+  const timing: TimelineOptions = { durationSec, leadInSec: FADE_SEC + 0.3, tailSec: FADE_SEC + 0.3 };
+  // The music is made on this thread while the TTS workers speak.
+  const [{ speech, slots, dropped, speed }, music] = await Promise.all([
+    speakDialogue(input, timing),
+    Promise.resolve().then(() =>
+      synthesizeMusic({
+        durationSec,
+        seed: input.musicSeed,
+        mood: input.mood ?? 'calm',
+        sampleRate: MIX_SAMPLE_RATE,
+      }),
+    ),
+  ]);
+  const speechSec = clock();
+  progress(0.15);
+  const layout = subtitleLayout(width, height);
+  const cues = cuesForTimeline(input.dialogue, slots, { ...layout, durationSec });
+  const placed: PlacedSpeech[] = slots.map((slot) => ({
+    startSec: slot.startSec,
+    pcm: (speech[slot.index] as Speech).pcm,
+  }));
+  const mix = mixSceneAudio({
+    durationSec,
+    music,
+    speech: placed,
+    // ffmpeg resamples to the delivery rate (better than linear interpolation, and half the bytes to write).
+    outputRate: MIX_SAMPLE_RATE,
+    fadeSec: FADE_SEC,
+  });
+  throwIfAborted(signal, 'scene rendering');
+  progress(0.2);
+
+  let audioSec = 0;
+  let encodeSec = 0;
+  await withWorkDir(paths.videoPath, async (dir) => {
+    const overlays: AssOverlay[] = [
+      { startSec: 0, endSec: durationSec, text: input.heading, kind: 'heading' },
+    ];
+    if (input.narration?.trim()) {
+      const kind = input.mode === 'text' ? 'narration' : 'caption';
+      overlays.push({ startSec: 0, endSec: durationSec, text: input.narration.trim(), kind });
+    }
+    const assOptions = { width, height, fontName: CJK_FONT_FAMILY };
+    const files: [string, string | Buffer][] = [
+      ['mix.wav', encodeWav(mix)],
+      ['burn.ass', toAss(cues, { ...assOptions, overlays })],
+      ['out.srt', toSrt(cues, { maxColumns: layout.maxColumns })],
+      ['out.vtt', toVtt(cues)],
+      ['out.ass', toAss(cues, assOptions)],
+    ];
+    if (input.mode === 'text') {
+      const backdrop = { width: Math.ceil(width / 4), height: Math.ceil(height / 4) };
+      files.push([PICTURE, gradientBmp({ ...backdrop, seed: input.musicSeed, tone: 'dark' })]);
+    } else {
+      await symlink(resolve(input.imagePath as string), join(dir, PICTURE));
+    }
+    await Promise.all(files.map(([name, data]) => writeFile(join(dir, name), data)));
+    audioSec = clock();
+
+    const frames = Math.round(durationSec * fps);
+    const spans = [...cues, ...overlays];
+    // Sources live inside the graph: with no -i inputs ffmpeg runs no input threads and no rawvideo
+    // "decoding" copies, which cost a plain encode ~25% of its CPU.
+    const audio = `amovie=mix.wav,aresample=${AUDIO_SAMPLE_RATE},asetnsamples=n=${AUDIO_FRAME_SAMPLES}:p=0`;
+    const args = [
+      '-filter_complex',
+      `movie=${PICTURE},${videoFilters(input, fps, frames, spans)}[v];${audio}[a]`,
+      '-map',
+      '[v]',
+      '-map',
+      '[a]',
+      ...videoEncodeArgs(fps),
+      ...audioEncodeArgs(),
+      '-t',
+      durationSec.toFixed(3),
+      ...CONTAINER_ARGS,
+      'out.mp4',
+    ];
+    await runFfmpeg(args, {
+      cwd: dir,
+      signal,
+      totalSec: durationSec,
+      onProgress: (f) => progress(0.2 + 0.8 * f),
+    });
+    encodeSec = clock();
+    await publish([
+      [join(dir, 'out.srt'), paths.srtPath],
+      [join(dir, 'out.vtt'), paths.vttPath],
+      [join(dir, 'out.ass'), paths.assPath],
+      [join(dir, 'out.mp4'), paths.videoPath],
+    ]);
+  });
+  progress(1);
+  return {
+    ...paths,
+    durationSec,
+    cues,
+    droppedLines: dropped,
+    speechSpeed: speed,
+    timings: { speechSec, audioSec, encodeSec },
+  };
+}
+
+/** Each call returns the seconds since the previous one. */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = (now - last) / 1000;
+    last = now;
+    return elapsed;
+  };
+}
+
+/**
+ * The picture is made once and repeated by `loop` (decoding or generating each frame is otherwise the
+ * main cost); only frames where the subtitles, the pan position or a fade change are passed on to the
+ * subtitle renderer (see frame-plan.ts), and the encoder repeats each until the next. In image mode the
+ * still is scaled once to cover a slightly larger frame and a crop window drifts across it.
+ * The output is cut by `-t` alone: `-frames:v` would close the audio stream too as soon as the last
+ * video frame is written, losing the audio still in flight (~0.16 s).
+ */
+function videoFilters(
+  input: SceneInput,
+  fps: number,
+  frameCount: number,
+  spans: readonly TimedSpan[],
+): string {
+  const { width, height, durationSec } = input;
+  const even = (n: number) => 2 * Math.round(n / 2);
+  const coverWidth = even(width * PAN_OVERSCAN);
+  const coverHeight = even(height * PAN_OVERSCAN);
+  const pan =
+    input.mode === 'image' ? { travelX: coverWidth - width, travelY: coverHeight - height } : undefined;
+  const prepare =
+    input.mode === 'text'
+      ? // The gradient is drawn at quarter size (1/16 of the pixels) and scaled up once: nothing is lost.
+        [`scale=${width}:${height}:flags=bicubic:out_color_matrix=bt709`, 'format=yuv420p']
+      : [
+          `scale=${coverWidth}:${coverHeight}:force_original_aspect_ratio=increase:out_color_matrix=bt709`,
+          `crop=${coverWidth}:${coverHeight}`,
+          'format=yuv420p',
+        ];
+  const repeat = [`loop=loop=${frameCount}:size=1:start=0`, `settb=1/${fps}`, 'setpts=N'];
+  const crop = pan ? panCropExpressions(frameCount, pan) : undefined;
+  const move = crop ? [`crop=${width}:${height}:x=${crop.x}:y=${crop.y}`] : [];
+  const fadeFrames = Math.ceil(FADE_SEC * fps);
+  const frames = framesToRender({ fps, frameCount, fadeFrames, spans, ...(pan && { pan }) });
+  const fadeOut = Math.max(0, durationSec - FADE_SEC).toFixed(3);
+  return [
+    ...prepare,
+    ...repeat,
+    ...move,
+    `select=${selectExpression(frames)}`,
+    // No fontsdir: libass would read the 8 MB font into memory on every run; through our fontconfig
+    // file (see fonts.ts) it opens only what it draws, ~0.1 s CPU less per scene.
+    'ass=burn.ass',
+    `fade=t=in:st=0:d=${FADE_SEC}`,
+    `fade=t=out:st=${fadeOut}:d=${FADE_SEC}`,
+    // Repeats inside the graph (by reference): left to the muxer's frame-rate conversion, the gaps stall
+    // ffmpeg's scheduler and the wall time doubled.
+    `fps=${fps}`,
+  ].join(',');
+}
+
+async function speakDialogue(input: SceneInput, timing: TimelineOptions) {
+  const lines = input.dialogue;
+  if (lines.length === 0) return { speech: [] as Speech[], slots: [], dropped: [], speed: 1 };
+  const tts = input.tts ?? new LocalTts();
+  try {
+    const say = (speed: number) =>
+      tts.speakMany(
+        lines.map((line) => ({ text: line.text, voice: line.voice, speed })),
+        { signal: input.signal },
+      );
+    let speed = 1;
+    let speech = await say(speed);
+    const needed = requiredSpeedup(
+      speech.map((s) => s.durationSec),
+      timing,
+    );
+    if (needed > 1) {
+      // espeak's rate is words per minute, and pauses do not shrink in proportion: aim a little faster.
+      speed = Math.min(MAX_SPEEDUP, needed * 1.04);
+      speech = await say(speed);
+    }
+    const { slots, dropped } = layoutDialogue(
+      speech.map((s) => s.durationSec),
+      timing,
+    );
+    return { speech, slots, dropped, speed };
+  } finally {
+    if (!input.tts) await tts.close();
+  }
+}
+
+function validate(input: SceneInput): void {
+  const problems: string[] = [];
+  if (
+    !Number.isInteger(input.width) ||
+    !Number.isInteger(input.height) ||
+    input.width % 2 ||
+    input.height % 2
+  ) {
+    problems.push(`frame size must be even integers, got ${input.width}×${input.height}`);
+  }
+  if (!(input.durationSec >= 2 && input.durationSec <= 600))
+    problems.push(`duration must be 2–600 s, got ${input.durationSec}`);
+  if (input.mode === 'image' && !input.imagePath) problems.push('image mode needs imagePath');
+  if (!/^[\w.-]+$/.test(input.basename))
+    problems.push(`basename must be a plain file name, got "${input.basename}"`);
+  for (const line of input.dialogue) LocalTts.resolveVoice(line.voice);
+  if (problems.length > 0) throw new Error(`cannot render scene: ${problems.join('; ')}`);
+}

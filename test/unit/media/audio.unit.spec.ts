@@ -1,0 +1,127 @@
+import { describe, expect, it } from '@jest/globals';
+import { mixSceneAudio } from '../../../src/infrastructure/media/audio-mix.js';
+import { mergeCues } from '../../../src/infrastructure/media/episode-assembler.js';
+import { synthesizeMusic } from '../../../src/infrastructure/media/music.js';
+import { splitAtPauses, trimSilence } from '../../../src/infrastructure/media/speech-split.js';
+import { encodeWav, parseWav, type PcmAudio } from '../../../src/infrastructure/media/wav.js';
+
+const RATE = 22050;
+const tone = (sec: number) =>
+  Int16Array.from({ length: Math.round(sec * RATE) }, (_, i) => Math.round(8000 * Math.sin(i / 5)));
+const silence = (sec: number) => new Int16Array(Math.round(sec * RATE));
+const join = (...parts: Int16Array[]): PcmAudio => {
+  const samples = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    samples.set(p, at);
+    at += p.length;
+  }
+  return { sampleRate: RATE, channels: 1, samples };
+};
+const rms = (values: ArrayLike<number>, from: number, to: number) => {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += (values[i] as number) ** 2;
+  return Math.sqrt(sum / (to - from));
+};
+
+describe('WAV', () => {
+  it('round-trips 16-bit PCM', () => {
+    const pcm = { sampleRate: 44100, channels: 2, samples: Int16Array.from([0, 1, -1, 32767, -32768, 1234]) };
+    const back = parseWav(encodeWav(pcm));
+    expect(back.sampleRate).toBe(44100);
+    expect(back.channels).toBe(2);
+    expect([...back.samples]).toEqual([...pcm.samples]);
+  });
+
+  it('rejects what is not a WAV file', () => {
+    expect(() => parseWav(new Uint8Array(64))).toThrow(/RIFF/);
+  });
+});
+
+describe('speech splitting', () => {
+  it('trims silence at both ends', () => {
+    const trimmed = trimSilence(join(silence(0.5), tone(1), silence(0.7)));
+    expect(trimmed.samples.length / RATE).toBeGreaterThan(1);
+    expect(trimmed.samples.length / RATE).toBeLessThan(1.1);
+  });
+
+  it('cuts at long pauses only, and refuses when the count does not match', () => {
+    const audio = join(tone(1), silence(0.3), tone(0.5), silence(1.5), tone(2), silence(1.5), tone(0.8));
+    const pieces = splitAtPauses(audio, 3, 0.9);
+    // Each piece is its speech plus up to 30 ms kept on each trimmed side.
+    const lengths = pieces?.map((p) => p.samples.length / RATE) ?? [];
+    [1.8, 2, 0.8].forEach((speech, i) => {
+      expect(lengths[i]).toBeGreaterThanOrEqual(speech);
+      expect(lengths[i]).toBeLessThanOrEqual(speech + 0.07);
+    });
+    expect(splitAtPauses(audio, 2, 0.9)).toBeUndefined();
+  });
+});
+
+describe('music', () => {
+  it('is deterministic per seed and mood, and different across seeds and moods', () => {
+    const a = synthesizeMusic({ durationSec: 3, seed: 1, mood: 'calm' });
+    const b = synthesizeMusic({ durationSec: 3, seed: 1, mood: 'calm' });
+    const c = synthesizeMusic({ durationSec: 3, seed: 2, mood: 'calm' });
+    const d = synthesizeMusic({ durationSec: 3, seed: 1, mood: 'tense' });
+    expect(Buffer.from(a.left.buffer).equals(Buffer.from(b.left.buffer))).toBe(true);
+    expect(Buffer.from(a.left.buffer).equals(Buffer.from(c.left.buffer))).toBe(false);
+    expect(Buffer.from(a.left.buffer).equals(Buffer.from(d.left.buffer))).toBe(false);
+    expect(a.left.length).toBe(3 * 22050);
+    expect(rms(a.left, 0, a.left.length)).toBeGreaterThan(0.01);
+  });
+});
+
+describe('mixSceneAudio', () => {
+  const music = synthesizeMusic({ durationSec: 6, seed: 3, mood: 'calm' });
+  const mix = mixSceneAudio({
+    durationSec: 6,
+    music,
+    speech: [{ startSec: 2, pcm: join(silence(0.01), tone(2)) }],
+    outputRate: 44100,
+    fadeSec: 0.4,
+  });
+  const left = Int16Array.from({ length: mix.samples.length / 2 }, (_, i) => mix.samples[2 * i] as number);
+
+  it('is stereo at the output rate and exactly as long as planned', () => {
+    expect(mix).toMatchObject({ sampleRate: 44100, channels: 2 });
+    expect(mix.samples.length).toBe(6 * 44100 * 2);
+  });
+
+  it('fades in from silence and out to silence', () => {
+    expect(Math.abs(left[0] as number)).toBeLessThan(50);
+    expect(Math.abs(left.at(-1) as number)).toBeLessThan(50);
+  });
+
+  it('ducks the music under speech and brings it back afterwards', () => {
+    // A silent "line" still ducks the bed: the duck follows the placement, so the bed's level is visible.
+    const ducked = mixSceneAudio({
+      durationSec: 6,
+      music,
+      speech: [{ startSec: 2, pcm: join(silence(2)) }],
+      outputRate: 44100,
+      fadeSec: 0.4,
+    });
+    const plain = mixSceneAudio({ durationSec: 6, music, speech: [], outputRate: 44100, fadeSec: 0.4 });
+    const level = (pcm: PcmAudio, from: number, to: number) =>
+      rms(pcm.samples, Math.round(from * 44100) * 2, Math.round(to * 44100) * 2);
+    expect(level(ducked, 2.5, 3.5) / level(plain, 2.5, 3.5)).toBeLessThan(0.4);
+    expect(level(ducked, 5.2, 5.5) / level(plain, 5.2, 5.5)).toBeGreaterThan(0.8);
+    expect(level(mix, 2.5, 3.5)).toBeGreaterThan(level(ducked, 2.5, 3.5) * 3); // the speech itself is loud
+  });
+});
+
+describe('mergeCues', () => {
+  it('shifts each clip’s cues by the planned durations before it', () => {
+    const merged = mergeCues([
+      { durationSec: 5, cues: [{ startSec: 1, endSec: 2, text: 'a' }] },
+      { durationSec: 4, cues: [{ startSec: 0.5, endSec: 4.5, text: 'b' }] },
+      { durationSec: 3, cues: [{ startSec: 1, endSec: 1.5, speaker: 'S', text: 'c' }] },
+    ]);
+    expect(merged).toEqual([
+      { startSec: 1, endSec: 2, text: 'a' },
+      { startSec: 5.5, endSec: 9, text: 'b' },
+      { startSec: 10, endSec: 10.5, speaker: 'S', text: 'c' },
+    ]);
+  });
+});
