@@ -10,6 +10,10 @@ import { EVENT_STORE } from './application/ports/event-store.port.js';
 import { PASSWORD_HASHER, TOKEN_SERVICE, USER_REPOSITORY } from './application/ports/identity.port.js';
 import { PROJECTION_PROGRESS } from './application/ports/read-models.port.js';
 import { CLOCK, ID_GENERATOR, randomIds, systemClock } from './application/ports/system.port.js';
+import { dramaCommandHandlers } from './application/dramas/drama-commands.js';
+import { dramaQueryHandlers } from './application/dramas/drama-queries.js';
+import { PROVIDER_CATALOG } from './application/ports/provider-catalog.port.js';
+import { AddSceneHandler } from './application/projects/add-scene.command.js';
 import { projectCommandHandlers } from './application/projects/project-commands.js';
 import { projectQueryHandlers } from './application/projects/project-queries.js';
 import { APP_CONFIG } from './infrastructure/config/config.js';
@@ -19,6 +23,9 @@ import { SqlUserRepository } from './infrastructure/identity/sql.user-repository
 import { LOGGER } from './infrastructure/logging/logger.js';
 import { AuthGuard } from './interfaces/http/auth.js';
 import { AuthController, UsersController } from './interfaces/http/controllers/auth.controller.js';
+import { AiController } from './interfaces/http/controllers/ai.controller.js';
+import { DramasController, TasksController } from './interfaces/http/controllers/dramas.controller.js';
+import { GenerationController } from './interfaces/http/controllers/generation.controller.js';
 import { HealthController } from './interfaces/http/controllers/health.controller.js';
 import { ProjectsController } from './interfaces/http/controllers/projects.controller.js';
 import { EnvelopeInterceptor } from './interfaces/http/envelope.js';
@@ -33,13 +40,23 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, AuthController, UsersController, ProjectsController],
+      controllers: [
+        HealthController,
+        AuthController,
+        UsersController,
+        GenerationController,
+        ProjectsController,
+        DramasController,
+        TasksController,
+        AiController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: runtime.logger },
         { provide: DATABASE, useValue: runtime.db },
         { provide: EVENT_STORE, useValue: runtime.store },
         { provide: BLOB_STORE, useValue: runtime.blobs },
+        { provide: PROVIDER_CATALOG, useValue: runtime.catalog },
         { provide: PROJECTION_PROGRESS, useValue: runtime.runner },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
@@ -54,6 +71,9 @@ export class AppModule {
         HealthService,
         ...projectCommandHandlers,
         ...projectQueryHandlers,
+        AddSceneHandler,
+        ...dramaCommandHandlers,
+        ...dramaQueryHandlers,
       ],
     };
   }

@@ -1,6 +1,38 @@
+import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { dramasProjection } from '../projections/dramas/dramas.projection.js';
+import { liveDramaStreams } from '../projections/dramas/dramas.queries.js';
 import { projectsProjection } from '../projections/projects/projects.projection.js';
+import { scenesProjection } from '../projections/scenes/scenes.projection.js';
+import { JobWorker } from './application/jobs/job-worker.js';
+import { Pipeline } from './application/jobs/pipeline.js';
+import type { JobBus } from './application/ports/job-bus.port.js';
+import type { ProviderCatalog } from './application/ports/provider-catalog.port.js';
+import { randomIds, systemClock } from './application/ports/system.port.js';
+import { AssembleStage } from './application/stages/assemble.stage.js';
+import { ImagesStage } from './application/stages/images.stage.js';
+import { ReviewStage } from './application/stages/review.stage.js';
+import { ScriptStage } from './application/stages/script.stage.js';
+import { StoryboardStage } from './application/stages/storyboard.stage.js';
+import { VideoStage } from './application/stages/video.stage.js';
+import { STAGES } from './domain/drama/drama.types.js';
+import { WordListModeration } from './infrastructure/ai/local/word-list.moderation.js';
+import { ProviderRegistry } from './infrastructure/ai/provider-registry.js';
+import { RegistryProviderCatalog } from './infrastructure/ai/registry.provider-catalog.js';
+import { TemplateScriptWriter } from './infrastructure/ai/template.script-writer.js';
+import { InProcessJobBus } from './infrastructure/jobs/in-process.job-bus.js';
+import { SqlCheckpointStore, checkpointMigrations } from './infrastructure/jobs/sql.checkpoint-store.js';
+import { SqlStageCache, stageCacheMigrations } from './infrastructure/jobs/sql.stage-cache.js';
+import { FfmpegMediaTools } from './infrastructure/media/ffmpeg.media-tools.js';
+import {
+  LocalImageGenerator,
+  LocalSpeechSynthesizer,
+  LocalVideoGenerator,
+} from './infrastructure/media/local-providers.js';
+import { networkPolicyFor } from './infrastructure/net/safe-fetch.js';
+import { SafeRemoteFiles } from './infrastructure/net/safe.remote-files.js';
 import type { BlobStore } from './application/ports/blob-store.port.js';
 import type { Database } from './application/ports/database.port.js';
 import type { EventStore } from './application/ports/event-store.port.js';
@@ -19,11 +51,17 @@ import { S3BlobStore } from './infrastructure/media-store/s3.blob-store.js';
 import { ProjectionRunner } from './infrastructure/projections/projection-runner.js';
 import { projectionStateMigrations } from './infrastructure/projections/projection-state.js';
 
-export const ALL_PROJECTIONS: readonly Projection[] = [projectsProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [
+  projectsProjection,
+  dramasProjection,
+  scenesProjection,
+];
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...eventStoreMigrations,
   ...projectionStateMigrations,
   ...identityMigrations,
+  ...stageCacheMigrations,
+  ...checkpointMigrations,
 ];
 
 /** Everything with a lifecycle that the HTTP app, the CLI and the workers share. */
@@ -37,7 +75,19 @@ export interface Runtime {
   blobs: BlobStore;
   /** Signs and checks the /media/<key> links the local store hands out. */
   mediaSigner: MediaUrlSigner;
+  /** Generation providers: the local ones always, cloud and self-hosted ones when configured. */
+  catalog: ProviderCatalog;
+  bus: JobBus;
+  /** Process manager, dispatcher and (unless RUN_WORKERS=false) the workers of this process. */
+  pipeline: Pipeline;
   close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  projections?: readonly Projection[];
+  startProjections?: boolean;
+  startPipeline?: boolean;
+  bus?: JobBus;
 }
 
 export async function openDatabase(config: AppConfig): Promise<Database> {
@@ -69,7 +119,7 @@ export async function openBlobStore(config: AppConfig, signer: MediaUrlSigner): 
 export async function createRuntime(
   config: AppConfig,
   logger: Logger,
-  options: { projections?: readonly Projection[]; startProjections?: boolean } = {},
+  options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const mediaSigner = new MediaUrlSigner(mediaSigningSecret(config.JWT_SECRET));
   const blobs = await openBlobStore(config, mediaSigner);
@@ -89,6 +139,61 @@ export async function createRuntime(
   }
   const runner = new ProjectionRunner(db, store, options.projections ?? ALL_PROJECTIONS, logger);
   if (options.startProjections !== false) await runner.start();
+
+  const media = new FfmpegMediaTools();
+  const registry = new ProviderRegistry(config.ai, {
+    templateScriptWriter: new TemplateScriptWriter(),
+    images: [new LocalImageGenerator()],
+    speech: [new LocalSpeechSynthesizer(() => media.localEngine())],
+    video: [new LocalVideoGenerator()],
+    moderation: [new WordListModeration(config.MODERATION_BLOCKLIST)],
+  });
+  const catalog = new RegistryProviderCatalog(registry);
+  const bus = options.bus ?? new InProcessJobBus(logger);
+  const workRoot = join(config.dataDir, 'tmp', 'jobs');
+  // Temp folders of jobs a crash interrupted: those jobs are dispatched again from the event store.
+  await rm(workRoot, { recursive: true, force: true });
+  const worker = new JobWorker({
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    stages: {
+      script: new ScriptStage(catalog),
+      storyboard: new StoryboardStage(),
+      images: new ImagesStage(catalog, blobs),
+      video: new VideoStage(catalog, media, blobs, new SafeRemoteFiles(networkPolicyFor(config.NODE_ENV))),
+      review: new ReviewStage(catalog, media, blobs),
+      assemble: new AssembleStage(media, blobs),
+    },
+    cache: new SqlStageCache(db),
+    blobs,
+    workRoot,
+    workerName: `${hostname()}:${process.pid}`,
+    logger,
+  });
+  const pipeline = new Pipeline({
+    store,
+    bus,
+    checkpoints: new SqlCheckpointStore(db),
+    clock: systemClock,
+    ids: randomIds,
+    options: {
+      retry: {
+        maxAttempts: config.PIPELINE_MAX_ATTEMPTS,
+        baseDelayMs: config.PIPELINE_RETRY_BASE_MS,
+        maxDelayMs: Math.max(30_000, config.PIPELINE_RETRY_BASE_MS),
+      },
+    },
+    logger,
+    liveStreams: async () => {
+      await runner.waitFor('dramas', await store.headPosition(), 120_000);
+      return liveDramaStreams(db);
+    },
+    worker: config.RUN_WORKERS
+      ? { worker, stages: STAGES, concurrency: config.WORKER_CONCURRENCY }
+      : undefined,
+  });
+  if (options.startPipeline !== false && options.startProjections !== false) await pipeline.start();
   return {
     config,
     logger,
@@ -97,7 +202,12 @@ export async function createRuntime(
     runner,
     blobs,
     mediaSigner,
+    catalog,
+    bus,
+    pipeline,
     async close() {
+      await pipeline.stop();
+      await media.close();
       await runner.stop();
       await store.close();
       await notifier?.close();

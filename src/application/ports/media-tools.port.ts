@@ -58,7 +58,8 @@ export interface ClipCheck {
 
 export interface EpisodeClip {
   videoPath: string;
-  srtPath: string;
+  /** The scene's WebVTT subtitles (they keep who speaks each line). */
+  vttPath: string;
   durationSec: number;
 }
 

@@ -22,10 +22,10 @@ export class AssembleStage implements StageExecutor {
     for (const [i, scene] of scenes.entries()) {
       const video = requireOutput(drama, 'video', scene.sceneId);
       const videoPath = join(ctx.workDir, `scene-${i + 1}.mp4`);
-      const srtPath = join(ctx.workDir, `scene-${i + 1}.srt`);
+      const vttPath = join(ctx.workDir, `scene-${i + 1}.vtt`);
       await this.blobs.download(video.key, videoPath);
-      await this.blobs.download(video.srtKey, srtPath);
-      clips.push({ videoPath, srtPath, durationSec: video.durationSec });
+      await this.blobs.download(video.vttKey, vttPath);
+      clips.push({ videoPath, vttPath, durationSec: video.durationSec });
       ctx.reportProgress((0.3 * (i + 1)) / scenes.length, 'collecting scene clips');
     }
     const paths = {

@@ -80,7 +80,6 @@ export class VideoStage implements StageExecutor {
           },
           ctx,
         );
-        ctx.recordUsage({ video_seconds: durationSec });
         clips.push(clip.path);
       }
       const joined = await this.media.joinClips({
@@ -133,7 +132,8 @@ export class VideoStage implements StageExecutor {
       aspectRatio: drama.request.aspectRatio,
       durationSec: ref.durationSec,
       heading: sceneHeading(context),
-      narration: scene.description,
+      // The storyboard image carries the scene's description already (the local card prints it).
+      narration: undefined,
       dialogue: scene.dialogue.map((d) => ({
         speaker: d.character,
         text: d.line,
@@ -211,13 +211,7 @@ export class VideoStage implements StageExecutor {
     if (!synthesizer) throw new StageError('permanent', `speech provider ${provider} is not configured`);
     return async (line, outPath, speed) => {
       const language = detectLanguage(line.text);
-      const result = await synthesizer.synthesize(
-        { text: line.text, voice: line.voice, language, speed },
-        outPath,
-        ctx,
-      );
-      ctx.recordUsage({ tts_characters: [...line.text].length });
-      return result;
+      return synthesizer.synthesize({ text: line.text, voice: line.voice, language, speed }, outPath, ctx);
     };
   }
 }

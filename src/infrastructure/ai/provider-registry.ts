@@ -10,7 +10,7 @@ import type {
 } from '../../application/ports/ai-providers.port.js';
 import type { ScriptWriter } from '../../application/ports/script-writer.port.js';
 import type { AiConfig } from '../config/ai.config.js';
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/config-error.js';
 import { CloudQwenScriptWriter } from './dashscope/qwen.script-writer.js';
 import { CloudQwenVlModerationProvider } from './dashscope/qwen-vl.moderation-provider.js';
 import { QwenTtsSpeechSynthesizer } from './dashscope/qwen-tts.speech-synthesizer.js';

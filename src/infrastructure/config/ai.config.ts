@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './config.js';
+import { ConfigError } from './config-error.js';
 import { Secret } from './secret.js';
 
 const DASHSCOPE_COMPATIBLE = 'https://dashscope.aliyuncs.com/compatible-mode/v1';

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { type AiConfig, loadAiConfig } from './ai.config.js';
+import { ConfigError } from './config-error.js';
 
 const optionalString = z
   .string()
@@ -56,6 +59,22 @@ export const configSchema = z.object({
     .min(60)
     .max(7 * 24 * 3600)
     .default(7 * 24 * 3600),
+  RUN_WORKERS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+  PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  PIPELINE_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
+  MODERATION_BLOCKLIST: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((w) => w.trim())
+        .filter(Boolean),
+    ),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -64,14 +83,11 @@ export interface AppConfig extends Omit<RawConfig, 'JWT_SECRET'> {
   JWT_SECRET: string;
   dataDir: string;
   embedded: boolean;
+  /** Generation providers (src/infrastructure/config/ai.config.ts). */
+  ai: AiConfig;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Reads the environment once, at start. Fails fast with every problem listed, naming each variable. */
 export function loadConfig(
@@ -98,7 +114,7 @@ export function loadConfig(
     secret = embeddedSecret(dataDir);
     warn(`JWT_SECRET is not set: using a generated secret stored in ${join(dataDir, 'jwt-secret')}`);
   }
-  return { ...raw, JWT_SECRET: secret, dataDir, embedded: !raw.DATABASE_URL };
+  return { ...raw, JWT_SECRET: secret, dataDir, embedded: !raw.DATABASE_URL, ai: loadAiConfig(env) };
 }
 
 function embeddedSecret(dataDir: string): string {

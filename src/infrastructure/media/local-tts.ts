@@ -55,6 +55,7 @@ interface Slot {
  * anything Emscripten does to the process. Workers start on first use and are kept for reuse.
  */
 export class LocalTts {
+  readonly local = true;
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;

@@ -21,7 +21,7 @@ import { runFfmpeg } from './ffmpeg.js';
 import { CJK_FONT_FAMILY } from './fonts.js';
 import { framesToRender, panCropExpressions, selectExpression, type TimedSpan } from './frame-plan.js';
 import { gradientBmp } from './gradient.js';
-import { LocalTts, type Speech } from './local-tts.js';
+import { LocalTts, type Speech, type SpeechRequest } from './local-tts.js';
 import { synthesizeMusic, type Mood } from './music.js';
 import { subtitleLayout, toAss, toSrt, toVtt, type AssOverlay, type Cue } from './subtitles.js';
 import { encodeWav } from './wav.js';
@@ -42,8 +42,10 @@ export interface SceneInput {
   height: number;
   fps?: number;
   durationSec: number;
-  mode: 'text' | 'image';
+  /** text: dark card; image: a still with a slow pan; video: a clip (e.g. from a remote model), looped if short. */
+  mode: 'text' | 'image' | 'video';
   imagePath?: string;
+  videoPath?: string;
   /** e.g. "第1集 第2场 · 北京写字楼 · 夜" */
   heading: string;
   narration?: string;
@@ -52,8 +54,17 @@ export interface SceneInput {
   mood?: Mood;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
-  /** Shared engine; one is created (and closed) per call when absent. Share it: start-up is ~1 s. */
-  tts?: LocalTts;
+  /**
+   * Shared engine; a LocalTts is created (and closed) per call when absent. Share it: start-up is ~1 s.
+   * A remote speech provider can stand in through the same interface.
+   */
+  tts?: SpeechEngine;
+}
+
+/** What the renderer needs from a text-to-speech engine: mono speech per line, in order. */
+export interface SpeechEngine {
+  readonly local?: boolean;
+  speakMany(requests: readonly SpeechRequest[], options: { signal?: AbortSignal }): Promise<Speech[]>;
 }
 
 export interface SceneOutput {
@@ -74,6 +85,7 @@ export interface SceneOutput {
 const FADE_SEC = 0.4;
 /** The picture's name in the work folder (a link in image mode): the movie source then needs no escaping. */
 const PICTURE = 'picture';
+const CLIP = 'clip.mp4';
 const MAX_SPEEDUP = 1.45;
 /** Image mode frames a slightly larger picture and drifts across it; a whole-pixel crop costs nothing. */
 const PAN_OVERSCAN = 1.08;
@@ -96,6 +108,7 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
     assPath: join(input.outputDir, `${input.basename}.ass`),
   };
   if (input.mode === 'image') await access(input.imagePath as string);
+  if (input.mode === 'video') await access(input.videoPath as string);
   throwIfAborted(signal, 'scene rendering');
   progress(0);
 
@@ -153,8 +166,10 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
     if (input.mode === 'text') {
       const backdrop = { width: Math.ceil(width / 4), height: Math.ceil(height / 4) };
       files.push([PICTURE, gradientBmp({ ...backdrop, seed: input.musicSeed, tone: 'dark' })]);
-    } else {
+    } else if (input.mode === 'image') {
       await symlink(resolve(input.imagePath as string), join(dir, PICTURE));
+    } else {
+      await symlink(resolve(input.videoPath as string), join(dir, CLIP));
     }
     await Promise.all(files.map(([name, data]) => writeFile(join(dir, name), data)));
     audioSec = clock();
@@ -164,9 +179,13 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
     // Sources live inside the graph: with no -i inputs ffmpeg runs no input threads and no rawvideo
     // "decoding" copies, which cost a plain encode ~25% of its CPU.
     const audio = `amovie=mix.wav,aresample=${AUDIO_SAMPLE_RATE},asetnsamples=n=${AUDIO_FRAME_SAMPLES}:p=0`;
+    const picture =
+      input.mode === 'video'
+        ? movingPicture(input, fps)
+        : `movie=${PICTURE},${videoFilters(input, fps, frames, spans)}`;
     const args = [
       '-filter_complex',
-      `movie=${PICTURE},${videoFilters(input, fps, frames, spans)}[v];${audio}[a]`,
+      `${picture}[v];${audio}[a]`,
       '-map',
       '[v]',
       '-map',
@@ -265,6 +284,27 @@ function videoFilters(
   ].join(',');
 }
 
+/**
+ * A clip as the picture: every frame differs, so there is no frame selection; the clip loops if it is
+ * shorter than the scene and `-t` cuts it.
+ */
+function movingPicture(input: SceneInput, fps: number): string {
+  const { width, height, durationSec } = input;
+  const fadeOut = Math.max(0, durationSec - FADE_SEC).toFixed(3);
+  return [
+    `movie=${CLIP}:loop=0`,
+    'setpts=N/(FRAME_RATE*TB)',
+    `scale=${width}:${height}:force_original_aspect_ratio=increase:out_color_matrix=bt709`,
+    `crop=${width}:${height}`,
+    'setsar=1',
+    `fps=${fps}`,
+    'format=yuv420p',
+    'ass=burn.ass',
+    `fade=t=in:st=0:d=${FADE_SEC}`,
+    `fade=t=out:st=${fadeOut}:d=${FADE_SEC}`,
+  ].join(',');
+}
+
 async function speakDialogue(input: SceneInput, timing: TimelineOptions) {
   const lines = input.dialogue;
   if (lines.length === 0) return { speech: [] as Speech[], slots: [], dropped: [], speed: 1 };
@@ -292,7 +332,7 @@ async function speakDialogue(input: SceneInput, timing: TimelineOptions) {
     );
     return { speech, slots, dropped, speed };
   } finally {
-    if (!input.tts) await tts.close();
+    if (!input.tts) await (tts as LocalTts).close();
   }
 }
 
@@ -309,8 +349,9 @@ function validate(input: SceneInput): void {
   if (!(input.durationSec >= 2 && input.durationSec <= 600))
     problems.push(`duration must be 2–600 s, got ${input.durationSec}`);
   if (input.mode === 'image' && !input.imagePath) problems.push('image mode needs imagePath');
+  if (input.mode === 'video' && !input.videoPath) problems.push('video mode needs videoPath');
   if (!/^[\w.-]+$/.test(input.basename))
     problems.push(`basename must be a plain file name, got "${input.basename}"`);
-  for (const line of input.dialogue) LocalTts.resolveVoice(line.voice);
+  if (!input.tts || input.tts.local) for (const line of input.dialogue) LocalTts.resolveVoice(line.voice);
   if (problems.length > 0) throw new Error(`cannot render scene: ${problems.join('; ')}`);
 }

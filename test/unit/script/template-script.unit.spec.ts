@@ -167,3 +167,17 @@ describe('writeTemplateScript', () => {
     expect(() => writeTemplateScript({ ...zhRequest, prompt: '   ' })).toThrow(/invalid/);
   });
 });
+
+describe('template writer: the description as a source of roles', () => {
+  it('reads "一个关于程序员的爱情故事" as a story about a programmer, not a person called "关于程序员"', () => {
+    const script = writeTemplateScript({
+      prompt: '北京，2024 年，一个 996 的程序员遇见...',
+      description: '一个关于程序员的爱情故事',
+      genre: '爱情',
+      episodes: 1,
+      scenes_per_episode: 2,
+      episode_duration_sec: 20,
+    });
+    expect(JSON.stringify(script)).not.toContain('关于程序员');
+  });
+});

@@ -185,6 +185,8 @@ function phraseFor(chunk: string, role: RoleInfo, language: Language): string | 
     const phrase = chunk
       .slice(0, end)
       .replace(/^.*(?:一个|一位|一名|一只)\s*/, '')
+      // "一个关于程序员的爱情故事": the story is about a programmer; "关于" is not part of the person.
+      .replace(/^(?:关于|讲述|描写)\s*/, '')
       .trim();
     return phrase.length > 0 && phrase.length <= 12 ? phrase : undefined;
   }

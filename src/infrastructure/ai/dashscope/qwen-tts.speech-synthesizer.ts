@@ -8,7 +8,7 @@ import type {
 } from '../../../application/ports/ai-providers.port.js';
 import { VOICE_IDS, type VoiceId } from '../../../domain/script/voices.js';
 import type { AiConfig, AiLimits } from '../../config/ai.config.js';
-import { ConfigError } from '../../config/config.js';
+import { ConfigError } from '../../config/config-error.js';
 import { downloadOutput } from '../shared/output-download.js';
 import { timedProbe } from '../shared/probe.js';
 import type { ProviderHttp } from '../shared/provider-http.js';

@@ -8,7 +8,7 @@ import type {
   VideoGenerator,
 } from '../../../application/ports/ai-providers.port.js';
 import type { AiConfig, AiLimits } from '../../config/ai.config.js';
-import { ConfigError } from '../../config/config.js';
+import { ConfigError } from '../../config/config-error.js';
 import { timedProbe } from '../shared/probe.js';
 import { ProviderHttp, isObject, type ErrorEnvelope, type HttpReply } from '../shared/provider-http.js';
 import { runRemoteMedia } from '../shared/remote-media.js';
