@@ -91,6 +91,8 @@ export interface MediaTools {
     onProgress?: (fraction: number) => void;
   }): Promise<{ durationSec: number }>;
   checkClip(path: string, expectation: ClipExpectation, signal: AbortSignal): Promise<ClipCheck>;
+  /** `count` JPEG frames spread evenly over the clip, for image moderation. */
+  extractFrames(path: string, count: number, outDir: string, signal: AbortSignal): Promise<string[]>;
 }
 
 export const MEDIA_TOOLS = Symbol('MediaTools');

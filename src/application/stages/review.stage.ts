@@ -50,6 +50,17 @@ export class ReviewStage implements StageExecutor {
     );
     if (!check.ok) throw new StageError('permanent', `clip check failed: ${check.problems.join('; ')}`);
     checks.push('clip: resolution, duration, audio, black and silent stretches ok');
+    const visual = this.providers.moderation().filter((m) => m.kind !== 'local');
+    if (visual.length > 0) {
+      ctx.reportProgress(0.6, 'reviewing frames');
+      const frames = await this.media.extractFrames(clipPath, 3, ctx.workDir, ctx.signal);
+      for (const moderator of visual) {
+        const verdict = await moderator.reviewImages(frames, ctx);
+        if (!verdict.ok)
+          throw new StageError('moderation', `${moderator.provider}: ${verdict.reasons.join('; ')}`);
+        checks.push(`${moderator.provider}: frames ok`);
+      }
+    }
     const output: ReviewOutput = {
       stage: 'review',
       checks,

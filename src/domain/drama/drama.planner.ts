@@ -197,7 +197,9 @@ export function planNext(state: DramaState, deps: PlannerDeps): DramaCommand[] {
       }
       if (latest.status !== 'failed' || !latest.error) continue; // scheduled or running: wait for it
       const errorClass = latest.error.errorClass;
-      if (stage === 'review') {
+      // A review that found a problem re-renders the scene once (quality) or fails it (content);
+      // a review that could not run (transient) is retried like any other job.
+      if (stage === 'review' && errorClass !== 'transient') {
         if (errorClass === 'permanent' && (drama.rerenders[target] ?? 0) < 1) {
           return [{ type: 'RequestRerender', data: { sceneId: target, reason: latest.error.message, now } }];
         }

@@ -14,6 +14,7 @@ import { videoEncodeArgs, VIDEO_FPS, CONTAINER_ARGS } from './encoding.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { LocalTts, type Speech, type SpeechRequest } from './local-tts.js';
 import { MOODS, type Mood } from './music.js';
+import { probeMedia } from './probe.js';
 import { checkClip } from './quality-checks.js';
 import { renderScene, type SpeechEngine } from './scene-renderer.js';
 import { renderStoryboardCard } from './storyboard-card.js';
@@ -146,6 +147,18 @@ export class FfmpegMediaTools implements MediaTools {
   async checkClip(path: string, expectation: ClipExpectation, signal: AbortSignal): Promise<ClipCheck> {
     const report = await checkClip(path, expectation, signal);
     return { ok: report.ok, problems: report.problems };
+  }
+
+  async extractFrames(path: string, count: number, outDir: string, signal: AbortSignal): Promise<string[]> {
+    const { durationSec } = await probeMedia(path, signal);
+    const frames: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const at = ((i + 0.5) * durationSec) / count;
+      const out = join(outDir, `frame-${i + 1}.jpg`);
+      await runFfmpeg(['-ss', at.toFixed(3), '-i', path, '-frames:v', '1', '-q:v', '4', out], { signal });
+      frames.push(out);
+    }
+    return frames;
   }
 
   async close(): Promise<void> {

@@ -137,6 +137,18 @@ describe('drama process manager (planNext)', () => {
     expect(h.state.failure!.reason).toContain('review for episode 2 scene 1');
   });
 
+  it('retries a review that could not run (transient) instead of failing the drama', () => {
+    const h = new DramaHarness();
+    h.completeAll(4);
+    h.settle();
+    const review = h.openJobs().find((j) => j.stage === 'review')!;
+    h.fail(review, 'transient', 'moderation service timed out');
+    h.settle();
+    const retry = h.openJobs().find((j) => j.stage === 'review' && j.target === review.target)!;
+    expect([retry.attempt, h.state.status]).toEqual([2, 'running']);
+    expect(h.state.rerenders[review.target]).toBeUndefined();
+  });
+
   it('fails the drama at once when review finds forbidden content', () => {
     const h = new DramaHarness();
     h.completeAll(4);
