@@ -7,6 +7,18 @@ import { type DramaState, evolveDrama } from '../../src/domain/drama/drama.state
 type Tables = 'dramas';
 
 /**
+ * The stored state leaves out the script's text (the scenes read model has it, the event store has
+ * all of it): it is the bulk of the row and would be parsed and rewritten on every job event.
+ */
+function slim(state: DramaState): DramaState {
+  if (state.status === 'empty') return state;
+  const record = state.outputs['script:drama'];
+  if (record?.output.stage !== 'script' || record.output.script.episodes.length === 0) return state;
+  const output = { ...record.output, script: { ...record.output.script, episodes: [], characters: [] } };
+  return { ...state, outputs: { ...state.outputs, 'script:drama': { ...record, output } } };
+}
+
+/**
  * One row per drama or video task: the folded state (the domain's own evolve, so the read model and
  * the write side can never disagree) plus the summary columns the API serves.
  */
@@ -51,7 +63,7 @@ export const dramasProjection: Projection<Tables> = {
     );
     const row = rows[0];
     if (row && Number(row.last_position) >= stored.globalPosition) return;
-    const state = evolveDrama(row?.state ?? { status: 'empty' }, event);
+    const state = slim(evolveDrama(row?.state ?? { status: 'empty' }, event));
     if (state.status === 'empty') return;
     const summary = summarizeDrama(state);
     const values = [

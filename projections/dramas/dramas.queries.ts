@@ -1,6 +1,5 @@
 import type { SqlExecutor } from '../../src/application/ports/database.port.js';
 import type { EpisodeProgress, StageProgress } from '../../src/domain/drama/drama.progress.js';
-import type { ActiveDrama } from '../../src/domain/drama/drama.state.js';
 import type { VideoOutput } from '../../src/domain/drama/drama.types.js';
 
 export interface DramaRow {
@@ -35,11 +34,6 @@ const normalise = (row: DramaRow): DramaRow => ({
 export async function findDrama(sql: SqlExecutor, id: string): Promise<DramaRow | null> {
   const rows = await sql.query<DramaRow>(`SELECT ${COLUMNS} FROM dramas WHERE id = $1`, [id]);
   return rows[0] ? normalise(rows[0]) : null;
-}
-
-export async function findDramaState(sql: SqlExecutor, id: string): Promise<ActiveDrama | null> {
-  const rows = await sql.query<{ state: ActiveDrama }>('SELECT state FROM dramas WHERE id = $1', [id]);
-  return rows[0]?.state ?? null;
 }
 
 export async function listProjectDramas(sql: SqlExecutor, projectId: string): Promise<DramaRow[]> {

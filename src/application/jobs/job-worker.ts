@@ -178,7 +178,7 @@ export class JobWorker {
   }
 }
 
-/** Turns a stream of fractions into a few progress events (every 10 %, or a new message after 2 s). */
+/** Turns a stream of fractions into a few progress events (every 25 %, or a new message after 3 s). */
 class ProgressReporter {
   private last = 0;
   private lastAt = 0;
@@ -188,7 +188,7 @@ class ProgressReporter {
 
   report(fraction: number, message?: string): void {
     const now = Date.now();
-    if (fraction - this.last < 0.1 && (now - this.lastAt < 2_000 || fraction <= this.last)) return;
+    if (fraction - this.last < 0.25 && (now - this.lastAt < 3_000 || fraction <= this.last)) return;
     this.last = fraction;
     this.lastAt = now;
     this.chain = this.chain.then(() => this.send(fraction, message)).catch(() => undefined);

@@ -1,0 +1,127 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { renderStoryboardCard } from '../../../src/infrastructure/media/storyboard-card.js';
+import { finished, probeDownloaded, waitFor } from '../../support/drama.js';
+import { registerUser, startTestApp, type TestApp } from '../../support/test-app.js';
+
+/** Milestone 1.1: one scene to one MP4, as a task, with the seed's request body. */
+describe('single-scene video tasks', () => {
+  let app: TestApp;
+  let images: Server;
+  let imageBase: string;
+  const work = mkdtempSync(join(tmpdir(), 'k3s-task-'));
+
+  beforeAll(async () => {
+    app = await startTestApp({ dialect: 'pglite' });
+    const { path } = await renderStoryboardCard({
+      width: 1280,
+      height: 720,
+      title: '分镜',
+      lines: ['北京办公室'],
+      seed: 7,
+      outPath: join(work, 'storyboard.png'),
+    });
+    const png = readFileSync(path);
+    images = createServer((req, res) => {
+      if (req.url === '/storyboard.png')
+        return void res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+      if (req.url === '/page.html')
+        return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+    imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    images?.close();
+  });
+
+  const project = async (client: any) =>
+    (await client.post('/api/v1/projects', { title: '单场景', target_episodes: 1, target_duration_sec: 30 }))
+      .body.data.id;
+
+  it('renders the seed example in text mode and reports progress until the URL is there', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = await project(client);
+    const accepted = await client.post(`/api/v1/projects/${id}/generate-video`, {
+      scene_id: 'scene-1',
+      script: '北京办公室，程序员正在工作。他揉了揉眼睛，屏幕上的代码还在滚动。',
+      duration_sec: 10,
+    });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.data).toMatchObject({ status: 'pending', video_url: null });
+    expect(Object.keys(accepted.body.data).sort()).toEqual(['created_at', 'status', 'task_id', 'video_url']);
+    const task = await waitFor<any>(client, `/api/v1/tasks/${accepted.body.data.task_id}`, finished);
+    expect(task).toMatchObject({ status: 'completed', progress: 100, error: null });
+    const probe = await probeDownloaded(app.baseUrl, task.video_url, join(work, 'text.mp4'));
+    expect(probe.video).toMatchObject({ codec: 'h264', width: 1280, height: 720 });
+    expect(probe.audio?.codec).toBe('aac');
+    expect(Math.abs(probe.durationSec - 10)).toBeLessThanOrEqual(0.5);
+  });
+
+  it('uses an image_url over http, in 9:16', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = await project(client);
+    const accepted = await client.post(`/api/v1/projects/${id}/generate-video`, {
+      scene_id: 'scene-2',
+      script: 'A quiet office at night.',
+      image_url: `${imageBase}/storyboard.png`,
+      duration_sec: 6,
+      aspect_ratio: '9:16',
+    });
+    const task = await waitFor<any>(client, `/api/v1/tasks/${accepted.body.data.task_id}`, finished);
+    expect(task.status).toBe('completed');
+    const probe = await probeDownloaded(app.baseUrl, task.video_url, join(work, 'image.mp4'));
+    expect(probe.video).toMatchObject({ width: 720, height: 1280 });
+  });
+
+  it('fails with a reason a person can act on when image_url is not an image', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = await project(client);
+    const accepted = await client.post(`/api/v1/projects/${id}/generate-video`, {
+      scene_id: 'scene-3',
+      script: '北京办公室',
+      image_url: `${imageBase}/page.html`,
+      duration_sec: 5,
+    });
+    const task = await waitFor<any>(client, `/api/v1/tasks/${accepted.body.data.task_id}`, finished);
+    expect(task.status).toBe('failed');
+    expect(task.error).toMatch(/image_url/);
+  });
+
+  it('rejects bad requests before any work starts', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = await project(client);
+    const post = (body: Record<string, unknown>) =>
+      client.post(`/api/v1/projects/${id}/generate-video`, {
+        scene_id: 's',
+        script: '北京',
+        duration_sec: 10,
+        ...body,
+      });
+    const runway = await post({ video_provider: 'runway' });
+    expect([runway.status, runway.body.message]).toEqual([400, expect.stringContaining('video_provider')]);
+    expect((await post({ video_provider: 'sora' })).status).toBe(400);
+    expect((await post({ image_url: 'ftp://example.com/a.png' })).body.data.errors[0].field).toBe(
+      'image_url',
+    );
+    expect((await post({ duration_sec: 0 })).status).toBe(400);
+    expect((await post({ script: '' })).status).toBe(400);
+    const other = await registerUser(app.baseUrl, 'other');
+    expect(
+      (
+        await other.client.post(`/api/v1/projects/${id}/generate-video`, {
+          scene_id: 's',
+          script: 'x',
+          duration_sec: 5,
+        })
+      ).status,
+    ).toBe(404);
+    expect((await other.client.get('/api/v1/tasks/7d3f9c1e-0000-4000-8000-000000000001')).status).toBe(404);
+  });
+});
