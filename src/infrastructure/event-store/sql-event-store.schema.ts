@@ -81,4 +81,42 @@ export const eventStoreMigrations: Migration[] = [
        END $$`,
     ),
   },
+  {
+    id: 'event-store/002-append-batch',
+    up: sqlStatements(
+      // Several independent appends in one transaction (group commit): each runs in its own
+      // subtransaction, so one stream's version conflict fails only that append.
+      `CREATE OR REPLACE FUNCTION es_append_batch(p_requests jsonb)
+       RETURNS TABLE (out_request int, out_position bigint, out_version bigint, out_duplicate boolean,
+                      out_error text, out_detail text)
+       LANGUAGE plpgsql AS $$
+       DECLARE
+         r jsonb;
+         i int := 0;
+       BEGIN
+         FOR r IN SELECT value FROM jsonb_array_elements(p_requests) LOOP
+           BEGIN
+             RETURN QUERY
+               SELECT i, a.out_position, a.out_version, a.out_duplicate, NULL::text, NULL::text
+                 FROM es_append(
+                   r->>'stream', r->>'kind', (r->>'version')::bigint,
+                   ARRAY(SELECT jsonb_array_elements_text(r->'ids'))::uuid[],
+                   ARRAY(SELECT jsonb_array_elements_text(r->'types')),
+                   ARRAY(SELECT jsonb_array_elements(r->'data')),
+                   ARRAY(SELECT jsonb_array_elements(r->'meta'))) a;
+           EXCEPTION
+             WHEN SQLSTATE 'ES001' OR SQLSTATE 'ES002' OR unique_violation THEN
+               DECLARE
+                 v_state text;
+                 v_detail text;
+               BEGIN
+                 GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL;
+                 RETURN QUERY SELECT i, NULL::bigint, NULL::bigint, NULL::boolean, v_state, v_detail;
+               END;
+           END;
+           i := i + 1;
+         END LOOP;
+       END $$`,
+    ),
+  },
 ];

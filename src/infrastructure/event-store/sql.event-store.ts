@@ -22,6 +22,77 @@ interface PgError {
   detail?: string;
 }
 
+interface AppendRow {
+  out_position: string;
+  out_version: string;
+  out_duplicate: boolean;
+}
+
+interface AppendRequest {
+  streamId: string;
+  kind: string;
+  version: number;
+  events: NewEvent[];
+}
+
+const isCode = (error: unknown, code: string) => (error as PgError | null)?.code === code;
+
+/**
+ * Group commit: an append that arrives while `maxInFlight` others are being written waits and is sent
+ * with everything else that queued up, in one transaction. Alone, an append is sent at once.
+ */
+class AppendBatcher {
+  private readonly queue: (AppendRequest & {
+    resolve(rows: AppendRow[]): void;
+    reject(error: unknown): void;
+  })[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly one: (request: AppendRequest) => Promise<AppendRow[]>,
+    private readonly many: (requests: AppendRequest[]) => Promise<Map<number, AppendRow[] | Error>>,
+    private readonly maxInFlight: number,
+    private readonly maxBatch = 100,
+  ) {}
+
+  submit(request: AppendRequest & { resolve(rows: AppendRow[]): void; reject(error: unknown): void }): void {
+    this.queue.push(request);
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.inFlight++;
+      void this.send(batch).finally(() => {
+        this.inFlight--;
+        this.drain();
+      });
+    }
+  }
+
+  private async send(
+    batch: (AppendRequest & { resolve(rows: AppendRow[]): void; reject(error: unknown): void })[],
+  ) {
+    if (batch.length === 1) {
+      const [only] = batch;
+      await this.one(only!).then(only!.resolve, only!.reject);
+      return;
+    }
+    try {
+      const results = await this.many(batch);
+      batch.forEach((request, i) => {
+        const result = results.get(i);
+        if (result instanceof Error || (result && !Array.isArray(result))) request.reject(result);
+        else if (!result) request.reject(new Error(`append to ${request.streamId} returned nothing`));
+        else request.resolve(result);
+      });
+    } catch (error) {
+      for (const request of batch) request.reject(error);
+    }
+  }
+}
+
 const expectedArgs = (expected: ExpectedVersion): [string, number] => {
   if (typeof expected === 'number') {
     if (!Number.isInteger(expected) || expected < 0)
@@ -36,6 +107,8 @@ export interface SqlEventStoreOptions {
   onAppended?: () => void;
   /** How long an idle subscriber sleeps when nothing wakes it (a safety net under NOTIFY). */
   idlePollMs?: number;
+  /** Append transactions in flight at once; more concurrent appends are grouped into them. */
+  appendConcurrency?: number;
 }
 
 /** The event store on PostgreSQL or PGlite: same schema, same SQL, two drivers. */
@@ -43,10 +116,18 @@ export class SqlEventStore implements EventStore {
   readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<Subscription>();
 
+  private readonly batcher: AppendBatcher;
+
   constructor(
     private readonly db: Database,
     private readonly options: SqlEventStoreOptions = {},
-  ) {}
+  ) {
+    this.batcher = new AppendBatcher(
+      (request) => this.appendOne(request),
+      (requests) => this.appendMany(requests),
+      db.dialect === 'pglite' ? 1 : (options.appendConcurrency ?? 4),
+    );
+  }
 
   async appendToStream(
     streamId: string,
@@ -55,36 +136,17 @@ export class SqlEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
     const [kind, version] = expectedArgs(expectedVersion);
-    const params = [
-      streamId,
-      kind,
-      version,
-      events.map((e) => e.id),
-      events.map((e) => e.type),
-      events.map((e) => JSON.stringify(e.data ?? null)),
-      events.map((e) => JSON.stringify(e.metadata)),
-    ];
-    const call = () =>
-      this.db.query<{ out_position: string; out_version: string; out_duplicate: boolean }>(
-        'SELECT * FROM es_append($1, $2, $3, $4::uuid[], $5::text[], $6::text[]::jsonb[], $7::text[]::jsonb[])',
-        params,
-      );
-    let rows;
-    try {
-      rows = await call();
-    } catch (error) {
-      const pgError = error as PgError;
-      if (pgError.code === 'ES001') {
-        throw new WrongExpectedVersionError(streamId, expectedVersion, Number(pgError.detail ?? 0));
-      }
-      if (pgError.code === 'ES002') throw new DuplicateEventIdError(streamId);
+    const rows = await new Promise<AppendRow[]>((resolve, reject) =>
+      this.batcher.submit({ streamId, kind, version, events, resolve, reject }),
+    ).catch(async (error: unknown) => {
       // A concurrent retry of the same append won the race on the event id: re-run to report its result.
-      if (pgError.code === '23505' && String((error as Error).message).includes('es_events_event_id_key')) {
-        rows = await call();
-      } else {
-        throw error;
-      }
-    }
+      if (isCode(error, '23505')) return this.appendOne({ streamId, kind, version, events });
+      throw error;
+    });
+    return this.result(rows);
+  }
+
+  private result(rows: AppendRow[]): AppendResult {
     const positions = rows.map((r) => Number(r.out_position));
     const duplicate = rows.every((r) => r.out_duplicate);
     if (!duplicate) {
@@ -97,6 +159,77 @@ export class SqlEventStore implements EventStore {
       lastPosition: Math.max(...positions),
       duplicate,
     };
+  }
+
+  /** One append in its own statement (the common, uncontended case). */
+  private async appendOne(request: AppendRequest): Promise<AppendRow[]> {
+    try {
+      return await this.db.query<AppendRow>(
+        'SELECT * FROM es_append($1, $2, $3, $4::uuid[], $5::text[], $6::text[]::jsonb[], $7::text[]::jsonb[])',
+        [
+          request.streamId,
+          request.kind,
+          request.version,
+          request.events.map((e) => e.id),
+          request.events.map((e) => e.type),
+          request.events.map((e) => JSON.stringify(e.data ?? null)),
+          request.events.map((e) => JSON.stringify(e.metadata)),
+        ],
+      );
+    } catch (error) {
+      throw this.translate(error, request.streamId, request.kind, request.version);
+    }
+  }
+
+  /** Appends that arrived while others were in flight, committed together (group commit). */
+  private async appendMany(requests: AppendRequest[]): Promise<Map<number, AppendRow[] | Error>> {
+    const body = requests.map((r) => ({
+      stream: r.streamId,
+      kind: r.kind,
+      version: r.version,
+      ids: r.events.map((e) => e.id),
+      types: r.events.map((e) => e.type),
+      data: r.events.map((e) => e.data ?? null),
+      meta: r.events.map((e) => e.metadata),
+    }));
+    const rows = await this.db.query<
+      AppendRow & { out_request: number; out_error: string | null; out_detail: string | null }
+    >('SELECT * FROM es_append_batch($1::jsonb)', [JSON.stringify(body)]);
+    const results = new Map<number, AppendRow[] | Error>();
+    for (const row of rows) {
+      const request = requests[row.out_request]!;
+      if (row.out_error) {
+        results.set(
+          row.out_request,
+          <Error>(
+            this.translate(
+              { code: row.out_error, detail: row.out_detail ?? undefined },
+              request.streamId,
+              request.kind,
+              request.version,
+            )
+          ),
+        );
+        continue;
+      }
+      const list = results.get(row.out_request);
+      if (Array.isArray(list)) list.push(row);
+      else results.set(row.out_request, [row]);
+    }
+    return results;
+  }
+
+  private translate(error: unknown, streamId: string, kind: string, version: number): Error {
+    const pgError = error as PgError;
+    if (pgError.code === 'ES001') {
+      const expected: ExpectedVersion = kind === 'exact' ? version : (kind as ExpectedVersion);
+      return new WrongExpectedVersionError(streamId, expected, Number(pgError.detail ?? 0));
+    }
+    if (pgError.code === 'ES002') return new DuplicateEventIdError(streamId);
+    if (pgError.code === '23505' && !(error instanceof Error)) {
+      return Object.assign(new Error(`duplicate event id appending to ${streamId}`), { code: '23505' });
+    }
+    return error instanceof Error ? error : new Error(String(error));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
