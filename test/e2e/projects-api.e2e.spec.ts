@@ -139,6 +139,11 @@ describe.each(DIALECTS)('projects API on %s', (dialect) => {
       database: { ok: true, kind: dialect },
       event_store: { ok: true },
     });
-    expect(health.body.data.projections).toEqual([expect.objectContaining({ name: 'projects' })]);
+    expect(health.body.data.projections.map((p: { name: string }) => p.name)).toEqual([
+      'projects',
+      'dramas',
+      'scenes',
+    ]);
+    expect(health.body.data.projections.every((p: { lag_events: number }) => p.lag_events >= 0)).toBe(true);
   });
 });
