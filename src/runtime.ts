@@ -6,6 +6,7 @@ import { dramasProjection } from '../projections/dramas/dramas.projection.js';
 import { liveDramaStreams } from '../projections/dramas/dramas.queries.js';
 import { projectsProjection } from '../projections/projects/projects.projection.js';
 import { scenesProjection } from '../projections/scenes/scenes.projection.js';
+import { usageProjection } from '../projections/usage/usage.projection.js';
 import { JobWorker } from './application/jobs/job-worker.js';
 import { Pipeline } from './application/jobs/pipeline.js';
 import type { JobBus } from './application/ports/job-bus.port.js';
@@ -55,6 +56,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   projectsProjection,
   dramasProjection,
   scenesProjection,
+  usageProjection,
 ];
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...eventStoreMigrations,

@@ -143,6 +143,7 @@ describe.each(DIALECTS)('projects API on %s', (dialect) => {
       'projects',
       'dramas',
       'scenes',
+      'usage',
     ]);
     expect(health.body.data.projections.every((p: { lag_events: number }) => p.lag_events >= 0)).toBe(true);
   });

@@ -13,6 +13,7 @@ import { PROVIDER_CATALOG, type ProviderCatalog } from '../ports/provider-catalo
 import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
 import { loadOwnedProject } from '../projects/project-queries.js';
+import { checkVideoRequest } from '../video/clip-plan.js';
 import { handleCommand } from '../shared/command-handler.js';
 
 export const VIDEO_PROVIDERS = ['local', 'runway', 'pika'] as const;
@@ -142,14 +143,27 @@ abstract class DramaCommandBase {
     return 'local';
   }
 
-  protected checkVideoProvider(provider: string, aspect: '16:9' | '9:16', field: string): void {
+  /** Rejects, before any money is spent, what the chosen video model cannot make. */
+  protected checkVideoProvider(
+    provider: string,
+    aspect: '16:9' | '9:16',
+    durationSec: number,
+    hasImage: boolean,
+  ): void {
     const generator = provider === 'local' ? null : this.providers.video(provider);
-    if (generator && !generator.capabilities.ratios.includes(aspect)) {
-      throw invalid('PROVIDER.UNSUPPORTED', `aspect_ratio: ${provider} cannot make ${aspect} video`, {
-        field: 'aspect_ratio',
+    if (!generator) return;
+    const plan = checkVideoRequest({
+      provider,
+      capabilities: generator.capabilities,
+      durationSec,
+      aspectRatio: aspect,
+      hasImage,
+    });
+    if (!plan.ok) {
+      throw invalid('PROVIDER.UNSUPPORTED', `video_provider: ${plan.problems.join('; ')}`, {
+        field: 'video_provider',
       });
     }
-    void field;
   }
 
   protected async request(streamId: string, command: DramaCommand): Promise<void> {
@@ -166,7 +180,8 @@ export class GenerateDramaHandler extends DramaCommandBase implements ICommandHa
     const video = this.provider('video', 'video_provider', input.video_provider, notes);
     const image = this.provider('image', 'image_provider', input.image_provider, notes);
     const tts = this.provider('tts', 'tts_provider', input.tts_provider, notes);
-    this.checkVideoProvider(video, input.aspect_ratio, 'video_provider');
+    // every drama scene has a storyboard image to start from
+    this.checkVideoProvider(video, input.aspect_ratio, input.duration_sec / input.scenes_per_episode, true);
     const projectId = this.ids.uuid();
     const dramaId = this.ids.uuid();
     await handleCommand(this.deps, projectStreamId(projectId), projectDecider, {
@@ -242,7 +257,7 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
     const project = await loadOwnedProject(this.db, projectId, ownerId);
     const video = this.provider('video', 'video_provider', input.video_provider, null);
     const tts = this.provider('tts', 'tts_provider', input.tts_provider, null);
-    this.checkVideoProvider(video, input.aspect_ratio, 'video_provider');
+    this.checkVideoProvider(video, input.aspect_ratio, input.duration_sec, input.image_url !== null);
     const taskId = this.ids.uuid();
     const now = this.now();
     const request: DramaRequest = {

@@ -137,7 +137,14 @@ export class JobWorker {
       await progress.flush();
       await this.command(message, {
         type: 'FailStage',
-        data: { jobId: job.jobId, errorClass, message: reason, provider: job.provider, now: this.now() },
+        data: {
+          jobId: job.jobId,
+          errorClass,
+          message: reason,
+          provider: job.provider,
+          usage: Object.keys(usage).length > 0 ? (usage as Record<string, number>) : undefined,
+          now: this.now(),
+        },
       });
     } finally {
       clearInterval(heartbeat);

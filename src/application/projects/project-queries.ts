@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { findProject, listProjects } from '../../../projections/projects/projects.queries.js';
+import { type ProjectUsage, projectUsage } from '../../../projections/usage/usage.queries.js';
 import { projectStreamId } from '../../domain/project/project.events.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
@@ -115,4 +116,27 @@ export class ProjectHistoryHandler implements IQueryHandler<ProjectHistoryQuery>
   }
 }
 
-export const projectQueryHandlers = [GetProjectHandler, ListProjectsHandler, ProjectHistoryHandler];
+export class ProjectUsageQuery extends Query<ProjectUsage & { project_id: string }> {
+  constructor(
+    readonly projectId: string,
+    readonly viewerId: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ProjectUsageQuery)
+export class ProjectUsageHandler implements IQueryHandler<ProjectUsageQuery> {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  async execute({ projectId, viewerId }: ProjectUsageQuery): Promise<ProjectUsage & { project_id: string }> {
+    await loadOwnedProject(this.db, projectId, viewerId);
+    return { project_id: projectId, ...(await projectUsage(this.db, projectId)) };
+  }
+}
+
+export const projectQueryHandlers = [
+  GetProjectHandler,
+  ListProjectsHandler,
+  ProjectHistoryHandler,
+  ProjectUsageHandler,
+];

@@ -11,24 +11,10 @@ import { fileHash } from '../shared/hashing.js';
 import { type StageExecutor, StageError, type StageInput, type StageResult } from './stage-executor.js';
 import { requireOutput, sceneContext, sceneHeading, seedOf, short } from './stage-inputs.js';
 import { moodFor } from './mood.js';
+import { planClips } from '../video/clip-plan.js';
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
-
-/** Splits a scene into clip lengths a model accepts (the longest first), covering the whole scene. */
-export function planClipDurations(durationSec: number, accepted: readonly number[]): number[] {
-  const sorted = [...accepted].sort((a, b) => a - b);
-  const longest = sorted[sorted.length - 1];
-  if (!longest) return [];
-  const clips: number[] = [];
-  let remaining = durationSec;
-  while (remaining > longest) {
-    clips.push(longest);
-    remaining -= longest;
-  }
-  clips.push(sorted.find((d) => d >= remaining) ?? longest);
-  return clips;
-}
 
 type RenderPlan = Omit<
   SceneRenderRequest,
@@ -63,7 +49,7 @@ export class VideoStage implements StageExecutor {
       if (!generator.capabilities.ratios.includes(plan.aspectRatio)) {
         throw new StageError('permanent', `${videoProvider} cannot make ${plan.aspectRatio} video`);
       }
-      const durations = planClipDurations(plan.durationSec, generator.capabilities.clipDurations);
+      const durations = planClips(plan.durationSec, generator.capabilities);
       const clips: string[] = [];
       for (const [i, durationSec] of durations.entries()) {
         ctx.reportProgress(

@@ -30,7 +30,7 @@ export type CompleteStage = Cmd<
 >;
 export type FailStage = Cmd<
   'FailStage',
-  { jobId: string; errorClass: ErrorClass; message: string; provider: string }
+  { jobId: string; errorClass: ErrorClass; message: string; provider: string; usage?: Record<string, number> }
 >;
 export type PauseDrama = Cmd<'PauseDrama', { actorId: string }>;
 export type ResumeDrama = Cmd<'ResumeDrama', { actorId: string }>;

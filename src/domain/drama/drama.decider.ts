@@ -125,7 +125,7 @@ function decide(command: DramaCommand, state: DramaState): DramaEvent[] {
     case 'FailStage': {
       const job = currentJob(active(state), command.data.jobId);
       if (!job || job.status === 'completed' || job.status === 'failed') return [];
-      const { jobId, errorClass, message, provider } = command.data;
+      const { jobId, errorClass, message, provider, usage } = command.data;
       return [
         {
           type: 'StageFailed',
@@ -137,6 +137,7 @@ function decide(command: DramaCommand, state: DramaState): DramaEvent[] {
             message,
             attempt: job.attempt,
             provider,
+            ...(usage ? { usage } : {}),
             failedAt: now,
           },
         },

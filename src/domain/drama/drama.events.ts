@@ -54,6 +54,8 @@ export type StageFailed = {
     message: string;
     attempt: number;
     provider: string;
+    /** What the failed attempt consumed anyway (a paid call that then failed still costs). */
+    usage?: Record<string, number>;
     failedAt: string;
   };
 };

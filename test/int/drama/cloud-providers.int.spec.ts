@@ -7,7 +7,7 @@ import { DashScopeCompatibleFake } from '../../support/fakes/dashscope-compatibl
 import { DashScopeNativeFake } from '../../support/fakes/dashscope-native.fake.js';
 import { RunwayFake } from '../../support/fakes/runway.fake.js';
 import { finished, probeDownloaded, smallDrama, waitFor } from '../../support/drama.js';
-import { registerUser, startTestApp, type TestApp } from '../../support/test-app.js';
+import { api, registerUser, startTestApp, type TestApp } from '../../support/test-app.js';
 
 /**
  * A whole drama on the cloud adapters, each talking to a local server that speaks the provider's wire
@@ -25,6 +25,17 @@ describe('a drama on the cloud providers', () => {
     video_provider: 'runway',
     image_provider: 'wanx',
     tts_provider: 'qwen_tts',
+  });
+
+  const envOf = () => ({
+    QWEN_API_KEY: qwen.apiKey,
+    QWEN_BASE_URL: qwen.baseUrl,
+    DASHSCOPE_BASE_URL: dashscope.url,
+    DASHSCOPE_POLL_INTERVAL_MS: '50',
+    RUNWAY_API_KEY: runway.apiKey,
+    RUNWAY_BASE_URL: runway.url,
+    RUNWAY_POLL_INTERVAL_MS: '50',
+    PIPELINE_RETRY_BASE_MS: '50',
   });
 
   /** The same compatible-mode server answers the script writer (qwen-plus) and the reviewer (qwen-vl-*). */
@@ -50,19 +61,7 @@ describe('a drama on the cloud providers', () => {
     // The same compatible-mode server answers the script writer (qwen-plus) and the reviewer (qwen-vl-*).
     answerWith(script);
     runway.steps = { PENDING: 1, THROTTLED: 1, RUNNING: 1 };
-    app = await startTestApp({
-      dialect: 'pglite',
-      env: {
-        QWEN_API_KEY: qwen.apiKey,
-        QWEN_BASE_URL: qwen.baseUrl,
-        DASHSCOPE_BASE_URL: dashscope.url,
-        DASHSCOPE_POLL_INTERVAL_MS: '50',
-        RUNWAY_API_KEY: runway.apiKey,
-        RUNWAY_BASE_URL: runway.url,
-        RUNWAY_POLL_INTERVAL_MS: '50',
-        PIPELINE_RETRY_BASE_MS: '50',
-      },
-    });
+    app = await startTestApp({ dialect: 'pglite', env: envOf() });
   });
   afterAll(async () => {
     await app?.close();
@@ -89,6 +88,72 @@ describe('a drama on the cloud providers', () => {
     expect(Math.abs(probe.durationSec - 20)).toBeLessThanOrEqual(0.5);
     const scenes = await client.get(`/api/v1/projects/${accepted.body.data.project_id}/scenes`);
     expect(scenes.body.data).toHaveLength(2);
+
+    const usageResponse = await client.get(`/api/v1/projects/${accepted.body.data.project_id}/usage`);
+    expect(usageResponse.body.message).toBe('success');
+    const usage = usageResponse.body.data;
+    expect(usage.totals).toMatchObject({ video_seconds: 20, images: 2 });
+    expect(usage.totals.tts_characters).toBeGreaterThan(10);
+    expect(usage.totals.llm_prompt_tokens).toBeGreaterThan(0);
+    expect(usage.by_provider).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ provider: 'runway', metric: 'video_seconds', amount: 20 }),
+        expect.objectContaining({ provider: 'qwen_tts', metric: 'tts_characters' }),
+        expect.objectContaining({ provider: 'wanx', metric: 'images', amount: 2 }),
+      ]),
+    );
+    expect(JSON.stringify(usage)).not.toContain(qwen.apiKey);
+  });
+
+  it('lists the configured providers and probes them, without showing a key', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const models = (await client.get('/api/v1/ai/models')).body.data;
+    const row = (capability: string, provider: string) =>
+      models[capability].find((l: { provider: string }) => l.provider === provider);
+    expect(row('script', 'cloud_qwen')).toMatchObject({ configured: true, model: 'qwen-plus' });
+    expect(row('script', 'template')).toMatchObject({ kind: 'template' });
+    expect(row('video', 'runway')).toMatchObject({ configured: true });
+    expect(row('video', 'local')).toMatchObject({ kind: 'local', default: true });
+    expect(row('video', 'pika')).toMatchObject({ configured: false, requires: 'FAL_KEY' });
+    const health = (await client.get('/api/v1/ai/health')).body.data;
+    const probed = (provider: string) =>
+      health.providers.find((p: { provider: string }) => p.provider === provider);
+    expect(probed('runway')).toMatchObject({ ok: true });
+    expect(probed('cloud_qwen').latency_ms).toBeGreaterThanOrEqual(0);
+    const everything = JSON.stringify({ models, health });
+    expect(everything).not.toContain(qwen.apiKey);
+    expect(everything).not.toContain(runway.apiKey);
+  });
+
+  it('resumes polling the same Runway task after a restart instead of paying for a new one', async () => {
+    runway.steps = { PENDING: 1, THROTTLED: 0, RUNNING: 300 }; // ~15 s of polling per clip
+    try {
+      const { client, token } = await registerUser(app.baseUrl);
+      const prompt = '杭州，西湖边的清晨，一个画家丢了她的画板';
+      answerWith(
+        writeTemplateScript({ prompt, episodes: 1, scenes_per_episode: 2, episode_duration_sec: 20 }),
+      );
+      const before = runway.submissions().length;
+      const accepted = await client.post('/api/v1/projects/generate-drama', { ...request, prompt });
+      const dramaId = accepted.body.data.drama_id;
+      await waitFor<any>(
+        client,
+        `/api/v1/dramas/${dramaId}`,
+        () => runway.submissions().length - before === 2,
+        60_000,
+      );
+      const dataDir = app.dataDir;
+      await app.close(); // the running jobs are cut off mid-poll
+      runway.steps = { PENDING: 1, THROTTLED: 0, RUNNING: 3 };
+      app = await startTestApp({ dialect: 'pglite', dataDir, env: envOf() });
+      const again = api(app.baseUrl, token);
+      const drama = await waitFor<any>(again, `/api/v1/dramas/${dramaId}`, finished);
+      expect({ status: drama.status, error: drama.error }).toEqual({ status: 'completed', error: null });
+      expect(runway.submissions().length - before).toBe(2);
+      expect(drama.stages.find((s: any) => s.name === 'video').providers).toEqual(['runway+qwen_tts']);
+    } finally {
+      runway.steps = { PENDING: 1, THROTTLED: 1, RUNNING: 1 };
+    }
   });
 
   it('falls back to the local renderer when Runway keeps failing, and says so', async () => {

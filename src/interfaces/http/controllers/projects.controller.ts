@@ -24,6 +24,7 @@ import {
   ListProjectsQuery,
   type Page,
   ProjectHistoryQuery,
+  ProjectUsageQuery,
 } from '../../../application/projects/project-queries.js';
 import type { ProjectView } from '../../../application/projects/project.view.js';
 import type { ProjectFields } from '../../../domain/project/project.events.js';
@@ -108,6 +109,12 @@ export class ProjectsController {
   ): Promise<{ id: string; deleted: true; version: number }> {
     const result = await this.commands.execute(new DeleteProjectCommand(id, user.id, parseIfMatch(ifMatch)));
     return { ...result, deleted: true };
+  }
+
+  /** What generation consumed for this project: LLM tokens, images, video seconds, TTS characters. */
+  @Get(':id/usage')
+  usage(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
+    return this.queries.execute(new ProjectUsageQuery(id, user.id));
   }
 
   @Get(':id/history')
