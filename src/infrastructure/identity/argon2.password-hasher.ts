@@ -1,17 +1,30 @@
-import argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
+import { argon2id, argon2Verify } from 'hash-wasm';
 import type { PasswordHasher } from '../../application/ports/identity.port.js';
 
-/** argon2id with the library's defaults (64 MiB, t=3, p=4): OWASP's recommended family. */
+/**
+ * argon2id in WebAssembly (hash-wasm): no native addon, so `npm ci` alone is enough on any machine.
+ * Parameters are OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane); verification reads them from the
+ * stored PHC string, so raising them later keeps old hashes valid.
+ */
 export class Argon2PasswordHasher implements PasswordHasher {
-  constructor(private readonly options: { memoryCost?: number; timeCost?: number } = {}) {}
+  constructor(private readonly options: { memoryKib?: number; iterations?: number } = {}) {}
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, ...this.options });
+    return argon2id({
+      password,
+      salt: randomBytes(16),
+      parallelism: 1,
+      iterations: this.options.iterations ?? 2,
+      memorySize: this.options.memoryKib ?? 19_456,
+      hashLength: 32,
+      outputType: 'encoded',
+    });
   }
 
   async verify(hash: string, password: string): Promise<boolean> {
     try {
-      return await argon2.verify(hash, password);
+      return await argon2Verify({ password, hash });
     } catch {
       return false;
     }
