@@ -37,7 +37,17 @@ export async function startChildApp(env: Record<string, string>, timeoutMs = 60_
   let output = '';
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, SERVER_PORT: String(port), HOST: '127.0.0.1' },
+    // The test run's own DATABASE_URL / REDIS_URL (set by .ci/run) must not leak into the server under
+    // test: it runs on exactly what `env` says, the embedded default otherwise.
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      LOG_LEVEL: 'warn',
+      ...env,
+      SERVER_PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
