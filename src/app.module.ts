@@ -29,6 +29,10 @@ import { GenerationController } from './interfaces/http/controllers/generation.c
 import { HealthController } from './interfaces/http/controllers/health.controller.js';
 import { ProjectsController } from './interfaces/http/controllers/projects.controller.js';
 import { EnvelopeInterceptor } from './interfaces/http/envelope.js';
+import { IDEMPOTENCY_TTL_SEC, IdempotencyInterceptor } from './interfaces/http/idempotency.interceptor.js';
+import { RATE_LIMIT_OPTIONS, RateLimitGuard } from './interfaces/http/rate-limit.guard.js';
+import { IDEMPOTENCY_STORE } from './application/ports/idempotency.port.js';
+import { RATE_LIMITER } from './application/ports/rate-limiter.port.js';
 import { ErrorFilter } from './interfaces/http/error.filter.js';
 import type { Runtime } from './runtime.js';
 
@@ -65,7 +69,23 @@ export class AppModule {
         { provide: USER_REPOSITORY, useValue: new SqlUserRepository(runtime.db) },
         { provide: IDENTITY_OPTIONS, useValue: { adminEmails: config.ADMIN_EMAILS } },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After authentication, so per-user limits know the user.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: RATE_LIMITER, useValue: runtime.rateLimiter },
+        {
+          provide: RATE_LIMIT_OPTIONS,
+          useValue: {
+            authPerIpPerMinute: config.RATE_LIMIT_AUTH_PER_MINUTE,
+            loginPerAccountPer15Min: config.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+            generationPerUserPerHour: config.RATE_LIMIT_GENERATION_PER_HOUR,
+            generationPerIpPerHour: config.RATE_LIMIT_GENERATION_PER_IP_PER_HOUR,
+          },
+        },
+        { provide: IDEMPOTENCY_STORE, useValue: runtime.idempotency },
+        { provide: IDEMPOTENCY_TTL_SEC, useValue: config.IDEMPOTENCY_TTL_SEC },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        // Inside the envelope: it stores and replays the handler's own result.
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useFactory: () => new ErrorFilter(runtime.logger) },
         IdentityService,
         HealthService,

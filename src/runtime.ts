@@ -33,6 +33,17 @@ import {
   LocalVideoGenerator,
 } from './infrastructure/media/local-providers.js';
 import { networkPolicyFor } from './infrastructure/net/safe-fetch.js';
+import { connectRedis } from './infrastructure/redis/redis.client.js';
+import {
+  idempotencyMigrations,
+  RedisIdempotencyStore,
+  SqlIdempotencyStore,
+} from './infrastructure/redis/redis.idempotency-store.js';
+import { MemoryRateLimiter, RedisRateLimiter } from './infrastructure/redis/redis.rate-limiter.js';
+import { RedisIndexedStageCache } from './infrastructure/redis/redis.stage-cache.js';
+import type { IdempotencyStore } from './application/ports/idempotency.port.js';
+import type { RateLimiter } from './application/ports/rate-limiter.port.js';
+import type { Redis } from 'ioredis';
 import { SafeRemoteFiles } from './infrastructure/net/safe.remote-files.js';
 import type { BlobStore } from './application/ports/blob-store.port.js';
 import type { Database } from './application/ports/database.port.js';
@@ -64,6 +75,7 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   ...identityMigrations,
   ...stageCacheMigrations,
   ...checkpointMigrations,
+  ...idempotencyMigrations,
 ];
 
 /** Everything with a lifecycle that the HTTP app, the CLI and the workers share. */
@@ -80,6 +92,10 @@ export interface Runtime {
   /** Generation providers: the local ones always, cloud and self-hosted ones when configured. */
   catalog: ProviderCatalog;
   bus: JobBus;
+  /** Shared state of several API processes: Redis when REDIS_URL is set, this process otherwise. */
+  redis: Redis | null;
+  rateLimiter: RateLimiter;
+  idempotency: IdempotencyStore;
   /** Process manager, dispatcher and (unless RUN_WORKERS=false) the workers of this process. */
   pipeline: Pipeline;
   close(): Promise<void>;
@@ -142,6 +158,16 @@ export async function createRuntime(
   const runner = new ProjectionRunner(db, store, options.projections ?? ALL_PROJECTIONS, logger);
   if (options.startProjections !== false) await runner.start();
 
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger, 'shared') : null;
+  const prefix = config.REDIS_KEY_PREFIX;
+  const rateLimiter = redis ? new RedisRateLimiter(redis, `${prefix}ratelimit:`) : new MemoryRateLimiter();
+  const idempotency = redis
+    ? new RedisIdempotencyStore(redis, `${prefix}idempotency:`)
+    : new SqlIdempotencyStore(db);
+  const stageCache = redis
+    ? new RedisIndexedStageCache(redis, new SqlStageCache(db), 7 * 24 * 3600, `${prefix}stage-cache:`)
+    : new SqlStageCache(db);
+
   const media = new FfmpegMediaTools();
   const registry = new ProviderRegistry(config.ai, {
     templateScriptWriter: new TemplateScriptWriter(),
@@ -167,7 +193,7 @@ export async function createRuntime(
       review: new ReviewStage(catalog, media, blobs),
       assemble: new AssembleStage(media, blobs),
     },
-    cache: new SqlStageCache(db),
+    cache: stageCache,
     blobs,
     workRoot,
     workerName: `${hostname()}:${process.pid}`,
@@ -206,10 +232,14 @@ export async function createRuntime(
     mediaSigner,
     catalog,
     bus,
+    redis,
+    rateLimiter,
+    idempotency,
     pipeline,
     async close() {
       await pipeline.stop();
       await media.close();
+      redis?.disconnect();
       await runner.stop();
       await store.close();
       await notifier?.close();

@@ -5,7 +5,30 @@ import pg from 'pg';
  * Integration suites need the real PostgreSQL (and Redis) that CI provides. If one is missing the run
  * stops here, loudly, instead of letting suites skip and look green.
  */
+async function checkRedis(url: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 3_000,
+    retryStrategy: () => null,
+  });
+  try {
+    await client.connect();
+    if ((await client.ping()) !== 'PONG') throw new Error('PING did not answer PONG');
+  } catch (error) {
+    throw new Error(
+      `Redis is not reachable at ${url} (${(error as Error).message}). ` +
+        'The Redis suites run against a real server: start it, or set TEST_REDIS_URL.',
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
+  process.env.TEST_REDIS_URL ??= process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  await checkRedis(process.env.TEST_REDIS_URL);
   const adminUrl =
     process.env.TEST_PG_ADMIN_URL ??
     process.env.DATABASE_URL ??

@@ -33,6 +33,11 @@ export async function startTestApp(
       SERVER_PORT: '0',
       HOST: '127.0.0.1',
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+      // Test files register many users from 127.0.0.1; the rate-limit tests set their own limits.
+      RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000',
+      RATE_LIMIT_GENERATION_PER_HOUR: '100000',
+      RATE_LIMIT_GENERATION_PER_IP_PER_HOUR: '100000',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...options.env,
     },

@@ -59,6 +59,18 @@ export const configSchema = z.object({
     .min(60)
     .max(7 * 24 * 3600)
     .default(7 * 24 * 3600),
+  /** Namespace of every Redis key this deployment writes (several deployments may share one Redis). */
+  REDIS_KEY_PREFIX: z.string().trim().min(1).max(100).default('3kstory:'),
+  RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_GENERATION_PER_HOUR: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_GENERATION_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(200),
+  IDEMPOTENCY_TTL_SEC: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(24 * 3600),
   RUN_WORKERS: z
     .enum(['true', 'false', '1', '0'])
     .default('true')

@@ -14,6 +14,7 @@ import {
   type UpdateMeBody,
   updateMeBody,
 } from '../schemas/auth.schemas.js';
+import { RateLimit } from '../rate-limit.guard.js';
 import { ZodPipe } from '../zod.pipe.js';
 
 @Controller('auth')
@@ -24,6 +25,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @RateLimit('auth')
   @Post('register')
   @HttpCode(201)
   register(@Body(new ZodPipe(registerBody)) body: RegisterBody): Promise<AuthResult> {
@@ -31,6 +33,7 @@ export class AuthController {
   }
 
   @Public()
+  @RateLimit('auth')
   @Post('login')
   @HttpCode(200)
   login(@Body(new ZodPipe(loginBody)) body: LoginBody): Promise<AuthResult> {

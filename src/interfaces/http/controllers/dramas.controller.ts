@@ -6,6 +6,7 @@ import type { DramaView, TaskView } from '../../../application/dramas/drama.view
 import { invalid } from '../../../domain/shared/domain-error.js';
 import { type AuthUser, CurrentUser } from '../auth.js';
 import { uuidParam } from '../schemas/common.schemas.js';
+import { RateLimit } from '../rate-limit.guard.js';
 import { ZodPipe } from '../zod.pipe.js';
 
 const IdPipe = new ZodPipe(uuidParam);
@@ -34,6 +35,7 @@ export class DramasController {
     return this.commands.execute(new ControlDramaCommand(user.id, id, action as DramaControl));
   }
 
+  @RateLimit('generation')
   @Post(':id/scenes/:sceneId/regenerate')
   @HttpCode(202)
   regenerate(

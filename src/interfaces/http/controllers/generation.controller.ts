@@ -22,6 +22,7 @@ import {
   type GenerateVideoBody,
   generateVideoBody,
 } from '../schemas/drama.schemas.js';
+import { RateLimit } from '../rate-limit.guard.js';
 import { ZodPipe } from '../zod.pipe.js';
 
 const IdPipe = new ZodPipe(uuidParam);
@@ -34,6 +35,7 @@ export class GenerationController {
     private readonly queries: QueryBus,
   ) {}
 
+  @RateLimit('generation')
   @Post('generate-drama')
   @HttpCode(202)
   generateDrama(
@@ -59,6 +61,7 @@ export class GenerationController {
     return this.commands.execute(new AddSceneCommand(user.id, id, { ...scene, durationSec }));
   }
 
+  @RateLimit('generation')
   @Post(':id/generate-scenes')
   @HttpCode(202)
   generateScenes(
@@ -69,6 +72,7 @@ export class GenerationController {
     return this.commands.execute(new GenerateScenesCommand(user.id, id, body.prompt, body.use_local_llm));
   }
 
+  @RateLimit('generation')
   @Post(':id/generate-video')
   @HttpCode(202)
   generateVideo(

@@ -1,0 +1,75 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { RATE_LIMITER, type RateLimiter } from '../../application/ports/rate-limiter.port.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { AuthUser } from './auth.js';
+
+export type RateLimitPolicy = 'auth' | 'generation';
+const POLICY = 'rateLimitPolicy';
+/** Counts this route against a policy's per-IP and per-user (or per-account) limits. */
+export const RateLimit = (policy: RateLimitPolicy) => SetMetadata(POLICY, policy);
+
+export interface RateLimitOptions {
+  /** Attempts per minute from one address on the auth routes. */
+  authPerIpPerMinute: number;
+  /** Login attempts per 15 minutes for one account (brute force on a password). */
+  loginPerAccountPer15Min: number;
+  /** Generation requests per hour by one user, and from one address. */
+  generationPerUserPerHour: number;
+  generationPerIpPerHour: number;
+}
+export const RATE_LIMIT_OPTIONS = Symbol('RateLimitOptions');
+
+/** Answers 429 with Retry-After once a limit is spent, and tells every client where it stands. */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    @Inject(RATE_LIMIT_OPTIONS) private readonly options: RateLimitOptions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const policy = this.reflector.get<RateLimitPolicy | undefined>(POLICY, context.getHandler());
+    if (!policy) return true;
+    const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const ip = request.ip ?? 'unknown';
+    const checks: [string, number, number][] = [];
+    if (policy === 'auth') {
+      checks.push([`auth:ip:${ip}`, this.options.authPerIpPerMinute, 60]);
+      const email = (request.body as { email?: unknown } | undefined)?.email;
+      if (request.path.endsWith('/login') && typeof email === 'string') {
+        checks.push([
+          `login:account:${email.trim().toLowerCase()}`,
+          this.options.loginPerAccountPer15Min,
+          900,
+        ]);
+      }
+    } else {
+      checks.push([`gen:ip:${ip}`, this.options.generationPerIpPerHour, 3600]);
+      if (request.user)
+        checks.push([`gen:user:${request.user.id}`, this.options.generationPerUserPerHour, 3600]);
+    }
+    for (const [key, limit, windowSec] of checks) {
+      const decision = await this.limiter.consume(key, limit, windowSec);
+      response.setHeader('RateLimit-Limit', String(decision.limit));
+      response.setHeader('RateLimit-Remaining', String(decision.remaining));
+      response.setHeader('RateLimit-Reset', String(decision.resetSec));
+      if (!decision.allowed) {
+        response.setHeader('Retry-After', String(decision.resetSec));
+        throw new DomainError(
+          'rate_limited',
+          'RATE.LIMITED',
+          `too many requests: try again in ${decision.resetSec} s`,
+          {
+            retry_after_sec: decision.resetSec,
+          },
+        );
+      }
+    }
+    return true;
+  }
+}
