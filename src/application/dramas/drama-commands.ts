@@ -29,8 +29,8 @@ export interface DramaRequestInput {
   duration_sec: number;
   prompt: string;
   video_provider: string;
-  image_provider: string;
-  tts_provider: string;
+  image_provider?: string;
+  tts_provider?: string;
   use_local_llm: boolean;
   aspect_ratio: '16:9' | '9:16';
 }
@@ -40,7 +40,7 @@ export interface GenerateVideoInput {
   script: string;
   image_url: string | null;
   video_provider: string;
-  tts_provider: string;
+  tts_provider?: string;
   duration_sec: number;
   aspect_ratio: '16:9' | '9:16';
 }
@@ -117,6 +117,11 @@ abstract class DramaCommandBase {
     return { store: this.store, clock: this.clock, ids: this.ids };
   }
 
+  /** The deployment's default provider for a capability (local unless configured otherwise). */
+  protected defaultProvider(capability: 'image' | 'tts'): string {
+    return this.providers.list().find((l) => l.capability === capability && l.default)?.provider ?? 'local';
+  }
+
   protected now() {
     return this.clock.now().toISOString();
   }
@@ -178,8 +183,18 @@ export class GenerateDramaHandler extends DramaCommandBase implements ICommandHa
   async execute({ ownerId, input }: GenerateDramaCommand): Promise<Accepted> {
     const notes: string[] = [];
     const video = this.provider('video', 'video_provider', input.video_provider, notes);
-    const image = this.provider('image', 'image_provider', input.image_provider, notes);
-    const tts = this.provider('tts', 'tts_provider', input.tts_provider, notes);
+    const image = this.provider(
+      'image',
+      'image_provider',
+      input.image_provider ?? this.defaultProvider('image'),
+      notes,
+    );
+    const tts = this.provider(
+      'tts',
+      'tts_provider',
+      input.tts_provider ?? this.defaultProvider('tts'),
+      notes,
+    );
     // every drama scene has a storyboard image to start from
     this.checkVideoProvider(video, input.aspect_ratio, input.duration_sec / input.scenes_per_episode, true);
     const projectId = this.ids.uuid();
@@ -256,7 +271,7 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
   async execute({ ownerId, projectId, input }: GenerateVideoCommand): Promise<TaskAccepted> {
     const project = await loadOwnedProject(this.db, projectId, ownerId);
     const video = this.provider('video', 'video_provider', input.video_provider, null);
-    const tts = this.provider('tts', 'tts_provider', input.tts_provider, null);
+    const tts = this.provider('tts', 'tts_provider', input.tts_provider ?? this.defaultProvider('tts'), null);
     this.checkVideoProvider(video, input.aspect_ratio, input.duration_sec, input.image_url !== null);
     const taskId = this.ids.uuid();
     const now = this.now();

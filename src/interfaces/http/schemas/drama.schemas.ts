@@ -28,8 +28,9 @@ export const generateDramaBody = z
     duration_sec: z.number().int().min(L.durationMin).max(L.durationMax),
     prompt: z.string().trim().min(1, 'must not be empty').max(L.promptMax),
     video_provider: provider(VIDEO_PROVIDERS).default('local'),
-    image_provider: provider(IMAGE_PROVIDERS).default('local'),
-    tts_provider: provider(TTS_PROVIDERS).default('local'),
+    // Absent: the deployment's default (AI_IMAGE_PROVIDER / AI_TTS_PROVIDER, local unless configured).
+    image_provider: provider(IMAGE_PROVIDERS).optional(),
+    tts_provider: provider(TTS_PROVIDERS).optional(),
     use_local_llm: z.boolean().default(true),
     aspect_ratio: aspect,
   })
@@ -74,7 +75,7 @@ export const generateVideoBody = z.strictObject({
   script: z.string().trim().min(1, 'must not be empty').max(5000),
   image_url: imageUrl.nullish().transform((v) => v ?? null),
   video_provider: provider(VIDEO_PROVIDERS).default('local'),
-  tts_provider: provider(TTS_PROVIDERS).default('local'),
+  tts_provider: provider(TTS_PROVIDERS).optional(),
   duration_sec: z.number().int().min(3).max(300).default(30),
   aspect_ratio: aspect,
 });
