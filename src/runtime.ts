@@ -54,6 +54,7 @@ import { type Migration, migrate } from './infrastructure/database/migrations.js
 import { PgliteDatabase } from './infrastructure/database/pglite.database.js';
 import { PostgresDatabase } from './infrastructure/database/postgres.database.js';
 import { PgAppendNotifier } from './infrastructure/event-store/pg-append-notifier.js';
+import { KurrentDbEventStore } from './infrastructure/event-store/kurrentdb.event-store.js';
 import { eventStoreMigrations } from './infrastructure/event-store/sql-event-store.schema.js';
 import { SqlEventStore } from './infrastructure/event-store/sql.event-store.js';
 import { identityMigrations } from './infrastructure/identity/sql.user-repository.js';
@@ -150,10 +151,17 @@ export async function createRuntime(
     throw error;
   }
   let notifier: PgAppendNotifier | null = null;
-  const store = new SqlEventStore(db, { onAppended: () => notifier?.publish() });
-  if (db instanceof PostgresDatabase && config.DATABASE_URL) {
-    notifier = new PgAppendNotifier(config.DATABASE_URL, db.pool, store.signal, logger);
-    await notifier.start();
+  let store: EventStore;
+  if (config.EVENTSTORE_URL) {
+    store = KurrentDbEventStore.connect(config.EVENTSTORE_URL, logger);
+    logger.info({ eventStore: 'kurrentdb' }, 'event store: KurrentDB; read models in PostgreSQL');
+  } else {
+    const sqlStore = new SqlEventStore(db, { onAppended: () => notifier?.publish() });
+    if (db instanceof PostgresDatabase && config.DATABASE_URL) {
+      notifier = new PgAppendNotifier(config.DATABASE_URL, db.pool, sqlStore.signal, logger);
+      await notifier.start();
+    }
+    store = sqlStore;
   }
   const runner = new ProjectionRunner(db, store, options.projections ?? ALL_PROJECTIONS, logger);
   if (options.startProjections !== false) await runner.start();

@@ -25,6 +25,17 @@ export const configSchema = z.object({
   DATA_DIR: z.string().default('./.data'),
   DATABASE_URL: url(['postgres', 'postgresql']),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /** KurrentDB (EventStoreDB) as the event store; read models stay in PostgreSQL (DATABASE_URL). */
+  EVENTSTORE_URL: url([
+    'kurrentdb',
+    'kurrentdb+discover',
+    'kurrent',
+    'kurrent+discover',
+    'kdb',
+    'kdb+discover',
+    'esdb',
+    'esdb+discover',
+  ]),
   JWT_SECRET: optionalString.refine(
     (v) => v === undefined || v.length >= 32,
     'must be at least 32 characters',
@@ -117,6 +128,11 @@ export function loadConfig(
     if (missing.length > 0) {
       throw new ConfigError(missing.map((name) => `${name}: required when S3_ENDPOINT is set`));
     }
+  }
+  if (raw.EVENTSTORE_URL && !raw.DATABASE_URL) {
+    throw new ConfigError([
+      'DATABASE_URL: required when EVENTSTORE_URL is set (read models, checkpoints and users live in PostgreSQL)',
+    ]);
   }
   if (!raw.JWT_SECRET && raw.NODE_ENV === 'production') {
     throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production (at least 32 characters)']);
