@@ -26,6 +26,7 @@ import {
   type Subscription,
   WrongExpectedVersionError,
 } from '../../application/ports/event-store.port.js';
+import { eventsAppended } from '../observability/metrics.js';
 import { AppendSignal } from './append-signal.js';
 import type { ReadResult } from './global-log-reader.js';
 import {
@@ -166,6 +167,7 @@ export class KurrentDbEventStore implements EventStore {
         }
       });
       this.remember(streamId, written);
+      eventsAppended.inc(written.length);
       this.signal.notify();
       const positions = written.map((e) => e.globalPosition);
       return {

@@ -4,6 +4,7 @@ import {
   KurrentDbEventStore,
   type KurrentDbEventStoreOptions,
 } from '../../../src/infrastructure/event-store/kurrentdb.event-store.js';
+import { eventsAppended } from '../../../src/infrastructure/observability/metrics.js';
 import { eventStoreContract } from '../../int/event-store/event-store.contract.js';
 import { eventually, events, newEvent, streamId } from '../../support/events.js';
 import { FakeKurrentDbClient } from '../../support/fakes/kurrentdb-client.fake.js';
@@ -28,12 +29,16 @@ describe('KurrentDB adapter beyond the contract', () => {
     const store = open(client);
     const id = streamId();
     const first = [newEvent('A')];
+    const appended = async () => (await eventsAppended.get()).values[0]?.value ?? 0;
+    const before = await appended();
     const original = await store.appendToStream(id, first);
     await store.appendToStream(id, events(3));
+    expect(await appended()).toBe(before + 4);
     const calls = client.appendCalls;
     const retry = await store.appendToStream(id, first, { expectedVersion: 'any' });
     expect(retry).toEqual({ ...original, duplicate: true });
     expect(client.appendCalls).toBe(calls);
+    expect(await appended()).toBe(before + 4);
     expect(await store.streamVersion(id)).toBe(4);
     await store.close();
   });
