@@ -153,7 +153,10 @@ export async function createRuntime(
   let notifier: PgAppendNotifier | null = null;
   let store: EventStore;
   if (config.EVENTSTORE_URL) {
-    store = KurrentDbEventStore.connect(config.EVENTSTORE_URL, logger);
+    store = await KurrentDbEventStore.open(config.EVENTSTORE_URL, logger).catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
     logger.info({ eventStore: 'kurrentdb' }, 'event store: KurrentDB; read models in PostgreSQL');
   } else {
     const sqlStore = new SqlEventStore(db, { onAppended: () => notifier?.publish() });

@@ -94,6 +94,33 @@ export class KurrentDbEventStore implements EventStore {
     return new KurrentDbEventStore(KurrentDBClient.connectionString(url), logger, options);
   }
 
+  /** Connects and reads $all once, so a wrong URL, a server that is down or missing rights stop the start. */
+  static async open(
+    url: string,
+    logger: Logger,
+    options?: KurrentDbEventStoreOptions,
+  ): Promise<KurrentDbEventStore> {
+    const where = url.replace(/\/\/[^@/]*@/, '//***@');
+    let store: KurrentDbEventStore;
+    try {
+      store = KurrentDbEventStore.connect(url, logger, options);
+    } catch (error) {
+      throw new Error(
+        `EVENTSTORE_URL ${where} is not a KurrentDB connection string: ${(error as Error).message}`,
+      );
+    }
+    try {
+      await store.headPosition();
+      return store;
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      const reason = `${(error as Error).name}${(error as Error).message ? `: ${(error as Error).message}` : ''}`;
+      throw new Error(
+        `KurrentDB at ${where} did not answer a read of $all (${reason}). Is it running, and may this user read $all?`,
+      );
+    }
+  }
+
   appendToStream(
     streamId: string,
     events: NewEvent[],
