@@ -32,11 +32,13 @@ const U64_MAX = 2n ** 64n - 1n;
  */
 export class FakeKurrentDbClient {
   readonly log: LogRecord[] = [];
-  private next = 1_024n;
+  private next: bigint;
   private readonly live = new EventEmitter();
   appendCalls = 0;
 
-  constructor() {
+  /** `firstPosition`: where the log's first record sits (a long-lived server has large offsets). */
+  constructor(firstPosition = 1_024n) {
+    this.next = firstPosition;
     this.live.setMaxListeners(0);
     this.writeSystem('$epoch-information', '$epoch');
   }
