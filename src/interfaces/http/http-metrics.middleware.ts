@@ -8,6 +8,7 @@ export const UNMATCHED_ROUTE = 'unmatched';
 const MOUNTED: readonly [prefix: string, template: string][] = [
   ['/media/', '/media/:key'],
   ['/metrics', '/metrics'],
+  ['/api/docs-json', '/api/docs-json'],
   ['/api/docs', '/api/docs'],
 ];
 
