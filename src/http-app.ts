@@ -22,7 +22,8 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(httpMetricsMiddleware());
+  const routes = () => nestRoutes(registeredControllers(app), API_PREFIX);
+  app.use(httpMetricsMiddleware(routes));
   app.use(correlationMiddleware(runtime.logger));
   // Prometheus text, outside /api/v1 and the envelope; open unless METRICS_TOKEN is set.
   app.use(
@@ -46,7 +47,7 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
   app.use(
     '/api/docs-json',
     openApiJsonHandler(() =>
-      buildOpenApiDocument(nestRoutes(registeredControllers(app), API_PREFIX), {
+      buildOpenApiDocument(routes(), {
         title: '3kstory API',
         version: process.env.npm_package_version ?? '0.1.0',
         description:

@@ -40,6 +40,8 @@ describe('operators: metrics and correlated logs (PostgreSQL)', () => {
     // A read of a concrete id, and a route that does not exist.
     expect((await client.get(`/api/v1/projects/${projectId}`)).status).toBe(200);
     expect((await client.get(`/api/v1/no-such-route/${projectId}`)).status).toBe(404);
+    // Refused before routing (malformed JSON): still labelled with the route it was meant for.
+    expect((await client.put(`/api/v1/projects/${projectId}`, '{"title": ')).status).toBe(400);
   }, 200_000);
   afterAll(async () => {
     await app?.close();
@@ -57,6 +59,7 @@ describe('operators: metrics and correlated logs (PostgreSQL)', () => {
     expect(route('/api/v1/dramas/:id')).toBeGreaterThanOrEqual(1);
     expect(route('/api/v1/projects/generate-drama', 'POST', '202')).toBe(1);
     expect(route('unmatched', 'GET', '404')).toBeGreaterThanOrEqual(1);
+    expect(route('/api/v1/projects/:id', 'PUT', '400')).toBe(1);
     // Raw ids never become labels.
     expect(text).not.toContain(projectId);
     expect(text).not.toContain(dramaId);

@@ -12,25 +12,59 @@ const MOUNTED: readonly [prefix: string, template: string][] = [
   ['/api/docs', '/api/docs'],
 ];
 
-/** The route template a request matched (e.g. /api/v1/projects/:id), never its raw path. */
-export function routeTemplate(req: Request): string {
+/** A route the app serves: method (lower case) and Express template, e.g. get /api/v1/projects/:id */
+export interface KnownRoute {
+  method: string;
+  path: string;
+}
+
+interface Matcher {
+  method: string;
+  template: string;
+  pattern: RegExp;
+}
+
+const compile = (routes: readonly KnownRoute[]): Matcher[] =>
+  routes.map(({ method, path }) => ({
+    method: method.toUpperCase(),
+    template: path,
+    pattern: new RegExp(
+      `^${path
+        .split('/')
+        .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/')}/?$`,
+    ),
+  }));
+
+/**
+ * The route template a request matched (e.g. /api/v1/projects/:id), never its raw path. A request that
+ * failed before routing (malformed JSON, body too large) is matched against the known routes instead.
+ */
+export function routeTemplate(req: Request, known: readonly Matcher[] = []): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
-  // Nest's not-found handler is a wildcard route (e.g. /api/v1*path): that is no route either.
-  if (route && typeof route.path === 'string') {
-    return route.path.includes('*') ? UNMATCHED_ROUTE : `${req.baseUrl ?? ''}${route.path}`;
+  // Nest's not-found handler is a wildcard route (e.g. /api/v1*path): that is no route.
+  if (route && typeof route.path === 'string' && !route.path.includes('*')) {
+    return `${req.baseUrl ?? ''}${route.path}`;
   }
   const path = req.originalUrl.split('?')[0] ?? '';
   for (const [prefix, template] of MOUNTED) {
     if (path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`)) return template;
   }
-  return UNMATCHED_ROUTE;
+  return known.find((m) => m.method === req.method && m.pattern.test(path))?.template ?? UNMATCHED_ROUTE;
 }
 
-/** Observes every request's latency by method, route template and status (http_request_duration_seconds). */
-export function httpMetricsMiddleware() {
+/**
+ * Observes every request's latency by method, route template and status (http_request_duration_seconds).
+ * `routes` is read on first use: the app's routes are all registered by then.
+ */
+export function httpMetricsMiddleware(routes: () => readonly KnownRoute[] = () => []) {
+  let known: Matcher[] | null = null;
   return (req: Request, res: Response, next: NextFunction) => {
     const stop = httpRequestDuration.startTimer();
-    res.on('finish', () => stop({ method: req.method, route: routeTemplate(req), status: res.statusCode }));
+    res.on('finish', () => {
+      known ??= compile(routes());
+      stop({ method: req.method, route: routeTemplate(req, known), status: res.statusCode });
+    });
     next();
   };
 }
