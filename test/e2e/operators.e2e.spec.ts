@@ -25,6 +25,8 @@ describe('operators: metrics and correlated logs (PostgreSQL)', () => {
   const correlationId = `ops-test-${Date.now()}`;
   let dramaId: string;
   let projectId: string;
+  /** Highest total of jobs_in_flight seen by scrapes while the drama was being made. */
+  let maxInFlight = 0;
 
   beforeAll(async () => {
     app = await startTestApp({ dialect: 'postgres', logger: capture.logger });
@@ -35,7 +37,22 @@ describe('operators: metrics and correlated logs (PostgreSQL)', () => {
     expect(accepted.status).toBe(202);
     expect(accepted.headers.get('x-correlation-id')).toBe(correlationId);
     ({ drama_id: dramaId, project_id: projectId } = accepted.body.data);
-    const drama = await waitFor(client, `/api/v1/dramas/${dramaId}`, finished, 180_000);
+    let making = true;
+    const sampler = (async () => {
+      while (making) {
+        const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+        const inFlight = [...text.matchAll(/^jobs_in_flight\{.*\} (\d+)$/gm)].map((m) => Number(m[1]));
+        maxInFlight = Math.max(
+          maxInFlight,
+          inFlight.reduce((a, b) => a + b, 0),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    const drama = await waitFor(client, `/api/v1/dramas/${dramaId}`, finished, 180_000).finally(() => {
+      making = false;
+    });
+    await sampler;
     expect(drama.status).toBe('completed');
     // A read of a concrete id, and a route that does not exist.
     expect((await client.get(`/api/v1/projects/${projectId}`)).status).toBe(200);
@@ -82,6 +99,7 @@ describe('operators: metrics and correlated logs (PostgreSQL)', () => {
     expect(
       sample(text, 'job_duration_seconds_count', { stage: 'video', status: 'completed' }),
     ).toBeGreaterThanOrEqual(2);
+    expect(maxInFlight).toBeGreaterThanOrEqual(1);
     // Nothing left to do: every stage reported, all idle.
     expect(sample(text, 'jobs_in_flight', { stage: 'assemble' })).toBe(0);
     expect(text).toContain('# TYPE websocket_connections gauge');
