@@ -63,6 +63,8 @@ import { mediaSigningSecret, MediaUrlSigner } from './infrastructure/media-store
 import { S3BlobStore } from './infrastructure/media-store/s3.blob-store.js';
 import { ProjectionRunner } from './infrastructure/projections/projection-runner.js';
 import { projectionStateMigrations } from './infrastructure/projections/projection-state.js';
+import { PrometheusJobMetrics } from './infrastructure/observability/prometheus.job-metrics.js';
+import type { ScrapeSources } from './infrastructure/observability/scrape.js';
 
 export const ALL_PROJECTIONS: readonly Projection[] = [
   projectsProjection,
@@ -99,6 +101,8 @@ export interface Runtime {
   idempotency: IdempotencyStore;
   /** Process manager, dispatcher and (unless RUN_WORKERS=false) the workers of this process. */
   pipeline: Pipeline;
+  /** What GET /metrics computes its gauges from (projection lag, jobs in flight). */
+  metrics: ScrapeSources;
   close(): Promise<void>;
 }
 
@@ -189,6 +193,14 @@ export async function createRuntime(
   });
   const catalog = new RegistryProviderCatalog(registry);
   const bus = options.bus ?? new InProcessJobBus(logger);
+  const jobMetrics = new PrometheusJobMetrics();
+  const metrics: ScrapeSources = {
+    store,
+    projections: runner,
+    // The embedded bus knows its queue; with another bus, what this process's workers are running.
+    jobsInFlight: () =>
+      bus instanceof InProcessJobBus ? bus.inFlightByStage() : jobMetrics.runningByStage(),
+  };
   const workRoot = join(config.dataDir, 'tmp', 'jobs');
   // Temp folders of jobs a crash interrupted: those jobs are dispatched again from the event store.
   await rm(workRoot, { recursive: true, force: true });
@@ -209,6 +221,7 @@ export async function createRuntime(
     workRoot,
     workerName: `${hostname()}:${process.pid}`,
     logger,
+    metrics: jobMetrics,
   });
   const pipeline = new Pipeline({
     store,
@@ -247,6 +260,7 @@ export async function createRuntime(
     rateLimiter,
     idempotency,
     pipeline,
+    metrics,
     async close() {
       await pipeline.stop();
       await media.close();
