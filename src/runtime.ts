@@ -55,6 +55,8 @@ import { PgliteDatabase } from './infrastructure/database/pglite.database.js';
 import { PostgresDatabase } from './infrastructure/database/postgres.database.js';
 import { PgAppendNotifier } from './infrastructure/event-store/pg-append-notifier.js';
 import { eventStoreMigrations } from './infrastructure/event-store/sql-event-store.schema.js';
+import { eventHistoryMigrations, SqlEventHistory } from './infrastructure/event-store/sql.event-history.js';
+import type { EventHistory } from './application/ports/event-history.port.js';
 import { SqlEventStore } from './infrastructure/event-store/sql.event-store.js';
 import { identityMigrations } from './infrastructure/identity/sql.user-repository.js';
 import { LocalBlobStore } from './infrastructure/media-store/local.blob-store.js';
@@ -71,6 +73,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
 ];
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...eventStoreMigrations,
+  ...eventHistoryMigrations,
   ...projectionStateMigrations,
   ...identityMigrations,
   ...stageCacheMigrations,
@@ -84,6 +87,8 @@ export interface Runtime {
   logger: Logger;
   db: Database;
   store: EventStore;
+  /** Audit reads: a project's streams and their events in global order. */
+  history: EventHistory;
   runner: ProjectionRunner;
   /** Media: DATA_DIR/media by default, S3 when S3_ENDPOINT is set. */
   blobs: BlobStore;
@@ -227,6 +232,7 @@ export async function createRuntime(
     logger,
     db,
     store,
+    history: new SqlEventHistory(db),
     runner,
     blobs,
     mediaSigner,

@@ -6,7 +6,7 @@ import type { ProjectEvent } from '../../src/domain/project/project.events.js';
 type Tables = 'projects' | 'project_dramas';
 
 /** Project status follows its newest drama: generating → completed / failed / cancelled. */
-const DRAMA_STATUS: Record<string, string> = {
+export const DRAMA_STATUS: Record<string, string> = {
   DramaCompleted: 'completed',
   DramaFailed: 'failed',
   DramaCancelled: 'cancelled',
