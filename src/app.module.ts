@@ -10,7 +10,8 @@ import { EVENT_STORE } from './application/ports/event-store.port.js';
 import { EVENT_HISTORY } from './application/ports/event-history.port.js';
 import { timeTravelQueryHandlers } from './application/audit/time-travel.queries.js';
 import { PASSWORD_HASHER, TOKEN_SERVICE, USER_REPOSITORY } from './application/ports/identity.port.js';
-import { PROJECTION_PROGRESS } from './application/ports/read-models.port.js';
+import { PROJECTION_ADMIN, PROJECTION_PROGRESS } from './application/ports/read-models.port.js';
+import { AdminController } from './interfaces/http/controllers/admin.controller.js';
 import { CLOCK, ID_GENERATOR, randomIds, systemClock } from './application/ports/system.port.js';
 import { dramaCommandHandlers } from './application/dramas/drama-commands.js';
 import { dramaQueryHandlers } from './application/dramas/drama-queries.js';
@@ -55,6 +56,7 @@ export class AppModule {
         DramasController,
         TasksController,
         AiController,
+        AdminController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -65,6 +67,7 @@ export class AppModule {
         { provide: BLOB_STORE, useValue: runtime.blobs },
         { provide: PROVIDER_CATALOG, useValue: runtime.catalog },
         { provide: PROJECTION_PROGRESS, useValue: runtime.runner },
+        { provide: PROJECTION_ADMIN, useValue: runtime.runner },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
         { provide: PASSWORD_HASHER, useValue: new Argon2PasswordHasher() },

@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import type { Database, SqlExecutor } from '../../application/ports/database.port.js';
 import type { EventStore, StoredEvent, Subscription } from '../../application/ports/event-store.port.js';
 import type { ProjectedBatch, Projection, TableNames } from '../../application/ports/projection.port.js';
-import type { ProjectionProgress } from '../../application/ports/read-models.port.js';
+import type {
+  ProjectionAdmin,
+  ProjectionProgress,
+  ProjectionStatus,
+  RebuildStatus,
+} from '../../application/ports/read-models.port.js';
 import { projectionLagEvents } from '../observability/metrics.js';
 import { listProjectionStates, type ProjectionStateRow, readProjectionState } from './projection-state.js';
 
@@ -11,33 +16,6 @@ class CheckpointMoved extends Error {}
 
 /** Events read and applied per transaction during a rebuild. */
 const REBUILD_BATCH = 5_000;
-
-export type RebuildStatus =
-  | { state: 'idle' }
-  | {
-      state: 'rebuilding' | 'completed' | 'failed';
-      startedAt: string;
-      finishedAt?: string;
-      /** Position replayed so far, and the log head it is heading for. */
-      position: number;
-      head: number;
-      events: number;
-      seconds?: number;
-      error?: string;
-    };
-
-export interface ProjectionStatus {
-  name: string;
-  /** The version in the code, and the one the live tables were built with (null: not installed). */
-  version: number;
-  storedVersion: number | null;
-  tables: string[];
-  checkpoint: number;
-  head: number;
-  lag: number;
-  status: 'live' | 'rebuilding' | 'failed' | 'stale_version' | 'not_installed';
-  rebuild: RebuildStatus;
-}
 
 const physicalNames = (projection: Projection, suffix: string): TableNames =>
   Object.fromEntries(projection.tables.map((t) => [t, `${t}__${suffix}`]));
@@ -58,7 +36,7 @@ async function dropTables(tx: SqlExecutor, tables: TableNames): Promise<void> {
  * new checkpoint in one transaction. The checkpoint update is a compare-and-set, so two runners (two
  * processes, or a rebuild swapping tables) never apply the same event twice.
  */
-export class ProjectionRunner implements ProjectionProgress {
+export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
   private readonly emitter = new EventEmitter();
   private readonly workers = new Map<string, ProjectionWorker>();
   private readonly rebuilds = new Map<string, RebuildStatus>();
