@@ -184,8 +184,10 @@ export async function createRuntime(
   const catalog = new RegistryProviderCatalog(registry);
   const bus = options.bus ?? new InProcessJobBus(logger);
   const workRoot = join(config.dataDir, 'tmp', 'jobs');
+  const runsPipeline = options.startPipeline !== false && options.startProjections !== false;
   // Temp folders of jobs a crash interrupted: those jobs are dispatched again from the event store.
-  await rm(workRoot, { recursive: true, force: true });
+  // Only a process that runs the pipeline may clear them: a CLI beside a live server must not.
+  if (runsPipeline) await rm(workRoot, { recursive: true, force: true });
   const worker = new JobWorker({
     store,
     clock: systemClock,
@@ -226,7 +228,7 @@ export async function createRuntime(
       ? { worker, stages: STAGES, concurrency: config.WORKER_CONCURRENCY }
       : undefined,
   });
-  if (options.startPipeline !== false && options.startProjections !== false) await pipeline.start();
+  if (runsPipeline) await pipeline.start();
   return {
     config,
     logger,
