@@ -58,7 +58,8 @@ export class SqlEventHistory implements EventHistory {
     };
     if (filter.types?.length) add('type = ANY (?::text[])', filter.types);
     if (filter.from) add('recorded_at >= ?::timestamptz', filter.from);
-    if (filter.to) add('recorded_at <= ?::timestamptz', filter.to);
+    // Times travel as ISO strings with milliseconds; an event recorded within that millisecond is in.
+    if (filter.to) add("recorded_at < ?::timestamptz + interval '1 millisecond'", filter.to);
     if (filter.fromPosition !== undefined) add('global_position >= ?', filter.fromPosition);
     if (filter.toPosition !== undefined) add('global_position <= ?', filter.toPosition);
     const condition = where.join(' AND ');

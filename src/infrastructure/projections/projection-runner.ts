@@ -189,10 +189,11 @@ export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
     });
     const startedAt = new Date().toISOString();
     const started = performance.now();
-    const head = await this.store.headPosition();
+    // Marked before the first await, so a status read right after starting already shows it.
     for (const p of projections) {
-      this.rebuilds.set(p.name, { state: 'rebuilding', startedAt, position: 0, head, events: 0 });
+      this.rebuilds.set(p.name, { state: 'rebuilding', startedAt, position: 0, head: 0, events: 0 });
     }
+    let head = 0;
     const stamp = Date.now().toString(36);
     const pending = new Map(
       projections.map((p) => [
@@ -226,6 +227,7 @@ export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
       }
     };
     try {
+      head = await this.store.headPosition();
       for (const { projection, tables } of pending.values()) {
         await this.db.transaction((tx) => projection.createTables(tx, tables));
       }
