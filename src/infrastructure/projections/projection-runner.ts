@@ -380,7 +380,8 @@ class ProjectionWorker {
     const applied = await this.db.transaction(async (tx) => {
       const state = await readProjectionState(tx, this.projection.name, true);
       if (!state || state.suffix !== this.suffix || state.position !== this.position) return false;
-      for (const event of events) await this.projection.apply(tx, event, this.tables);
+      if (this.projection.applyBatch) await this.projection.applyBatch(tx, events, this.tables);
+      else for (const event of events) await this.projection.apply(tx, event, this.tables);
       await tx.query('UPDATE projection_state SET position = $2, updated_at = now() WHERE name = $1', [
         this.projection.name,
         last,
