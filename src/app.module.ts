@@ -7,8 +7,11 @@ import { IdentityService } from './application/identity/identity.service.js';
 import { BLOB_STORE } from './application/ports/blob-store.port.js';
 import { DATABASE } from './application/ports/database.port.js';
 import { EVENT_STORE } from './application/ports/event-store.port.js';
+import { EVENT_HISTORY } from './application/ports/event-history.port.js';
+import { timeTravelQueryHandlers } from './application/audit/time-travel.queries.js';
 import { PASSWORD_HASHER, TOKEN_SERVICE, USER_REPOSITORY } from './application/ports/identity.port.js';
-import { PROJECTION_PROGRESS } from './application/ports/read-models.port.js';
+import { PROJECTION_ADMIN, PROJECTION_PROGRESS } from './application/ports/read-models.port.js';
+import { AdminController } from './interfaces/http/controllers/admin.controller.js';
 import { CLOCK, ID_GENERATOR, randomIds, systemClock } from './application/ports/system.port.js';
 import { dramaCommandHandlers } from './application/dramas/drama-commands.js';
 import { dramaQueryHandlers } from './application/dramas/drama-queries.js';
@@ -53,15 +56,18 @@ export class AppModule {
         DramasController,
         TasksController,
         AiController,
+        AdminController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: runtime.logger },
         { provide: DATABASE, useValue: runtime.db },
         { provide: EVENT_STORE, useValue: runtime.store },
+        { provide: EVENT_HISTORY, useValue: runtime.history },
         { provide: BLOB_STORE, useValue: runtime.blobs },
         { provide: PROVIDER_CATALOG, useValue: runtime.catalog },
         { provide: PROJECTION_PROGRESS, useValue: runtime.runner },
+        { provide: PROJECTION_ADMIN, useValue: runtime.runner },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
         { provide: PASSWORD_HASHER, useValue: new Argon2PasswordHasher() },
@@ -94,6 +100,7 @@ export class AppModule {
         AddSceneHandler,
         ...dramaCommandHandlers,
         ...dramaQueryHandlers,
+        ...timeTravelQueryHandlers,
       ],
     };
   }

@@ -56,6 +56,8 @@ import { PostgresDatabase } from './infrastructure/database/postgres.database.js
 import { PgAppendNotifier } from './infrastructure/event-store/pg-append-notifier.js';
 import { KurrentDbEventStore } from './infrastructure/event-store/kurrentdb.event-store.js';
 import { eventStoreMigrations } from './infrastructure/event-store/sql-event-store.schema.js';
+import { eventHistoryMigrations, SqlEventHistory } from './infrastructure/event-store/sql.event-history.js';
+import type { EventHistory } from './application/ports/event-history.port.js';
 import { SqlEventStore } from './infrastructure/event-store/sql.event-store.js';
 import { identityMigrations } from './infrastructure/identity/sql.user-repository.js';
 import { LocalBlobStore } from './infrastructure/media-store/local.blob-store.js';
@@ -74,6 +76,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
 ];
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...eventStoreMigrations,
+  ...eventHistoryMigrations,
   ...projectionStateMigrations,
   ...identityMigrations,
   ...stageCacheMigrations,
@@ -87,6 +90,8 @@ export interface Runtime {
   logger: Logger;
   db: Database;
   store: EventStore;
+  /** Audit reads: a project's streams and their events in global order. */
+  history: EventHistory;
   runner: ProjectionRunner;
   /** Media: DATA_DIR/media by default, S3 when S3_ENDPOINT is set. */
   blobs: BlobStore;
@@ -202,8 +207,10 @@ export async function createRuntime(
       bus instanceof InProcessJobBus ? bus.inFlightByStage() : jobMetrics.runningByStage(),
   };
   const workRoot = join(config.dataDir, 'tmp', 'jobs');
+  const runsPipeline = options.startPipeline !== false && options.startProjections !== false;
   // Temp folders of jobs a crash interrupted: those jobs are dispatched again from the event store.
-  await rm(workRoot, { recursive: true, force: true });
+  // Only a process that runs the pipeline may clear them: a CLI beside a live server must not.
+  if (runsPipeline) await rm(workRoot, { recursive: true, force: true });
   const worker = new JobWorker({
     store,
     clock: systemClock,
@@ -245,12 +252,13 @@ export async function createRuntime(
       ? { worker, stages: STAGES, concurrency: config.WORKER_CONCURRENCY }
       : undefined,
   });
-  if (options.startPipeline !== false && options.startProjections !== false) await pipeline.start();
+  if (runsPipeline) await pipeline.start();
   return {
     config,
     logger,
     db,
     store,
+    history: new SqlEventHistory(db),
     runner,
     blobs,
     mediaSigner,

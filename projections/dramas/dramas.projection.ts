@@ -55,6 +55,69 @@ export const dramasProjection: Projection<Tables> = {
     );
   },
 
+  async applyBatch(tx, events, t) {
+    const streams = new Map<string, StoredEvent[]>();
+    for (const event of events) {
+      const list = streams.get(event.streamId);
+      if (list) list.push(event);
+      else streams.set(event.streamId, [event]);
+    }
+    const rows = await tx.query<{ stream_id: string; state: DramaState; last_position: string }>(
+      `SELECT stream_id, state, last_position FROM ${t.dramas} WHERE stream_id = ANY ($1::text[])`,
+      [[...streams.keys()]],
+    );
+    const existing = new Map(rows.map((r) => [r.stream_id, r]));
+    const records: Record<string, unknown>[] = [];
+    for (const [streamId, list] of streams) {
+      const row = existing.get(streamId);
+      let state: DramaState = row?.state ?? { status: 'empty' };
+      let last = row ? Number(row.last_position) : 0;
+      for (const stored of list) {
+        if (stored.globalPosition <= last) continue;
+        const next = slim(evolveDrama(state, { type: stored.type, data: stored.data } as DramaEvent));
+        if (next.status === 'empty') continue;
+        state = next;
+        last = stored.globalPosition;
+      }
+      if (state.status === 'empty' || (row && last === Number(row.last_position))) continue;
+      const summary = summarizeDrama(state);
+      records.push({
+        id: state.dramaId,
+        stream_id: streamId,
+        kind: state.kind,
+        project_id: state.projectId,
+        owner_id: state.ownerId,
+        status: summary.status,
+        stage: summary.stage,
+        progress: summary.progress,
+        stages: summary.stages,
+        episodes: summary.episodes,
+        result: summary.result,
+        error: summary.error,
+        notes: summary.notes,
+        state,
+        started_at: summary.startedAt,
+        created_at: state.createdAt,
+        updated_at: state.updatedAt,
+        last_position: last,
+      });
+    }
+    if (records.length === 0) return;
+    await tx.query(
+      `INSERT INTO ${t.dramas} (id, stream_id, kind, project_id, owner_id, status, stage, progress, stages, episodes,
+         result, error, notes, state, started_at, created_at, updated_at, last_position)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (id uuid, stream_id text, kind text, project_id uuid,
+         owner_id uuid, status text, stage text, progress int, stages jsonb, episodes jsonb, result jsonb, error text,
+         notes jsonb, state jsonb, started_at timestamptz, created_at timestamptz, updated_at timestamptz,
+         last_position bigint)
+       ON CONFLICT (stream_id) DO UPDATE SET status = EXCLUDED.status, stage = EXCLUDED.stage,
+         progress = EXCLUDED.progress, stages = EXCLUDED.stages, episodes = EXCLUDED.episodes,
+         result = EXCLUDED.result, error = EXCLUDED.error, notes = EXCLUDED.notes, state = EXCLUDED.state,
+         started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at, last_position = EXCLUDED.last_position`,
+      [JSON.stringify(records)],
+    );
+  },
+
   async apply(tx, stored: StoredEvent, t) {
     const event = { type: stored.type, data: stored.data } as DramaEvent;
     const rows = await tx.query<{ state: DramaState; last_position: string }>(

@@ -1,5 +1,10 @@
 import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-import type { EpisodeProgress, StageProgress } from '../../src/domain/drama/drama.progress.js';
+import {
+  type EpisodeProgress,
+  type StageProgress,
+  summarizeDrama,
+} from '../../src/domain/drama/drama.progress.js';
+import type { ActiveDrama } from '../../src/domain/drama/drama.state.js';
 import type { VideoOutput } from '../../src/domain/drama/drama.types.js';
 
 export interface DramaRow {
@@ -50,4 +55,27 @@ export async function liveDramaStreams(sql: SqlExecutor): Promise<string[]> {
     `SELECT stream_id FROM dramas WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at`,
   );
   return rows.map((r) => r.stream_id);
+}
+
+/** The row the projection would hold for this state: used to rebuild a past view and to check for drift. */
+export function toDramaRow(state: ActiveDrama, streamId: string): DramaRow {
+  const summary = summarizeDrama(state);
+  return normalise({
+    id: state.dramaId,
+    stream_id: streamId,
+    kind: state.kind,
+    project_id: state.projectId,
+    owner_id: state.ownerId,
+    status: summary.status,
+    stage: summary.stage,
+    progress: summary.progress,
+    stages: summary.stages,
+    episodes: summary.episodes,
+    result: summary.result,
+    error: summary.error,
+    notes: summary.notes,
+    started_at: summary.startedAt,
+    created_at: state.createdAt,
+    updated_at: state.updatedAt,
+  });
 }

@@ -6,7 +6,7 @@ import type { ProjectEvent } from '../../src/domain/project/project.events.js';
 type Tables = 'projects' | 'project_dramas';
 
 /** Project status follows its newest drama: generating → completed / failed / cancelled. */
-const DRAMA_STATUS: Record<string, string> = {
+export const DRAMA_STATUS: Record<string, string> = {
   DramaCompleted: 'completed',
   DramaFailed: 'failed',
   DramaCancelled: 'cancelled',
@@ -50,6 +50,10 @@ export const projectsProjection: Projection<Tables> = {
       kind text NOT NULL,
       requested_position bigint NOT NULL
     )`);
+    // "Is this the project's newest drama?" is asked on every drama status event.
+    await tx.query(
+      `CREATE INDEX ${t.project_dramas}_project_idx ON ${t.project_dramas} (project_id, requested_position)`,
+    );
   },
 
   async apply(tx, stored: StoredEvent, t) {

@@ -5,6 +5,8 @@ import type { SceneAdded } from '../../src/domain/project/project.events.js';
 
 type Tables = 'scenes' | 'scene_dramas';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Scenes of a project: added by hand (SceneAdded), or written by the script stage of a drama. A newer
  * script supersedes the generated scenes of older ones; images and clips attach as they are made.
@@ -127,9 +129,10 @@ export const scenesProjection: Projection<Tables> = {
       }
       return;
     }
-    if (output.stage === 'images' || output.stage === 'video') {
+    // A video task's target is not a scene id; a scene id is a UUID, compared as one so the key is used.
+    if ((output.stage === 'images' || output.stage === 'video') && UUID.test(d.target)) {
       const column = output.stage === 'images' ? 'image_key' : 'video_key';
-      await tx.query(`UPDATE ${t.scenes} SET ${column} = $2, updated_at = $3 WHERE id::text = $1`, [
+      await tx.query(`UPDATE ${t.scenes} SET ${column} = $2, updated_at = $3 WHERE id = $1::uuid`, [
         d.target,
         output.key,
         at,

@@ -39,6 +39,65 @@ export const usageProjection: Projection<Tables> = {
     await tx.query(`CREATE INDEX ${t.usage_entries}_project_idx ON ${t.usage_entries} (project_id)`);
   },
 
+  async applyBatch(tx, events, t) {
+    const streams = new Map<string, { project_id: string; kind: string }>();
+    const fresh: { stream_id: string; project_id: string; kind: string }[] = [];
+    for (const stored of events) {
+      if (stored.type !== 'DramaRequested') continue;
+      const d = stored.data as DramaRequested['data'];
+      if (streams.has(stored.streamId)) continue;
+      streams.set(stored.streamId, { project_id: d.projectId, kind: d.kind });
+      fresh.push({ stream_id: stored.streamId, project_id: d.projectId, kind: d.kind });
+    }
+    if (fresh.length > 0) {
+      await tx.query(
+        `INSERT INTO ${t.usage_streams} (stream_id, project_id, kind)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (stream_id text, project_id uuid, kind text)
+         ON CONFLICT DO NOTHING`,
+        [JSON.stringify(fresh)],
+      );
+    }
+    const withUsage = events.filter(
+      (e) => e.type !== 'DramaRequested' && (e.data as StageFailed['data']).usage,
+    );
+    // The stored row wins over the batch's own DramaRequested, as it would event by event.
+    const unknown = [...new Set(withUsage.map((e) => e.streamId))];
+    if (unknown.length > 0) {
+      const rows = await tx.query<{ stream_id: string; project_id: string; kind: string }>(
+        `SELECT stream_id, project_id, kind FROM ${t.usage_streams} WHERE stream_id = ANY ($1::text[])`,
+        [unknown],
+      );
+      for (const row of rows) streams.set(row.stream_id, row);
+    }
+    const entries: Record<string, unknown>[] = [];
+    for (const stored of withUsage) {
+      const d = stored.data as StageCompleted['data'] | StageFailed['data'];
+      const projectId = streams.get(stored.streamId)?.project_id;
+      if (!projectId) continue;
+      for (const [metric, amount] of Object.entries(d.usage!)) {
+        if (typeof amount !== 'number' || !Number.isFinite(amount) || amount === 0) continue;
+        entries.push({
+          event_id: stored.id,
+          metric,
+          project_id: projectId,
+          stream_id: stored.streamId,
+          stage: d.stage,
+          provider: providerFor(d.provider, metric),
+          amount,
+          recorded_at: stored.recordedAt,
+        });
+      }
+    }
+    if (entries.length === 0) return;
+    await tx.query(
+      `INSERT INTO ${t.usage_entries} (event_id, metric, project_id, stream_id, stage, provider, amount, recorded_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (event_id uuid, metric text, project_id uuid, stream_id text,
+         stage text, provider text, amount double precision, recorded_at timestamptz)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(entries)],
+    );
+  },
+
   async apply(tx, stored: StoredEvent, t) {
     if (stored.type === 'DramaRequested') {
       const d = stored.data as DramaRequested['data'];

@@ -2,10 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { findProject, listProjects } from '../../../projections/projects/projects.queries.js';
 import { type ProjectUsage, projectUsage } from '../../../projections/usage/usage.queries.js';
-import { projectStreamId } from '../../domain/project/project.events.js';
+import { type ProjectCreated, projectStreamId } from '../../domain/project/project.events.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
-import { EVENT_STORE, type EventMetadata, type EventStore } from '../ports/event-store.port.js';
+import { EVENT_HISTORY, type EventHistory, type HistoryFilter } from '../ports/event-history.port.js';
+import type { EventMetadata } from '../ports/event-store.port.js';
 import { type ProjectView, toProjectView } from './project.view.js';
 
 export interface Page<T> {
@@ -44,17 +45,6 @@ export interface HistoryEntry {
   recorded_at: string;
 }
 
-export class ProjectHistoryQuery extends Query<Page<HistoryEntry>> {
-  constructor(
-    readonly projectId: string,
-    readonly viewerId: string,
-    readonly page: number,
-    readonly pageSize: number,
-  ) {
-    super();
-  }
-}
-
 const projectNotFound = (id: string) => notFound('PROJECT.NOT_FOUND', `project ${id} not found`);
 
 /** Another user's project is reported as missing: its existence is not revealed. */
@@ -85,20 +75,44 @@ export class ListProjectsHandler implements IQueryHandler<ListProjectsQuery> {
   }
 }
 
+export interface HistoryPage extends Page<HistoryEntry> {
+  /** Position of the page's last event when more follow: pass it back as `after` for the next page. */
+  next_after: number | null;
+}
+
+export class ProjectHistoryQuery extends Query<HistoryPage> {
+  constructor(
+    readonly projectId: string,
+    readonly viewerId: string,
+    readonly page: number,
+    readonly pageSize: number,
+    readonly filter: HistoryFilter = {},
+  ) {
+    super();
+  }
+}
+
+/**
+ * Every event of the project's streams (the project's own, each drama's and video task's, and their
+ * webhook streams) in global order. Ownership comes from the project's first event, so the history of
+ * a deleted project stays readable by its owner.
+ */
 @QueryHandler(ProjectHistoryQuery)
 export class ProjectHistoryHandler implements IQueryHandler<ProjectHistoryQuery> {
-  constructor(
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(@Inject(EVENT_HISTORY) private readonly history: EventHistory) {}
 
-  async execute({ projectId, viewerId, page, pageSize }: ProjectHistoryQuery): Promise<Page<HistoryEntry>> {
-    await loadOwnedProject(this.db, projectId, viewerId);
-    const streamId = projectStreamId(projectId);
-    const [events, total] = await Promise.all([
-      this.store.readStream(streamId, { fromVersion: (page - 1) * pageSize + 1, maxCount: pageSize }),
-      this.store.streamVersion(streamId),
-    ]);
+  async execute({ projectId, viewerId, page, pageSize, filter }: ProjectHistoryQuery): Promise<HistoryPage> {
+    const streams = await this.history.projectStreams(projectId);
+    const created = await this.history.read([projectStreamId(projectId)], { types: ['ProjectCreated'] });
+    const owner = (created.events[0]?.data as ProjectCreated['data'] | undefined)?.ownerId;
+    if (owner !== viewerId) throw projectNotFound(projectId);
+    const offset = (page - 1) * pageSize;
+    const { events, total } = await this.history.read(
+      streams.map((s) => s.streamId),
+      filter,
+      { offset, limit: pageSize },
+    );
+    const last = events[events.length - 1];
     return {
       items: events.map((e) => ({
         position: e.globalPosition,
@@ -112,6 +126,7 @@ export class ProjectHistoryHandler implements IQueryHandler<ProjectHistoryQuery>
       page,
       page_size: pageSize,
       total,
+      next_after: last && offset + events.length < total ? last.globalPosition : null,
     };
   }
 }

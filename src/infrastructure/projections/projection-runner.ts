@@ -3,10 +3,19 @@ import type { Logger } from 'pino';
 import type { Database, SqlExecutor } from '../../application/ports/database.port.js';
 import type { EventStore, StoredEvent, Subscription } from '../../application/ports/event-store.port.js';
 import type { ProjectedBatch, Projection, TableNames } from '../../application/ports/projection.port.js';
-import type { ProjectionProgress } from '../../application/ports/read-models.port.js';
-import { type ProjectionStateRow, readProjectionState } from './projection-state.js';
+import type {
+  ProjectionAdmin,
+  ProjectionProgress,
+  ProjectionStatus,
+  RebuildStatus,
+} from '../../application/ports/read-models.port.js';
+import { projectionLagEvents } from '../observability/metrics.js';
+import { listProjectionStates, type ProjectionStateRow, readProjectionState } from './projection-state.js';
 
 class CheckpointMoved extends Error {}
+
+/** Events read and applied per transaction during a rebuild. */
+const REBUILD_BATCH = 5_000;
 
 const physicalNames = (projection: Projection, suffix: string): TableNames =>
   Object.fromEntries(projection.tables.map((t) => [t, `${t}__${suffix}`]));
@@ -27,9 +36,10 @@ async function dropTables(tx: SqlExecutor, tables: TableNames): Promise<void> {
  * new checkpoint in one transaction. The checkpoint update is a compare-and-set, so two runners (two
  * processes, or a rebuild swapping tables) never apply the same event twice.
  */
-export class ProjectionRunner implements ProjectionProgress {
+export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
   private readonly emitter = new EventEmitter();
   private readonly workers = new Map<string, ProjectionWorker>();
+  private readonly rebuilds = new Map<string, RebuildStatus>();
 
   constructor(
     private readonly db: Database,
@@ -102,60 +112,190 @@ export class ProjectionRunner implements ProjectionProgress {
     return true;
   }
 
+  /** Rebuild state of each projection this process rebuilt (or is rebuilding). */
+  rebuildStatus(name: string): RebuildStatus {
+    return this.rebuilds.get(name) ?? { state: 'idle' };
+  }
+
+  /**
+   * Starts a rebuild in the background (one at a time per projection in this process) and returns at
+   * once; progress and the outcome show in `rebuildStatus` and `status()`.
+   */
+  startRebuild(names: readonly string[]): string[] {
+    const unknown = names.filter((n) => !this.projections.some((p) => p.name === n));
+    if (unknown.length > 0) throw new Error(`unknown projection ${unknown.join(', ')}`);
+    const fresh = names.filter((n) => this.rebuilds.get(n)?.state !== 'rebuilding');
+    if (fresh.length > 0) {
+      void this.rebuildMany(fresh).catch((error: unknown) =>
+        this.logger.error({ err: error, projections: fresh }, 'projection rebuild failed'),
+      );
+    }
+    return fresh;
+  }
+
+  /** Every projection: code version, stored version, checkpoint, lag behind the log head and rebuild state. */
+  async status(): Promise<ProjectionStatus[]> {
+    const [states, head] = await Promise.all([listProjectionStates(this.db), this.store.headPosition()]);
+    return this.projections.map((projection) => {
+      const state = states.find((s) => s.name === projection.name);
+      const rebuild = this.rebuildStatus(projection.name);
+      const checkpoint = state?.position ?? 0;
+      projectionLagEvents.set({ projection: projection.name }, Math.max(0, head - checkpoint));
+      return {
+        name: projection.name,
+        version: projection.version,
+        storedVersion: state?.version ?? null,
+        tables: state ? Object.values(physicalNames(projection, state.suffix)) : [],
+        checkpoint,
+        head,
+        lag: Math.max(0, head - checkpoint),
+        status:
+          rebuild.state === 'rebuilding'
+            ? 'rebuilding'
+            : rebuild.state === 'failed'
+              ? 'failed'
+              : !state
+                ? 'not_installed'
+                : state.version !== projection.version
+                  ? 'stale_version'
+                  : 'live',
+        rebuild,
+      };
+    });
+  }
+
   /**
    * Blue-green rebuild: replay the whole log into new tables while the live ones keep serving, then,
    * in one transaction that holds the checkpoint row, catch up the last events and point the views at
    * the new tables. Returns the number of events replayed.
    */
   async rebuild(name: string, onProgress?: (position: number, head: number) => void): Promise<number> {
-    const projection = this.projections.find((p) => p.name === name);
-    if (!projection) throw new Error(`unknown projection ${name}`);
-    const suffix = `v${projection.version}_${Date.now().toString(36)}`;
-    const tables = physicalNames(projection, suffix);
-    await this.db.transaction((tx) => projection.createTables(tx, tables));
+    return this.rebuildMany([name], onProgress);
+  }
+
+  /**
+   * Rebuilds several projections in one pass over the log (each event is read once and applied to every
+   * projection that wants it), then swaps each one in as soon as it has caught up with its live twin.
+   */
+  async rebuildMany(
+    names: readonly string[],
+    onProgress?: (position: number, head: number) => void,
+  ): Promise<number> {
+    const projections = names.map((name) => {
+      const projection = this.projections.find((p) => p.name === name);
+      if (!projection) throw new Error(`unknown projection ${name}`);
+      if (this.rebuilds.get(name)?.state === 'rebuilding') throw new Error(`${name} is already rebuilding`);
+      return projection;
+    });
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    // Marked before the first await, so a status read right after starting already shows it.
+    for (const p of projections) {
+      this.rebuilds.set(p.name, { state: 'rebuilding', startedAt, position: 0, head: 0, events: 0 });
+    }
+    let head = 0;
+    const stamp = Date.now().toString(36);
+    const pending = new Map(
+      projections.map((p) => [
+        p.name,
+        { projection: p, tables: physicalNames(p, `v${p.version}_${stamp}`), types: new Set(p.eventTypes) },
+      ]),
+    );
     let position = 0;
     let replayed = 0;
+    const progress = (now: number) => {
+      for (const name of pending.keys()) {
+        this.rebuilds.set(name, { state: 'rebuilding', startedAt, position, head: now, events: replayed });
+      }
+      onProgress?.(position, now);
+    };
     const catchUp = async () => {
       for (;;) {
-        const events = await this.store.readAll({ after: position, maxCount: 2000 });
+        const events = await this.store.readAll({ after: position, maxCount: REBUILD_BATCH });
         if (events.length === 0) return;
-        const relevant = events.filter((e) => projection.eventTypes.includes(e.type));
         await this.db.transaction(async (tx) => {
-          for (const event of relevant) await projection.apply(tx, event, tables);
+          for (const { projection, tables, types } of pending.values()) {
+            const relevant = events.filter((e) => types.has(e.type));
+            if (relevant.length === 0) continue;
+            if (projection.applyBatch) await projection.applyBatch(tx, relevant, tables);
+            else for (const event of relevant) await projection.apply(tx, event, tables);
+          }
         });
         replayed += events.length;
         position = events[events.length - 1]!.globalPosition;
-        onProgress?.(position, await this.store.headPosition());
+        progress(Math.max(head, position));
       }
     };
     try {
-      for (let attempt = 0; ; attempt++) {
-        await catchUp();
-        const old = await this.db.transaction(async (tx) => {
-          const live = await readProjectionState(tx, name, true);
-          if (live && live.position > position) return null; // the live runner moved on: catch up again
-          await pointViews(tx, projection, tables);
-          await tx.query(
-            `INSERT INTO projection_state (name, version, suffix, position) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (name) DO UPDATE SET version = $2, suffix = $3, position = $4, updated_at = now()`,
-            [name, projection.version, suffix, position],
+      head = await this.store.headPosition();
+      for (const { projection, tables } of pending.values()) {
+        await this.db.transaction((tx) => projection.createTables(tx, tables));
+      }
+      for (let attempt = 0; pending.size > 0; attempt++) {
+        if (attempt > 100) {
+          throw new Error(
+            `rebuild of ${[...pending.keys()].join(', ')} could not catch up with the live projection`,
           );
-          return live;
-        });
-        if (old) {
-          await this.db.transaction((tx) => dropTables(tx, physicalNames(projection, old.suffix)));
+        }
+        await catchUp();
+        for (const [name, { projection, tables }] of pending) {
+          const swapped = await this.swap(projection, tables, position);
+          if (!swapped) continue; // the live runner moved on: catch up again
+          pending.delete(name);
+          const seconds = (performance.now() - started) / 1000;
+          this.rebuilds.set(name, {
+            state: 'completed',
+            startedAt,
+            finishedAt: new Date().toISOString(),
+            position,
+            head: position,
+            events: replayed,
+            seconds,
+          });
           this.logger.info(
-            { projection: name, events: replayed, position },
+            { projection: name, events: replayed, position, seconds },
             'projection rebuilt and swapped',
           );
-          return replayed;
         }
-        if (attempt > 100) throw new Error(`rebuild of ${name} could not catch up with the live projection`);
       }
+      return replayed;
     } catch (error) {
-      await this.db.transaction((tx) => dropTables(tx, tables)).catch(() => undefined);
+      for (const [name, { tables }] of pending) {
+        await this.db.transaction((tx) => dropTables(tx, tables)).catch(() => undefined);
+        this.rebuilds.set(name, {
+          state: 'failed',
+          startedAt,
+          finishedAt: new Date().toISOString(),
+          position,
+          head,
+          events: replayed,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
       throw error;
     }
+  }
+
+  /** Points the views at the rebuilt tables if the live checkpoint is not ahead of them; drops the old tables. */
+  private async swap(projection: Projection, tables: TableNames, position: number): Promise<boolean> {
+    const suffix = tables[projection.tables[0]!]!.slice(projection.tables[0]!.length + 2);
+    const outcome = await this.db.transaction(async (tx) => {
+      const live = await readProjectionState(tx, projection.name, true);
+      if (live && live.position > position) return { swapped: false as const };
+      await pointViews(tx, projection, tables);
+      await tx.query(
+        `INSERT INTO projection_state (name, version, suffix, position) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (name) DO UPDATE SET version = $2, suffix = $3, position = $4, updated_at = now()`,
+        [projection.name, projection.version, suffix, position],
+      );
+      return { swapped: true as const, old: live };
+    });
+    if (!outcome.swapped) return false;
+    if (outcome.old && outcome.old.suffix !== suffix) {
+      const old = physicalNames(projection, outcome.old.suffix);
+      await this.db.transaction((tx) => dropTables(tx, old));
+    }
+    return true;
   }
 
   private async install(projection: Projection): Promise<ProjectionStateRow> {
@@ -240,7 +380,8 @@ class ProjectionWorker {
     const applied = await this.db.transaction(async (tx) => {
       const state = await readProjectionState(tx, this.projection.name, true);
       if (!state || state.suffix !== this.suffix || state.position !== this.position) return false;
-      for (const event of events) await this.projection.apply(tx, event, this.tables);
+      if (this.projection.applyBatch) await this.projection.applyBatch(tx, events, this.tables);
+      else for (const event of events) await this.projection.apply(tx, event, this.tables);
       await tx.query('UPDATE projection_state SET position = $2, updated_at = now() WHERE name = $1', [
         this.projection.name,
         last,

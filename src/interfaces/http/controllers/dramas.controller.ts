@@ -1,10 +1,12 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ControlDramaCommand, type DramaControl } from '../../../application/dramas/drama-commands.js';
 import { GetDramaQuery, GetTaskQuery } from '../../../application/dramas/drama-queries.js';
 import type { DramaView, TaskView } from '../../../application/dramas/drama.views.js';
 import { invalid } from '../../../domain/shared/domain-error.js';
+import { GetDramaAsOfQuery } from '../../../application/audit/time-travel.queries.js';
 import { type AuthUser, CurrentUser } from '../auth.js';
+import { type AsOfQuery, asOfQuery } from '../schemas/audit.schemas.js';
 import { uuidParam } from '../schemas/common.schemas.js';
 import { RateLimit } from '../rate-limit.guard.js';
 import { ZodPipe } from '../zod.pipe.js';
@@ -20,7 +22,12 @@ export class DramasController {
   ) {}
 
   @Get(':id')
-  get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string): Promise<DramaView> {
+  get(
+    @CurrentUser() user: AuthUser,
+    @Param('id', IdPipe) id: string,
+    @Query(new ZodPipe(asOfQuery)) query: AsOfQuery,
+  ): Promise<DramaView> {
+    if (query.as_of) return this.queries.execute(new GetDramaAsOfQuery(id, user.id, query.as_of));
     return this.queries.execute(new GetDramaQuery(id, user.id));
   }
 

@@ -20,7 +20,7 @@ import {
 } from '../../../application/projects/project-commands.js';
 import {
   GetProjectQuery,
-  type HistoryEntry,
+  type HistoryPage,
   ListProjectsQuery,
   type Page,
   ProjectHistoryQuery,
@@ -28,7 +28,15 @@ import {
 } from '../../../application/projects/project-queries.js';
 import type { ProjectView } from '../../../application/projects/project.view.js';
 import type { ProjectFields } from '../../../domain/project/project.events.js';
+import { GetProjectAsOfQuery } from '../../../application/audit/time-travel.queries.js';
 import { type AuthUser, CurrentUser } from '../auth.js';
+import {
+  type AsOfQuery,
+  asOfQuery,
+  type HistoryQuery,
+  historyQuery,
+  toHistoryFilter,
+} from '../schemas/audit.schemas.js';
 import { parseIfMatch, setEtag } from '../preconditions.js';
 import { type PageQuery, pageQuery, uuidParam } from '../schemas/common.schemas.js';
 import {
@@ -76,8 +84,11 @@ export class ProjectsController {
   async get(
     @CurrentUser() user: AuthUser,
     @Param('id', IdPipe) id: string,
+    @Query(new ZodPipe(asOfQuery)) query: AsOfQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ProjectView> {
+    // A past state is rebuilt from the event store; it carries no ETag (it is not a version to write on).
+    if (query.as_of) return this.queries.execute(new GetProjectAsOfQuery(id, user.id, query.as_of));
     const project = await this.queries.execute(new GetProjectQuery(id, user.id));
     setEtag(res, project.version);
     return project;
@@ -121,8 +132,10 @@ export class ProjectsController {
   history(
     @CurrentUser() user: AuthUser,
     @Param('id', IdPipe) id: string,
-    @Query(new ZodPipe(pageQuery)) query: PageQuery,
-  ): Promise<Page<HistoryEntry>> {
-    return this.queries.execute(new ProjectHistoryQuery(id, user.id, query.page, query.page_size));
+    @Query(new ZodPipe(historyQuery)) query: HistoryQuery,
+  ): Promise<HistoryPage> {
+    return this.queries.execute(
+      new ProjectHistoryQuery(id, user.id, query.page, query.page_size, toHistoryFilter(query)),
+    );
   }
 }
