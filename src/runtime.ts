@@ -57,6 +57,11 @@ import { PgAppendNotifier } from './infrastructure/event-store/pg-append-notifie
 import { eventStoreMigrations } from './infrastructure/event-store/sql-event-store.schema.js';
 import { SqlEventStore } from './infrastructure/event-store/sql.event-store.js';
 import { identityMigrations } from './infrastructure/identity/sql.user-repository.js';
+import {
+  SqlWebhookSecretStore,
+  WebhookSecretCipher,
+} from './infrastructure/identity/sql.webhook-secret-store.js';
+import type { WebhookSecretStore } from './application/ports/webhook.port.js';
 import { LocalBlobStore } from './infrastructure/media-store/local.blob-store.js';
 import { mediaSigningSecret, MediaUrlSigner } from './infrastructure/media-store/media-url-signer.js';
 import { S3BlobStore } from './infrastructure/media-store/s3.blob-store.js';
@@ -98,6 +103,8 @@ export interface Runtime {
   idempotency: IdempotencyStore;
   /** Process manager, dispatcher and (unless RUN_WORKERS=false) the workers of this process. */
   pipeline: Pipeline;
+  /** Encrypted webhook signing secrets, one per user. */
+  webhookSecrets: WebhookSecretStore;
   close(): Promise<void>;
 }
 
@@ -222,6 +229,7 @@ export async function createRuntime(
       : undefined,
   });
   if (options.startPipeline !== false && options.startProjections !== false) await pipeline.start();
+  const webhookSecrets = new SqlWebhookSecretStore(db, new WebhookSecretCipher(config.JWT_SECRET));
   return {
     config,
     logger,
@@ -236,6 +244,7 @@ export async function createRuntime(
     rateLimiter,
     idempotency,
     pipeline,
+    webhookSecrets,
     async close() {
       await pipeline.stop();
       await media.close();
