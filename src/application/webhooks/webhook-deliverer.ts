@@ -20,7 +20,7 @@ import type { Clock, IdGenerator } from '../ports/system.port.js';
 import type { WebhookSecretStore, WebhookSender } from '../ports/webhook.port.js';
 import { handleCommand } from '../shared/command-handler.js';
 import { DurableConsumer } from '../shared/durable-consumer.js';
-import type { RequestContext } from '../shared/request-context.js';
+import { type RequestContext, requestContext } from '../shared/request-context.js';
 import { planCallback, TERMINAL_EVENTS } from './webhook-payload.js';
 import { SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.js';
 
@@ -229,7 +229,21 @@ export class WebhookDeliverer {
     this.running.set(deliveryId, work);
   }
 
+  /** Runs the attempt under the correlation id of the request that caused the callback. */
   private async attempt(streamId: string, deliveryId: string): Promise<void> {
+    const stored = await this.parts.store.readStream(streamId);
+    const scheduled = stored.find(
+      (e) => e.type === 'WebhookScheduled' && (e.data as { deliveryId: string }).deliveryId === deliveryId,
+    );
+    const context = {
+      correlationId: scheduled?.metadata.correlationId ?? globalThis.crypto.randomUUID(),
+      causationId: scheduled?.id ?? null,
+      userId: null,
+    };
+    return requestContext.run(context, () => this.attemptInContext(streamId, deliveryId));
+  }
+
+  private async attemptInContext(streamId: string, deliveryId: string): Promise<void> {
     const { options } = this.parts;
     const delivery = (await this.load(streamId)).deliveries[deliveryId];
     if (!delivery || delivery.status !== 'pending') return this.disarm(deliveryId);
@@ -317,7 +331,13 @@ export class WebhookDeliverer {
 
   private async abandon(streamId: string, delivery: Delivery, reason: string): Promise<void> {
     this.parts.logger.warn(
-      { streamId, deliveryId: delivery.deliveryId, url: delivery.url.split('?')[0], reason },
+      {
+        correlationId: requestContext.current()?.correlationId,
+        streamId,
+        deliveryId: delivery.deliveryId,
+        url: delivery.url.split('?')[0],
+        reason,
+      },
       'webhook abandoned',
     );
     await this.run(streamId, {

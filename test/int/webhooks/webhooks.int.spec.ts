@@ -142,6 +142,17 @@ describe('webhooks', () => {
       'WebhookDelivered',
     ]);
     expect(events.every((e) => e.data.projectId === projectId)).toBe(true);
+    // Every step carries the correlation id of the completion that caused it.
+    const stored = await app.runtime.store.readStream(`webhook-${dramaId}`);
+    const [completed] = await app.runtime.store.readStream(`drama-${dramaId}`, {
+      direction: 'backward',
+      maxCount: 1,
+    });
+    expect([completed!.type, completed!.id]).toEqual(['DramaCompleted', callback!.json.delivery_id]);
+    expect(stored[0]!.metadata.causationId).toBe(completed!.id);
+    expect(new Set(stored.map((e) => e.metadata.correlationId))).toEqual(
+      new Set([completed!.metadata.correlationId]),
+    );
     expect(receiver.on('/drama?token=abc')).toHaveLength(1);
   });
 
