@@ -60,6 +60,13 @@ import { eventHistoryMigrations, SqlEventHistory } from './infrastructure/event-
 import type { EventHistory } from './application/ports/event-history.port.js';
 import { SqlEventStore } from './infrastructure/event-store/sql.event-store.js';
 import { identityMigrations } from './infrastructure/identity/sql.user-repository.js';
+import {
+  SqlWebhookSecretStore,
+  WebhookSecretCipher,
+} from './infrastructure/identity/sql.webhook-secret-store.js';
+import type { WebhookSecretStore } from './application/ports/webhook.port.js';
+import { WebhookDeliverer } from './application/webhooks/webhook-deliverer.js';
+import { SafeWebhookSender } from './infrastructure/net/safe.webhook-sender.js';
 import { LocalBlobStore } from './infrastructure/media-store/local.blob-store.js';
 import { mediaSigningSecret, MediaUrlSigner } from './infrastructure/media-store/media-url-signer.js';
 import { S3BlobStore } from './infrastructure/media-store/s3.blob-store.js';
@@ -108,6 +115,10 @@ export interface Runtime {
   pipeline: Pipeline;
   /** What GET /metrics computes its gauges from (projection lag, jobs in flight). */
   metrics: ScrapeSources;
+  /** Encrypted webhook signing secrets, one per user. */
+  webhookSecrets: WebhookSecretStore;
+  /** Callbacks to integrators when a drama or task finishes. */
+  webhooks: WebhookDeliverer;
   close(): Promise<void>;
 }
 
@@ -252,7 +263,37 @@ export async function createRuntime(
       ? { worker, stages: STAGES, concurrency: config.WORKER_CONCURRENCY }
       : undefined,
   });
-  if (runsPipeline) await pipeline.start();
+  const webhookSecrets = new SqlWebhookSecretStore(db, new WebhookSecretCipher(config.JWT_SECRET));
+  const webhooks = new WebhookDeliverer({
+    store,
+    checkpoints: new SqlCheckpointStore(db),
+    secrets: webhookSecrets,
+    sender: new SafeWebhookSender({
+      policy: {
+        allowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+        trustedHosts: config.WEBHOOK_ALLOWED_HOSTS,
+      },
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    }),
+    blobs,
+    clock: systemClock,
+    ids: randomIds,
+    logger,
+    options: {
+      backoff: {
+        baseMs: config.WEBHOOK_RETRY_BASE_MS,
+        maxDelayMs: Math.max(config.WEBHOOK_RETRY_BASE_MS, config.WEBHOOK_RETRY_MAX_DELAY_MS),
+        maxAgeMs: config.WEBHOOK_MAX_AGE_SEC * 1000,
+      },
+      // The attempt's own deadline plus room for recording its outcome.
+      leaseMs: config.WEBHOOK_TIMEOUT_MS + 15_000,
+      worker: `${hostname()}:${process.pid}`,
+    },
+  });
+  if (runsPipeline) {
+    await pipeline.start();
+    await webhooks.start();
+  }
   return {
     config,
     logger,
@@ -269,7 +310,10 @@ export async function createRuntime(
     idempotency,
     pipeline,
     metrics,
+    webhookSecrets,
+    webhooks,
     async close() {
+      await webhooks.stop();
       await pipeline.stop();
       await media.close();
       redis?.disconnect();
