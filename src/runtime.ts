@@ -62,6 +62,14 @@ import { mediaSigningSecret, MediaUrlSigner } from './infrastructure/media-store
 import { S3BlobStore } from './infrastructure/media-store/s3.blob-store.js';
 import { ProjectionRunner } from './infrastructure/projections/projection-runner.js';
 import { projectionStateMigrations } from './infrastructure/projections/projection-state.js';
+import { listProjectDramas } from '../projections/dramas/dramas.queries.js';
+import { findProject } from '../projections/projects/projects.queries.js';
+import type { ProgressHub } from './application/ports/progress-hub.port.js';
+import { ProgressFeed } from './application/realtime/progress-feed.js';
+import { MemoryProgressHub } from './infrastructure/realtime/memory.progress-hub.js';
+import { ProgressPublisher } from './infrastructure/realtime/progress-publisher.js';
+import { RedisProgressHub } from './infrastructure/realtime/redis.progress-hub.js';
+import type { RealtimeOptions } from './interfaces/realtime/progress.options.js';
 
 export const ALL_PROJECTIONS: readonly Projection[] = [
   projectsProjection,
@@ -98,6 +106,12 @@ export interface Runtime {
   idempotency: IdempotencyStore;
   /** Process manager, dispatcher and (unless RUN_WORKERS=false) the workers of this process. */
   pipeline: Pipeline;
+  /** Live progress of projects: the hub (Redis pub/sub between processes when REDIS_URL is set) and the
+   * feed that replays what a watcher missed before going live. */
+  hub: ProgressHub;
+  progressFeed: ProgressFeed;
+  /** Overrides of the WebSocket/SSE limits (tests shorten the heartbeat). */
+  realtime: Partial<RealtimeOptions>;
   close(): Promise<void>;
 }
 
@@ -106,6 +120,7 @@ export interface RuntimeOptions {
   startProjections?: boolean;
   startPipeline?: boolean;
   bus?: JobBus;
+  realtime?: Partial<RealtimeOptions>;
 }
 
 export async function openDatabase(config: AppConfig): Promise<Database> {
@@ -222,6 +237,36 @@ export async function createRuntime(
       : undefined,
   });
   if (options.startPipeline !== false && options.startProjections !== false) await pipeline.start();
+
+  const hub: ProgressHub = redis
+    ? await RedisProgressHub.open(redis, connectRedis(config.REDIS_URL!, logger, 'progress'), prefix, logger)
+    : new MemoryProgressHub();
+  const url = (key: string | null | undefined) => (key ? blobs.url(key) : Promise.resolve(null));
+  const readModels = runner.names;
+  const progressFeed = new ProgressFeed({
+    store,
+    hub,
+    url,
+    projectOwner: async (projectId) => (await findProject(db, projectId))?.owner_id ?? null,
+    dramaStreams: async (projectId) => (await listProjectDramas(db, projectId)).map((d) => d.stream_id),
+    readModelsPosition: async () => {
+      const rows = await db.query<{ position: string | null }>(
+        `SELECT min(position) AS position FROM projection_state WHERE name IN (${readModels.map((_, i) => `$${i + 1}`).join(', ')})`,
+        readModels,
+      );
+      return Number(rows[0]?.position ?? 0);
+    },
+  });
+  const publisher = new ProgressPublisher({
+    store,
+    db,
+    projections: runner,
+    readModels,
+    hub,
+    url,
+    logger: logger.child({ component: 'progress-publisher' }),
+  });
+  if (options.startProjections !== false) await publisher.start();
   return {
     config,
     logger,
@@ -236,7 +281,12 @@ export async function createRuntime(
     rateLimiter,
     idempotency,
     pipeline,
+    hub,
+    progressFeed,
+    realtime: options.realtime ?? {},
     async close() {
+      await publisher.stop();
+      await hub.close();
       await pipeline.stop();
       await media.close();
       redis?.disconnect();
