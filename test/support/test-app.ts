@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHttpApp } from '../../src/http-app.js';
 import { loadConfig } from '../../src/infrastructure/config/config.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
 import { createPostgresDatabaseUrl, type Dialect } from './databases.js';
 import { testLogger } from './logger.js';
 
@@ -19,7 +19,13 @@ export interface TestApp {
 
 /** Starts the real app on a free port, as `npm start` would, on PGlite or on a fresh PostgreSQL database. */
 export async function startTestApp(
-  options: { dialect: Dialect; dataDir?: string; databaseUrl?: string; env?: Record<string, string> } = {
+  options: {
+    dialect: Dialect;
+    dataDir?: string;
+    databaseUrl?: string;
+    env?: Record<string, string>;
+    runtime?: RuntimeOptions;
+  } = {
     dialect: 'pglite',
   },
 ): Promise<TestApp> {
@@ -43,7 +49,7 @@ export async function startTestApp(
     },
     () => undefined,
   );
-  const runtime = await createRuntime(config, testLogger());
+  const runtime = await createRuntime(config, testLogger(), options.runtime);
   const app = await createHttpApp(runtime);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
