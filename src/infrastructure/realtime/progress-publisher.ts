@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../application/ports/database.port.js';
-import type { EventStore, StoredEvent, Subscription } from '../../application/ports/event-store.port.js';
+import type { EventStore } from '../../application/ports/event-store.port.js';
 import type { ProgressHub } from '../../application/ports/progress-hub.port.js';
 import type { ProjectionProgress } from '../../application/ports/read-models.port.js';
 import { DramaStreamFolds } from '../../application/realtime/drama-stream-folds.js';
@@ -25,18 +25,20 @@ export interface ProgressPublisherOptions {
 }
 
 /**
- * Publishes progress messages from the projection side. Each batch of the global log waits until the
- * read models have applied it (a client that receives a message and then calls REST sees the change),
- * then moves a shared checkpoint with a compare-and-set: with several API processes only the one whose
- * CAS wins publishes that batch, so every message goes out once. A process that dies between its CAS
- * and its publish loses those live messages; clients recover them by reconnecting with `since`.
+ * Publishes progress messages from the projection side: it follows the read models the REST views use
+ * and publishes the events all of them have applied (a client that receives a message and then calls
+ * REST sees the change), never reading ahead of them. Each step moves a shared checkpoint with a
+ * compare-and-set: with several API processes only the one whose CAS wins publishes those events, so
+ * every message goes out once. A process that dies between its CAS and its publish loses those live
+ * messages; clients recover them by reconnecting with `since`.
  */
 export class ProgressPublisher {
-  private subscription: Subscription | null = null;
+  private loop: Promise<void> | null = null;
   private stopped = false;
   private position = 0;
   private readonly folds: DramaStreamFolds;
   private readonly name: string;
+  private readonly pageSize = 500;
 
   constructor(private readonly options: ProgressPublisherOptions) {
     this.folds = new DramaStreamFolds(options.store);
@@ -51,12 +53,12 @@ export class ProgressPublisher {
       [this.name, head],
     );
     await this.refresh();
-    this.subscribe();
+    this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.subscription?.stop();
+    await this.loop;
   }
 
   private async refresh(): Promise<void> {
@@ -67,28 +69,43 @@ export class ProgressPublisher {
     this.position = Math.max(this.position, Number(rows[0]?.position ?? 0));
   }
 
-  private subscribe(): void {
-    if (this.stopped) return;
-    const subscription = this.options.store.subscribeToAll(
-      { after: this.position, types: PROGRESS_EVENT_TYPES, batchSize: 200, name: this.name },
-      (events, last) => this.handle(events, last),
-    );
-    this.subscription = subscription;
-    subscription.done.catch(async (error: unknown) => {
-      if (this.stopped) return;
-      if (!(error instanceof CheckpointMoved)) {
-        this.options.logger.error({ err: error }, 'progress publisher failed; retrying in 1 s');
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-      }
-      await this.refresh().catch(() => undefined);
-      this.subscribe();
-    });
+  /** Lowest position every read model has applied, as this process last saw it. */
+  private readModelsReached(): number {
+    const known = new Map(this.options.projections.positions().map((p) => [p.name, p.position]));
+    return Math.min(...this.options.readModels.map((name) => known.get(name) ?? 0));
   }
 
-  private async handle(events: StoredEvent[], last: number): Promise<void> {
-    const { projections, readModels } = this.options;
-    const ready = await Promise.all(readModels.map((name) => projections.waitFor(name, last, 30_000)));
-    if (ready.includes(false)) throw new Error(`read models did not reach position ${last} in 30 s`);
+  private async run(): Promise<void> {
+    const { projections, readModels, logger } = this.options;
+    while (!this.stopped) {
+      try {
+        const target = this.readModelsReached();
+        if (target > this.position) {
+          await this.publishUpTo(target);
+          continue;
+        }
+        await Promise.all(readModels.map((name) => projections.waitFor(name, this.position + 1, 1_000)));
+      } catch (error) {
+        if (!(error instanceof CheckpointMoved)) {
+          logger.error({ err: error }, 'progress publisher failed; retrying in 1 s');
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+        await this.refresh().catch(() => undefined);
+      }
+    }
+  }
+
+  private async publishUpTo(target: number): Promise<void> {
+    const page = await this.options.store.readAll({
+      after: this.position,
+      maxCount: this.pageSize,
+      types: PROGRESS_EVENT_TYPES,
+    });
+    const events = page.filter((e) => e.globalPosition <= target);
+    const last =
+      page.length === this.pageSize && events.length === page.length
+        ? page[page.length - 1]!.globalPosition
+        : target;
     const messages: ProgressMessage[] = [];
     for (const event of events) {
       const message = await this.folds.map(event);

@@ -24,6 +24,14 @@ const PATH = /^\/ws\/projects\/([^/]+)\/progress\/?$/;
 
 type Peer = WebSocket & { alive?: boolean };
 
+/** One message goes to every watcher of its project: serialise it once, not once per socket. */
+const serialised = new WeakMap<ProgressMessage, string>();
+const serialise = (message: ProgressMessage) => {
+  let text = serialised.get(message);
+  if (text === undefined) serialised.set(message, (text = JSON.stringify(message)));
+  return text;
+};
+
 /**
  * `WebSocket /ws/projects/:id/progress` on the API's own HTTP server. The handshake is always accepted
  * on this path so that a refusal can say why, with a close code (4401, 4403, 4404, 4400).
@@ -136,6 +144,6 @@ export class ProgressSocketServer implements OnApplicationBootstrap, BeforeAppli
       setTimeout(() => peer.terminate(), 1_000).unref();
       return;
     }
-    peer.send(JSON.stringify(message));
+    peer.send(serialise(message));
   }
 }
