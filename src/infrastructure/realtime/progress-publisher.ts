@@ -15,7 +15,7 @@ class CheckpointMoved extends Error {}
 export interface ProgressPublisherOptions {
   store: EventStore;
   db: Database;
-  projections: ProjectionProgress;
+  projections: ProjectionProgress & { onProjected(listener: () => void): () => void };
   /** The read models the REST views read: a message goes out only once all of them have the event. */
   readModels: readonly string[];
   hub: ProgressHub;
@@ -76,7 +76,7 @@ export class ProgressPublisher {
   }
 
   private async run(): Promise<void> {
-    const { projections, readModels, logger } = this.options;
+    const { logger } = this.options;
     while (!this.stopped) {
       try {
         const target = this.readModelsReached();
@@ -84,7 +84,7 @@ export class ProgressPublisher {
           await this.publishUpTo(target);
           continue;
         }
-        await Promise.all(readModels.map((name) => projections.waitFor(name, this.position + 1, 1_000)));
+        await this.nextProjectedBatch(250);
       } catch (error) {
         if (!(error instanceof CheckpointMoved)) {
           logger.error({ err: error }, 'progress publisher failed; retrying in 1 s');
@@ -93,6 +93,19 @@ export class ProgressPublisher {
         await this.refresh().catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * Idle until this process applies a projection batch. Batches another process applied show up in the
+   * positions too (a runner that loses a checkpoint CAS re-reads it), hence the timeout, which polls
+   * nothing but memory.
+   */
+  private nextProjectedBatch(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => (clearTimeout(timer), off(), resolve());
+      const timer = setTimeout(done, timeoutMs);
+      const off = this.options.projections.onProjected(done);
+    });
   }
 
   private async publishUpTo(target: number): Promise<void> {
