@@ -39,6 +39,11 @@ import { IDEMPOTENCY_STORE } from './application/ports/idempotency.port.js';
 import { RATE_LIMITER } from './application/ports/rate-limiter.port.js';
 import { ErrorFilter } from './interfaces/http/error.filter.js';
 import type { Runtime } from './runtime.js';
+import { PROGRESS_FEED } from './application/realtime/progress-feed.js';
+import { PROGRESS_HUB } from './application/ports/progress-hub.port.js';
+import { ProgressController } from './interfaces/http/controllers/progress.controller.js';
+import { defaultRealtimeOptions, REALTIME_OPTIONS } from './interfaces/realtime/progress.options.js';
+import { ProgressSocketServer } from './interfaces/realtime/progress.ws.js';
 
 /** The composition root: ports bound to adapters by injection token, all in one screen. */
 @Module({})
@@ -58,6 +63,7 @@ export class AppModule {
         TasksController,
         AiController,
         AdminController,
+        ProgressController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -95,6 +101,10 @@ export class AppModule {
         // Inside the envelope: it stores and replays the handler's own result.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useFactory: () => new ErrorFilter(runtime.logger) },
+        { provide: PROGRESS_HUB, useValue: runtime.hub },
+        { provide: PROGRESS_FEED, useValue: runtime.progressFeed },
+        { provide: REALTIME_OPTIONS, useValue: { ...defaultRealtimeOptions, ...runtime.realtime } },
+        ProgressSocketServer,
         IdentityService,
         HealthService,
         ...projectCommandHandlers,

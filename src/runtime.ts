@@ -74,6 +74,14 @@ import { ProjectionRunner } from './infrastructure/projections/projection-runner
 import { projectionStateMigrations } from './infrastructure/projections/projection-state.js';
 import { PrometheusJobMetrics } from './infrastructure/observability/prometheus.job-metrics.js';
 import type { ScrapeSources } from './infrastructure/observability/scrape.js';
+import { listProjectDramas } from '../projections/dramas/dramas.queries.js';
+import { findProject } from '../projections/projects/projects.queries.js';
+import type { ProgressHub } from './application/ports/progress-hub.port.js';
+import { ProgressFeed } from './application/realtime/progress-feed.js';
+import { MemoryProgressHub } from './infrastructure/realtime/memory.progress-hub.js';
+import { ProgressPublisher } from './infrastructure/realtime/progress-publisher.js';
+import { RedisProgressHub } from './infrastructure/realtime/redis.progress-hub.js';
+import type { RealtimeOptions } from './interfaces/realtime/progress.options.js';
 
 export const ALL_PROJECTIONS: readonly Projection[] = [
   projectsProjection,
@@ -119,6 +127,12 @@ export interface Runtime {
   webhookSecrets: WebhookSecretStore;
   /** Callbacks to integrators when a drama or task finishes. */
   webhooks: WebhookDeliverer;
+  /** Live progress of projects: the hub (Redis pub/sub between processes when REDIS_URL is set) and the
+   * feed that replays what a watcher missed before going live. */
+  hub: ProgressHub;
+  progressFeed: ProgressFeed;
+  /** Overrides of the WebSocket/SSE limits (tests shorten the heartbeat). */
+  realtime: Partial<RealtimeOptions>;
   close(): Promise<void>;
 }
 
@@ -127,6 +141,7 @@ export interface RuntimeOptions {
   startProjections?: boolean;
   startPipeline?: boolean;
   bus?: JobBus;
+  realtime?: Partial<RealtimeOptions>;
 }
 
 export async function openDatabase(config: AppConfig): Promise<Database> {
@@ -294,6 +309,36 @@ export async function createRuntime(
     await pipeline.start();
     await webhooks.start();
   }
+
+  const hub: ProgressHub = redis
+    ? await RedisProgressHub.open(redis, connectRedis(config.REDIS_URL!, logger, 'progress'), prefix, logger)
+    : new MemoryProgressHub();
+  const url = (key: string | null | undefined) => (key ? blobs.url(key) : Promise.resolve(null));
+  const readModels = runner.names;
+  const progressFeed = new ProgressFeed({
+    store,
+    hub,
+    url,
+    projectOwner: async (projectId) => (await findProject(db, projectId))?.owner_id ?? null,
+    dramaStreams: async (projectId) => (await listProjectDramas(db, projectId)).map((d) => d.stream_id),
+    readModelsPosition: async () => {
+      const rows = await db.query<{ position: string | null }>(
+        `SELECT min(position) AS position FROM projection_state WHERE name IN (${readModels.map((_, i) => `$${i + 1}`).join(', ')})`,
+        readModels,
+      );
+      return Number(rows[0]?.position ?? 0);
+    },
+  });
+  const publisher = new ProgressPublisher({
+    store,
+    db,
+    projections: runner,
+    readModels,
+    hub,
+    url,
+    logger: logger.child({ component: 'progress-publisher' }),
+  });
+  if (options.startProjections !== false) await publisher.start();
   return {
     config,
     logger,
@@ -312,8 +357,13 @@ export async function createRuntime(
     metrics,
     webhookSecrets,
     webhooks,
+    hub,
+    progressFeed,
+    realtime: options.realtime ?? {},
     async close() {
       await webhooks.stop();
+      await publisher.stop();
+      await hub.close();
       await pipeline.stop();
       await media.close();
       redis?.disconnect();

@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { createHttpApp } from '../../src/http-app.js';
 import { loadConfig } from '../../src/infrastructure/config/config.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
 import { createPostgresDatabaseUrl, type Dialect } from './databases.js';
 import { testLogger } from './logger.js';
 
@@ -27,6 +27,7 @@ export async function startTestApp(
     env?: Record<string, string>;
     /** e.g. a logger writing into a capture stream (default: silent, see logger.ts). */
     logger?: Logger;
+    runtime?: RuntimeOptions;
   } = {
     dialect: 'pglite',
   },
@@ -51,7 +52,7 @@ export async function startTestApp(
     },
     () => undefined,
   );
-  const runtime = await createRuntime(config, options.logger ?? testLogger());
+  const runtime = await createRuntime(config, options.logger ?? testLogger(), options.runtime);
   const app = await createHttpApp(runtime);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
