@@ -18,12 +18,13 @@ import { ReviewStage } from './application/stages/review.stage.js';
 import { ScriptStage } from './application/stages/script.stage.js';
 import { StoryboardStage } from './application/stages/storyboard.stage.js';
 import { VideoStage } from './application/stages/video.stage.js';
-import { STAGES } from './domain/drama/drama.types.js';
+import { STAGES, type Stage } from './domain/drama/drama.types.js';
 import { WordListModeration } from './infrastructure/ai/local/word-list.moderation.js';
 import { ProviderRegistry } from './infrastructure/ai/provider-registry.js';
 import { RegistryProviderCatalog } from './infrastructure/ai/registry.provider-catalog.js';
 import { TemplateScriptWriter } from './infrastructure/ai/template.script-writer.js';
 import { InProcessJobBus } from './infrastructure/jobs/in-process.job-bus.js';
+import { KafkaJobBus } from './infrastructure/jobs/kafka.job-bus.js';
 import { SqlCheckpointStore, checkpointMigrations } from './infrastructure/jobs/sql.checkpoint-store.js';
 import { SqlStageCache, stageCacheMigrations } from './infrastructure/jobs/sql.stage-cache.js';
 import { FfmpegMediaTools } from './infrastructure/media/ffmpeg.media-tools.js';
@@ -106,6 +107,14 @@ export interface RuntimeOptions {
   startProjections?: boolean;
   startPipeline?: boolean;
   bus?: JobBus;
+  /**
+   * 'api' (default): projections, process manager, dispatcher, and workers unless RUN_WORKERS=false.
+   * 'worker': a stateless worker process (src/worker.ts): only the job consumers, no projections.
+   */
+  role?: 'api' | 'worker';
+  /** Worker role: the stages this process takes (all by default) and its concurrency (WORKER_CONCURRENCY). */
+  stages?: readonly Stage[];
+  concurrency?: number;
 }
 
 export async function openDatabase(config: AppConfig): Promise<Database> {
@@ -155,8 +164,9 @@ export async function createRuntime(
     notifier = new PgAppendNotifier(config.DATABASE_URL, db.pool, store.signal, logger);
     await notifier.start();
   }
+  const role = options.role ?? 'api';
   const runner = new ProjectionRunner(db, store, options.projections ?? ALL_PROJECTIONS, logger);
-  if (options.startProjections !== false) await runner.start();
+  if (options.startProjections !== false && role === 'api') await runner.start();
 
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger, 'shared') : null;
   const prefix = config.REDIS_KEY_PREFIX;
@@ -177,11 +187,11 @@ export async function createRuntime(
     moderation: [new WordListModeration(config.MODERATION_BLOCKLIST)],
   });
   const catalog = new RegistryProviderCatalog(registry);
-  const bus = options.bus ?? new InProcessJobBus(logger);
-  const workRoot = join(config.dataDir, 'tmp', 'jobs');
+  // Each process its own folder: several workers may share DATA_DIR (the local media store).
+  const workRoot = join(config.dataDir, 'tmp', role === 'worker' ? `worker-${process.pid}` : 'jobs');
   // Temp folders of jobs a crash interrupted: those jobs are dispatched again from the event store.
   await rm(workRoot, { recursive: true, force: true });
-  const worker = new JobWorker({
+  const worker: JobWorker = new JobWorker({
     store,
     clock: systemClock,
     ids: randomIds,
@@ -199,6 +209,26 @@ export async function createRuntime(
     workerName: `${hostname()}:${process.pid}`,
     logger,
   });
+  const bus: JobBus =
+    options.bus ??
+    (config.KAFKA_BROKERS.length > 0
+      ? await KafkaJobBus.open(
+          {
+            brokers: config.KAFKA_BROKERS,
+            clientId: config.KAFKA_CLIENT_ID,
+            prefix: config.KAFKA_TOPIC_PREFIX,
+            partitions: config.KAFKA_PARTITIONS,
+            maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+            sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+            heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+            shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+            jobStatus: (job) => worker.status(job),
+            onDeadLetter: (job, reason) => worker.deadLetter(job, reason),
+          },
+          logger,
+        )
+      : new InProcessJobBus(logger));
+  const runsWorkers = role === 'worker' || config.RUN_WORKERS;
   const pipeline = new Pipeline({
     store,
     bus,
@@ -217,11 +247,19 @@ export async function createRuntime(
       await runner.waitFor('dramas', await store.headPosition(), 120_000);
       return liveDramaStreams(db);
     },
-    worker: config.RUN_WORKERS
-      ? { worker, stages: STAGES, concurrency: config.WORKER_CONCURRENCY }
+    worker: runsWorkers
+      ? {
+          worker,
+          stages: options.stages ?? STAGES,
+          concurrency: options.concurrency ?? config.WORKER_CONCURRENCY,
+        }
       : undefined,
   });
-  if (options.startPipeline !== false && options.startProjections !== false) await pipeline.start();
+  if (role === 'worker') {
+    if (options.startPipeline !== false) await pipeline.startWorkers({ followCancellations: true });
+  } else if (options.startPipeline !== false && options.startProjections !== false) {
+    await pipeline.start();
+  }
   return {
     config,
     logger,
