@@ -39,8 +39,6 @@ export interface KafkaJobBusOptions {
    * without this only handler throws count).
    */
   jobStatus?: (job: JobMessage) => Promise<{ open: boolean; starts: number }>;
-  /** Tests: called when a handler starts, with the time the message was published. */
-  onHandlerStart?: (job: JobMessage, publishedAt: number) => void;
 }
 
 export const kafkaTopics = (prefix: string) => ({
@@ -387,7 +385,6 @@ export class KafkaJobBus implements JobBus {
           return true;
         }
         local.started = true;
-        this.options.onHandlerStart?.(job, Number(header(raw.headers, PUBLISHED_AT) ?? Date.now()));
         try {
           await handler(job, { signal: local.abort.signal, heartbeat });
         } catch (error) {
