@@ -209,25 +209,33 @@ export async function createRuntime(
     workerName: `${hostname()}:${process.pid}`,
     logger,
   });
+  const openKafka = () =>
+    KafkaJobBus.open(
+      {
+        brokers: config.KAFKA_BROKERS,
+        clientId: config.KAFKA_CLIENT_ID,
+        prefix: config.KAFKA_TOPIC_PREFIX,
+        partitions: config.KAFKA_PARTITIONS,
+        maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+        shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+        jobStatus: (job) => worker.status(job),
+        onDeadLetter: (job, reason) => worker.deadLetter(job, reason),
+      },
+      logger,
+    ).catch(async (error: unknown) => {
+      // No broker: fail the start-up, but leave nothing open behind.
+      redis?.disconnect();
+      await runner.stop();
+      await notifier?.close();
+      await db.close();
+      throw new Error(
+        `Kafka (KAFKA_BROKERS=${config.KAFKA_BROKERS.join(',')}) is not usable: ${(error as Error).message}`,
+      );
+    });
   const bus: JobBus =
-    options.bus ??
-    (config.KAFKA_BROKERS.length > 0
-      ? await KafkaJobBus.open(
-          {
-            brokers: config.KAFKA_BROKERS,
-            clientId: config.KAFKA_CLIENT_ID,
-            prefix: config.KAFKA_TOPIC_PREFIX,
-            partitions: config.KAFKA_PARTITIONS,
-            maxAttempts: config.KAFKA_MAX_ATTEMPTS,
-            sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-            heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
-            shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
-            jobStatus: (job) => worker.status(job),
-            onDeadLetter: (job, reason) => worker.deadLetter(job, reason),
-          },
-          logger,
-        )
-      : new InProcessJobBus(logger));
+    options.bus ?? (config.KAFKA_BROKERS.length > 0 ? await openKafka() : new InProcessJobBus(logger));
   const runsWorkers = role === 'worker' || config.RUN_WORKERS;
   const pipeline = new Pipeline({
     store,

@@ -14,7 +14,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { JobBus, JobMessage } from '../application/ports/job-bus.port.js';
@@ -188,6 +188,12 @@ async function dispatchLatency(bus: JobBus): Promise<number[]> {
 
 async function main() {
   console.log(`bench:scale on ${cpus().length} cores (${cpus()[0]?.model}), node ${process.version}`);
+  // Other work on the machine skews every number here: the load average says how much there was.
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => round(l, 1))
+      .join(' ')}`,
+  );
   console.log(
     `${DRAMAS} dramas at once, each 1 episode × ${SCENES} scenes × ${SECONDS} s, local providers; Kafka ${BROKERS}\n`,
   );
@@ -209,6 +215,11 @@ async function main() {
       })),
     );
     console.log(`\nratio 2 workers ÷ 1 worker (dramas/min): ${round(two.perMinute / one.perMinute, 2)}`);
+    console.log(
+      `load average after the throughput runs: ${loadavg()
+        .map((l) => round(l, 1))
+        .join(' ')}`,
+    );
 
     const kafka = await dispatchLatency(
       await KafkaJobBus.open(
