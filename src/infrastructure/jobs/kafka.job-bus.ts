@@ -318,7 +318,8 @@ export class KafkaJobBus implements JobBus {
       return commitChain;
     };
     try {
-      await Promise.all(
+      // allSettled: one failure (the event store down) must not leave the batch while others still run.
+      const results = await Promise.allSettled(
         batch.messages.map(async (raw) => {
           const done = await this.deliver(raw, batch.topic, handler, slots, stopping, heartbeat);
           if (done) {
@@ -328,6 +329,9 @@ export class KafkaJobBus implements JobBus {
         }),
       );
       await commitChain;
+      const failed = results.find((r) => r.status === 'rejected');
+      // Uncommitted deliveries after it are fetched again (kafkajs retries the batch from the first).
+      if (failed) throw failed.reason;
     } finally {
       clearInterval(heartbeats);
     }
