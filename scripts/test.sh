@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
 # The one command that runs every check: types, lint, architecture rules and all test suites.
+# The Kafka suites need a broker: if nothing answers on 127.0.0.1:$KAFKA_PORT (9092) one is started
+# (npm run kafka:start) and stopped again at the end; a broker that was already running is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+KAFKA_PORT=${KAFKA_PORT:-9092}
+started_kafka=0
+stop_kafka() {
+  if [[ $started_kafka == 1 ]]; then npm run --silent kafka:stop || true; fi
+}
+trap stop_kafka EXIT
 echo "== typecheck" && npm run --silent typecheck
 echo "== lint" && npm run --silent lint
+if [[ -z ${TEST_KAFKA_BROKERS:-} ]]; then
+  if ! timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$KAFKA_PORT" 2>/dev/null; then
+    echo "== kafka (starting a broker on 127.0.0.1:$KAFKA_PORT)"
+    started_kafka=1
+    KAFKA_PORT=$KAFKA_PORT npm run --silent kafka:start
+  fi
+  export TEST_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+fi
 echo "== tests" && npm run --silent test:jest -- "$@"
 if [ -z "${EVENTSTORE_URL:-}" ]; then
   echo "!! KurrentDB event-store suite NOT RUN (EVENTSTORE_URL unset; see README \"Distributed mode\")" >&2

@@ -18,12 +18,13 @@ import { ReviewStage } from './application/stages/review.stage.js';
 import { ScriptStage } from './application/stages/script.stage.js';
 import { StoryboardStage } from './application/stages/storyboard.stage.js';
 import { VideoStage } from './application/stages/video.stage.js';
-import { STAGES } from './domain/drama/drama.types.js';
+import { STAGES, type Stage } from './domain/drama/drama.types.js';
 import { WordListModeration } from './infrastructure/ai/local/word-list.moderation.js';
 import { ProviderRegistry } from './infrastructure/ai/provider-registry.js';
 import { RegistryProviderCatalog } from './infrastructure/ai/registry.provider-catalog.js';
 import { TemplateScriptWriter } from './infrastructure/ai/template.script-writer.js';
 import { InProcessJobBus } from './infrastructure/jobs/in-process.job-bus.js';
+import { KafkaJobBus } from './infrastructure/jobs/kafka.job-bus.js';
 import { SqlCheckpointStore, checkpointMigrations } from './infrastructure/jobs/sql.checkpoint-store.js';
 import { SqlStageCache, stageCacheMigrations } from './infrastructure/jobs/sql.stage-cache.js';
 import { FfmpegMediaTools } from './infrastructure/media/ffmpeg.media-tools.js';
@@ -142,6 +143,14 @@ export interface RuntimeOptions {
   startPipeline?: boolean;
   bus?: JobBus;
   realtime?: Partial<RealtimeOptions>;
+  /**
+   * 'api' (default): projections, process manager, dispatcher, and workers unless RUN_WORKERS=false.
+   * 'worker': a stateless worker process (src/worker.ts): only the job consumers, no projections.
+   */
+  role?: 'api' | 'worker';
+  /** Worker role: the stages this process takes (all by default) and its concurrency (WORKER_CONCURRENCY). */
+  stages?: readonly Stage[];
+  concurrency?: number;
 }
 
 export async function openDatabase(config: AppConfig): Promise<Database> {
@@ -201,8 +210,9 @@ export async function createRuntime(
     }
     store = sqlStore;
   }
+  const role = options.role ?? 'api';
   const runner = new ProjectionRunner(db, store, options.projections ?? ALL_PROJECTIONS, logger);
-  if (options.startProjections !== false) await runner.start();
+  if (options.startProjections !== false && role === 'api') await runner.start();
 
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger, 'shared') : null;
   const prefix = config.REDIS_KEY_PREFIX;
@@ -223,21 +233,14 @@ export async function createRuntime(
     moderation: [new WordListModeration(config.MODERATION_BLOCKLIST)],
   });
   const catalog = new RegistryProviderCatalog(registry);
-  const bus = options.bus ?? new InProcessJobBus(logger);
   const jobMetrics = new PrometheusJobMetrics();
-  const metrics: ScrapeSources = {
-    store,
-    projections: runner,
-    // The embedded bus knows its queue; with another bus, what this process's workers are running.
-    jobsInFlight: () =>
-      bus instanceof InProcessJobBus ? bus.inFlightByStage() : jobMetrics.runningByStage(),
-  };
-  const workRoot = join(config.dataDir, 'tmp', 'jobs');
+  // Each process its own folder: several workers may share DATA_DIR (the local media store).
+  const workRoot = join(config.dataDir, 'tmp', role === 'worker' ? `worker-${process.pid}` : 'jobs');
   const runsPipeline = options.startPipeline !== false && options.startProjections !== false;
   // Temp folders of jobs a crash interrupted: those jobs are dispatched again from the event store.
   // Only a process that runs the pipeline may clear them: a CLI beside a live server must not.
-  if (runsPipeline) await rm(workRoot, { recursive: true, force: true });
-  const worker = new JobWorker({
+  if (runsPipeline || role === 'worker') await rm(workRoot, { recursive: true, force: true });
+  const worker: JobWorker = new JobWorker({
     store,
     clock: systemClock,
     ids: randomIds,
@@ -256,6 +259,41 @@ export async function createRuntime(
     logger,
     metrics: jobMetrics,
   });
+  const openKafka = () =>
+    KafkaJobBus.open(
+      {
+        brokers: config.KAFKA_BROKERS,
+        clientId: config.KAFKA_CLIENT_ID,
+        prefix: config.KAFKA_TOPIC_PREFIX,
+        partitions: config.KAFKA_PARTITIONS,
+        maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+        shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+        jobStatus: (job) => worker.status(job),
+        onDeadLetter: (job, reason) => worker.deadLetter(job, reason),
+      },
+      logger,
+    ).catch(async (error: unknown) => {
+      // No broker: fail the start-up, but leave nothing open behind.
+      redis?.disconnect();
+      await runner.stop();
+      await notifier?.close();
+      await db.close();
+      throw new Error(
+        `Kafka (KAFKA_BROKERS=${config.KAFKA_BROKERS.join(',')}) is not usable: ${(error as Error).message}`,
+      );
+    });
+  const bus: JobBus =
+    options.bus ?? (config.KAFKA_BROKERS.length > 0 ? await openKafka() : new InProcessJobBus(logger));
+  const runsWorkers = role === 'worker' || config.RUN_WORKERS;
+  const metrics: ScrapeSources = {
+    store,
+    projections: runner,
+    // The embedded bus knows its queue; with another bus, what this process's workers are running.
+    jobsInFlight: () =>
+      bus instanceof InProcessJobBus ? bus.inFlightByStage() : jobMetrics.runningByStage(),
+  };
   const pipeline = new Pipeline({
     store,
     bus,
@@ -274,8 +312,12 @@ export async function createRuntime(
       await runner.waitFor('dramas', await store.headPosition(), 120_000);
       return liveDramaStreams(db);
     },
-    worker: config.RUN_WORKERS
-      ? { worker, stages: STAGES, concurrency: config.WORKER_CONCURRENCY }
+    worker: runsWorkers
+      ? {
+          worker,
+          stages: options.stages ?? STAGES,
+          concurrency: options.concurrency ?? config.WORKER_CONCURRENCY,
+        }
       : undefined,
   });
   const webhookSecrets = new SqlWebhookSecretStore(db, new WebhookSecretCipher(config.JWT_SECRET));
@@ -305,7 +347,9 @@ export async function createRuntime(
       worker: `${hostname()}:${process.pid}`,
     },
   });
-  if (runsPipeline) {
+  if (role === 'worker') {
+    if (options.startPipeline !== false) await pipeline.startWorkers({ followCancellations: true });
+  } else if (runsPipeline) {
     await pipeline.start();
     await webhooks.start();
   }
@@ -338,7 +382,7 @@ export async function createRuntime(
     url,
     logger: logger.child({ component: 'progress-publisher' }),
   });
-  if (options.startProjections !== false) await publisher.start();
+  if (options.startProjections !== false && role === 'api') await publisher.start();
   return {
     config,
     logger,

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -67,6 +68,47 @@ export async function startChildApp(env: Record<string, string>, timeoutMs = 60_
   return {
     baseUrl,
     process: child,
+    output: () => output,
+    kill: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+export interface ChildWorker {
+  process: ChildProcess;
+  /** The name the worker records in JobStarted events (host:pid). */
+  name: string;
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `node dist/src/worker.js` (a real worker process) and waits until it has joined the bus. */
+export async function startChildWorker(
+  env: Record<string, string>,
+  args: string[] = [],
+  timeoutMs = 60_000,
+): Promise<ChildWorker> {
+  let output = '';
+  const child = spawn(process.execPath, ['dist/src/worker.js', ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + timeoutMs;
+  while (!output.includes('3kstory worker started')) {
+    if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`worker did not start in time:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    process: child,
+    name: `${hostname()}:${child.pid}`,
     output: () => output,
     kill: (signal = 'SIGTERM') =>
       new Promise<void>((resolve) => {

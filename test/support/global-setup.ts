@@ -26,7 +26,37 @@ async function checkRedis(url: string): Promise<void> {
   }
 }
 
+/** The job-bus and multi-process suites run on a real Kafka broker: none answering fails the run here. */
+async function checkKafka(brokers: string | undefined): Promise<void> {
+  if (!brokers) {
+    throw new Error(
+      'TEST_KAFKA_BROKERS is not set. The Kafka suites run against a real broker: run `npm run kafka:start` ' +
+        'and set TEST_KAFKA_BROKERS=127.0.0.1:9092 (npm test does both).',
+    );
+  }
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({
+    clientId: 'global-setup',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3_000,
+    retry: { retries: 1 },
+  }).admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+  } catch (error) {
+    throw new Error(
+      `Kafka is not reachable at ${brokers} (${(error as Error).message}). ` +
+        'The Kafka suites run against a real broker: run `npm run kafka:start`, or set TEST_KAFKA_BROKERS.',
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
+  await checkKafka(process.env.TEST_KAFKA_BROKERS);
   process.env.TEST_REDIS_URL ??= process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   await checkRedis(process.env.TEST_REDIS_URL);
   const adminUrl =

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DramaCommand } from '../../domain/drama/drama.commands.js';
 import { dramaDecider } from '../../domain/drama/drama.decider.js';
 import type { DramaEvent } from '../../domain/drama/drama.events.js';
-import type { ActiveDrama, JobState } from '../../domain/drama/drama.state.js';
+import { type ActiveDrama, type JobState, slot } from '../../domain/drama/drama.state.js';
 import type { Stage, StageOutput } from '../../domain/drama/drama.types.js';
 import { fold } from '../../domain/shared/decider.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -183,6 +183,42 @@ export class JobWorker {
       clearInterval(heartbeat);
       await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+
+  /**
+   * Whether the job still wants a result (current, unfinished, drama live) and how many times it was
+   * started already: lets a bus skip stale duplicates and count deliveries that crashed their process.
+   */
+  async status(message: JobMessage): Promise<{ open: boolean; starts: number }> {
+    const stored = await this.deps.store.readStream(message.streamId);
+    const starts = stored.filter(
+      (e) => e.type === 'JobStarted' && (e.data as { jobId?: string }).jobId === message.jobId,
+    ).length;
+    const state = fold(
+      dramaDecider,
+      stored.map((e) => ({ type: e.type, data: e.data }) as DramaEvent),
+    );
+    if (state.status !== 'pending' && state.status !== 'running') return { open: false, starts };
+    const job = state.jobs[message.jobId];
+    const open =
+      job !== undefined &&
+      (job.status === 'scheduled' || job.status === 'running') &&
+      state.latest[slot(job.stage, job.target)] === job.jobId;
+    return { open, starts };
+  }
+
+  /** A job the bus gave up on (dead-lettered): its stage fails with the reason, like a permanent failure. */
+  async deadLetter(message: JobMessage, reason: string): Promise<void> {
+    await this.command(message, {
+      type: 'FailStage',
+      data: {
+        jobId: message.jobId,
+        errorClass: 'permanent',
+        message: `dead-lettered: ${reason}`,
+        provider: message.provider,
+        now: this.now(),
+      },
+    });
   }
 
   private async fromCache(key: string, drama: ActiveDrama): Promise<CachedStage | null> {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { DramaProcessManager } from '../dramas/drama-process-manager.js';
 import type { PipelineOptions } from '../dramas/planner-deps.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.port.js';
-import type { EventStore } from '../ports/event-store.port.js';
+import type { EventStore, Subscription } from '../ports/event-store.port.js';
 import type { JobBus, JobConsumer } from '../ports/job-bus.port.js';
 import type { Clock, IdGenerator } from '../ports/system.port.js';
 import type { Stage } from '../../domain/drama/drama.types.js';
@@ -27,6 +27,7 @@ export class Pipeline {
   readonly processManager: DramaProcessManager;
   readonly dispatcher: JobDispatcher;
   private consumer: JobConsumer | null = null;
+  private cancellations: Subscription | null = null;
 
   constructor(private readonly parts: PipelineParts) {
     this.processManager = new DramaProcessManager(
@@ -41,21 +42,37 @@ export class Pipeline {
   }
 
   async start(): Promise<void> {
-    const w = this.parts.worker;
-    if (w) {
-      this.consumer = await this.parts.bus.consume(
-        w.stages,
-        (job, control) => w.worker.handle(job, control),
-        {
-          concurrency: w.concurrency,
-        },
-      );
-    }
+    await this.startWorkers();
     await this.processManager.start();
     await this.dispatcher.start();
   }
 
+  /**
+   * Only the workers: what a worker process runs (the process manager and the dispatcher live in the
+   * API processes). Cancelled dramas are followed in the log so their running jobs here stop.
+   */
+  async startWorkers(options: { followCancellations?: boolean } = {}): Promise<void> {
+    const w = this.parts.worker;
+    if (!w || this.consumer) return;
+    if (options.followCancellations) {
+      const { store, bus, logger } = this.parts;
+      this.cancellations = store.subscribeToAll(
+        { after: await store.headPosition(), types: ['DramaCancelled'], name: 'job-cancellations' },
+        async (events) => {
+          for (const event of events) bus.cancelDrama(event.streamId.slice(event.streamId.indexOf('-') + 1));
+        },
+      );
+      this.cancellations.done.catch((error: unknown) =>
+        logger.error({ err: error }, 'following cancellations stopped'),
+      );
+    }
+    this.consumer = await this.parts.bus.consume(w.stages, (job, control) => w.worker.handle(job, control), {
+      concurrency: w.concurrency,
+    });
+  }
+
   async stop(): Promise<void> {
+    await this.cancellations?.stop();
     await this.dispatcher.stop();
     await this.processManager.stop();
     await this.parts.bus.close();

@@ -52,7 +52,8 @@ export interface JobBus {
   cancelDrama(dramaId: string): void;
   /** Job ids queued or running in this process. */
   inFlight(): ReadonlySet<string>;
-  close(): Promise<void>;
+  /** Stops consuming: running jobs get `graceMs` to finish, then are aborted and handed back. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export const JOB_BUS = Symbol('JobBus');

@@ -121,6 +121,34 @@ export const configSchema = z.object({
     .max(7 * 24 * 3600)
     .default(24 * 3600),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Kafka job bus (API and worker processes): comma-separated host:port list; empty = in-process bus. */
+  KAFKA_BROKERS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((b) => /^[^\s:/]+:\d{1,5}$/.test(b)), 'must be host:port[,host:port…]'),
+  /** Prepended to topics (`<prefix>drama.jobs.<stage>`) and consumer groups: several deployments per broker. */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only')
+    .default(''),
+  KAFKA_CLIENT_ID: z.string().trim().min(1).max(100).default('3kstory'),
+  /** Partitions of each stage topic when it is created: the most worker processes one stage can use. */
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
+  /** Deliveries of a job whose handler throws or whose process dies before it goes to drama.jobs.dlq. */
+  KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** A worker that stops heartbeating for this long loses its jobs to another worker. */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  /** On SIGTERM, running jobs get this long to finish before they are handed back to other workers. */
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   MODERATION_BLOCKLIST: z
     .string()
     .default('')

@@ -1,0 +1,465 @@
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+import type { Logger } from 'pino';
+import type { JobBus, JobConsumer, JobHandler, JobMessage } from '../../application/ports/job-bus.port.js';
+import { STAGES, type Stage } from '../../domain/drama/drama.types.js';
+import { jobsInFlight } from '../observability/metrics.js';
+
+export interface KafkaJobBusOptions {
+  brokers: readonly string[];
+  clientId: string;
+  /** Prepended to every topic and group id (several deployments or test runs may share a broker). */
+  prefix: string;
+  /** Partitions of each stage topic, created at start-up. */
+  partitions: number;
+  /** Deliveries of a job whose handler throws (or whose process dies) before it goes to the DLQ. */
+  maxAttempts: number;
+  sessionTimeoutMs: number;
+  /** Also how often a running job heartbeats. */
+  heartbeatIntervalMs: number;
+  /** How long close()/stop() let running jobs finish before aborting and handing them back. */
+  shutdownGraceMs: number;
+  /**
+   * Records a dead-lettered job as failed (the worker's FailStage) so the drama does not wait on it.
+   * Called once per job sent to the DLQ; the offset is committed only after it resolves.
+   */
+  onDeadLetter?: (job: JobMessage, reason: string) => Promise<void>;
+  /**
+   * What the event store says about the job before it runs: whether it still wants a result, and how
+   * many times it was started already (a job that crashes its process every time reaches the DLQ too;
+   * without this only handler throws count).
+   */
+  jobStatus?: (job: JobMessage) => Promise<{ open: boolean; starts: number }>;
+}
+
+export const kafkaTopics = (prefix: string) => ({
+  stage: (stage: Stage) => `${prefix}drama.jobs.${stage}`,
+  dlq: `${prefix}drama.jobs.dlq`,
+  group: (stage: Stage) => `${prefix}drama-workers.${stage}`,
+});
+
+const ATTEMPTS = 'x-attempts';
+const PUBLISHED_AT = 'x-published-at';
+
+const header = (headers: IHeaders | undefined, name: string): string | undefined => {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+};
+
+interface LocalJob {
+  message: JobMessage;
+  abort: AbortController;
+  /** Why the job was aborted: a cancelled drama drops it, a shutdown hands it back. */
+  abortReason: 'cancelled' | 'shutdown' | null;
+  started: boolean;
+}
+
+class Semaphore {
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async acquire(): Promise<void> {
+    if (this.active < this.limit) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.active--;
+  }
+  /** Lets every waiter through (they see the consumer stopping and leave). */
+  drain(): void {
+    while (this.waiters.length > 0) {
+      this.active++;
+      this.waiters.shift()!();
+    }
+  }
+}
+
+/**
+ * The job bus across processes. One topic per stage (`drama.jobs.<stage>`, keyed by drama id) and one
+ * consumer group per stage. At least once: an offset is committed only after the handler resolved,
+ * i.e. after the worker recorded the job's result in the event store (where a second completion is a
+ * no-op). Jobs of one partition run concurrently up to the consumer's concurrency; offsets are committed
+ * up to the first unfinished one. A job whose handler throws is published again with an attempt count;
+ * after `maxAttempts` it goes to `drama.jobs.dlq` and its stage is failed. Delayed jobs (notBefore) are
+ * held by the publisher until due, so they never block a partition.
+ */
+export class KafkaJobBus implements JobBus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly topics: ReturnType<typeof kafkaTopics>;
+  /** Jobs held by this publisher until their notBefore. */
+  private readonly delayed = new Map<string, { message: JobMessage; timer: NodeJS.Timeout }>();
+  /** Jobs delivered to this process: waiting for a slot or running. */
+  private readonly local = new Map<string, LocalJob>();
+  private readonly consumers = new Set<{ stop(graceMs?: number): Promise<void> }>();
+  private connected: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly options: KafkaJobBusOptions,
+    private readonly logger: Logger,
+  ) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: logLevel.WARN,
+      // kafkajs logs every retried response (a rebalance, a leader moving) as an error: warnings here.
+      logCreator: () => (entry) => {
+        const { message, ...rest } = entry.log;
+        if (entry.level <= logLevel.ERROR) this.logger.warn({ kafka: rest }, `kafka: ${message}`);
+        else this.logger.debug({ kafka: rest }, `kafka: ${message}`);
+      },
+      retry: { retries: 8, initialRetryTime: 200 },
+    });
+    this.producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    this.topics = kafkaTopics(options.prefix);
+  }
+
+  /** Connects the producer and creates the stage topics and the DLQ (idempotent). */
+  static async open(options: KafkaJobBusOptions, logger: Logger): Promise<KafkaJobBus> {
+    const bus = new KafkaJobBus(options, logger);
+    await bus.createTopics();
+    await bus.producer.connect();
+    return bus;
+  }
+
+  private async createTopics(): Promise<void> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const wanted = [...STAGES.map((s) => this.topics.stage(s)), this.topics.dlq].filter(
+        (t) => !existing.has(t),
+      );
+      if (wanted.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: wanted.map((topic) => ({
+            topic,
+            numPartitions: topic === this.topics.dlq ? 1 : this.options.partitions,
+          })),
+        });
+        this.logger.info({ topics: wanted, partitions: this.options.partitions }, 'kafka topics created');
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async publish(jobs: readonly JobMessage[]): Promise<void> {
+    const now = Date.now();
+    const due: JobMessage[] = [];
+    for (const job of jobs) {
+      if (this.closed) return;
+      const at = job.notBefore ? Date.parse(job.notBefore) : 0;
+      if (at > now) {
+        if (this.delayed.has(job.jobId)) continue;
+        const timer = setTimeout(() => {
+          this.delayed.delete(job.jobId);
+          this.produce([job], 0).catch((error: unknown) =>
+            this.logger.error({ err: error, jobId: job.jobId }, 'delayed publish failed'),
+          );
+        }, at - now);
+        timer.unref();
+        this.delayed.set(job.jobId, { message: job, timer });
+      } else {
+        due.push(job);
+      }
+    }
+    if (due.length > 0) await this.produce(due, 0);
+  }
+
+  private async produce(jobs: readonly JobMessage[], attempts: number): Promise<void> {
+    const byTopic = new Map<string, JobMessage[]>();
+    for (const job of jobs) {
+      const topic = this.topics.stage(job.stage);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), job]);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({
+        topic,
+        messages: messages.map((job) => ({
+          key: job.dramaId,
+          value: JSON.stringify(job),
+          headers: { [ATTEMPTS]: String(attempts), [PUBLISHED_AT]: String(Date.now()) },
+        })),
+      })),
+    });
+  }
+
+  async consume(
+    stages: readonly Stage[],
+    handler: JobHandler,
+    options: { concurrency: number },
+  ): Promise<JobConsumer> {
+    const slots = new Semaphore(Math.max(1, options.concurrency));
+    const started = await Promise.all(stages.map((stage) => this.consumeStage(stage, handler, slots)));
+    let stopped: Promise<void> | null = null;
+    const consumer = {
+      stop: (graceMs = this.options.shutdownGraceMs) => {
+        this.consumers.delete(consumer);
+        stopped ??= Promise.all(started.map((c) => c.stop(graceMs))).then(() => undefined);
+        return stopped;
+      },
+    };
+    this.consumers.add(consumer);
+    return { stop: () => consumer.stop() };
+  }
+
+  private async consumeStage(
+    stage: Stage,
+    handler: JobHandler,
+    slots: Semaphore,
+  ): Promise<{ stop(graceMs: number): Promise<void> }> {
+    const consumer: Consumer = this.kafka.consumer({
+      groupId: this.topics.group(stage),
+      sessionTimeout: this.options.sessionTimeoutMs,
+      heartbeatInterval: this.options.heartbeatIntervalMs,
+      rebalanceTimeout: Math.max(60_000, this.options.sessionTimeoutMs),
+      maxWaitTimeInMs: 250,
+      allowAutoTopicCreation: false,
+    });
+    let stopping = false;
+    const batches = new Set<Promise<void>>();
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topics.stage(stage), fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitions,
+      eachBatch: (payload) => {
+        const run = this.runBatch(consumer, payload, handler, slots, () => stopping);
+        batches.add(run);
+        return run.finally(() => batches.delete(run));
+      },
+    });
+    return {
+      stop: async (graceMs: number) => {
+        stopping = true;
+        slots.drain();
+        const all = Promise.all([...batches]);
+        const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+        await Promise.race([all, grace]);
+        for (const job of this.local.values()) {
+          if (job.message.stage !== stage || !job.started) continue;
+          job.abortReason ??= 'shutdown';
+          job.abort.abort(new Error('shutting down'));
+        }
+        // A handler that ignores its abort signal must not hold the process: leave the group anyway
+        // (its offset is not committed, so the job goes to another worker).
+        await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+        await consumer
+          .disconnect()
+          .catch((error: unknown) =>
+            this.logger.warn({ err: error, stage }, 'kafka consumer disconnect failed'),
+          );
+      },
+    };
+  }
+
+  private async runBatch(
+    consumer: Consumer,
+    payload: EachBatchPayload,
+    handler: JobHandler,
+    slots: Semaphore,
+    stopping: () => boolean,
+  ): Promise<void> {
+    const { batch } = payload;
+    const offsets = batch.messages.map((m) => m.offset);
+    const finished = new Set<string>();
+    let committed = -1; // index in offsets of the last committed message
+    let commitChain = Promise.resolve();
+    const heartbeat = async () => {
+      try {
+        await payload.heartbeat();
+      } catch (error) {
+        this.logger.debug({ err: error }, 'kafka heartbeat failed (rebalance in progress?)');
+      }
+    };
+    const heartbeats = setInterval(() => void heartbeat(), this.options.heartbeatIntervalMs);
+    // Commits the finished prefix: a job that runs long holds back the commit of later ones, which
+    // are then delivered again after a crash (and skipped: their results are already recorded).
+    const advance = () => {
+      let next = committed;
+      while (next + 1 < offsets.length && finished.has(offsets[next + 1]!)) next++;
+      if (next === committed) return commitChain;
+      committed = next;
+      const offset = offsets[next]!;
+      payload.resolveOffset(offset);
+      commitChain = commitChain
+        .then(() =>
+          consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
+          ]),
+        )
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, topic: batch.topic }, 'kafka offset commit failed'),
+        );
+      return commitChain;
+    };
+    try {
+      // allSettled: one failure (the event store down) must not leave the batch while others still run.
+      const results = await Promise.allSettled(
+        batch.messages.map(async (raw) => {
+          const done = await this.deliver(raw, batch.topic, handler, slots, stopping, heartbeat);
+          if (done) {
+            finished.add(raw.offset);
+            await advance();
+          }
+        }),
+      );
+      await commitChain;
+      const failed = results.find((r) => r.status === 'rejected');
+      // Uncommitted deliveries after it are fetched again (kafkajs retries the batch from the first).
+      if (failed) throw failed.reason;
+    } finally {
+      clearInterval(heartbeats);
+    }
+  }
+
+  /** Runs one delivered message. True when its offset may be committed, false to hand it back. */
+  private async deliver(
+    raw: KafkaMessage,
+    topic: string,
+    handler: JobHandler,
+    slots: Semaphore,
+    stopping: () => boolean,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    let job: JobMessage;
+    try {
+      job = JSON.parse(raw.value?.toString() ?? '') as JobMessage;
+      if (!job.jobId || !job.stage) throw new Error('not a job message');
+    } catch (error) {
+      this.logger.error(
+        { err: error, topic, offset: raw.offset },
+        'unreadable job message: dropped to the DLQ',
+      );
+      await this.producer.send({
+        topic: this.topics.dlq,
+        messages: [{ key: raw.key, value: raw.value, headers: { ...raw.headers, 'x-reason': 'unreadable' } }],
+      });
+      return true;
+    }
+    // The same job published twice (a lease re-dispatch, two dispatchers): one run at a time per process.
+    if (this.local.has(job.jobId)) return true;
+    const local: LocalJob = { message: job, abort: new AbortController(), abortReason: null, started: false };
+    this.local.set(job.jobId, local);
+    this.gauge(job.stage);
+    try {
+      const at = job.notBefore ? Date.parse(job.notBefore) : 0;
+      while (Date.now() < at && !stopping() && !local.abort.signal.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(at - Date.now(), 1_000)));
+        await heartbeat();
+      }
+      await slots.acquire();
+      try {
+        if (stopping()) return false;
+        if (local.abort.signal.aborted) return local.abortReason === 'cancelled';
+        const attempts = Number(header(raw.headers, ATTEMPTS) ?? 0);
+        const status = (await this.options.jobStatus?.(job)) ?? { open: true, starts: 0 };
+        if (!status.open) return true;
+        const starts = status.starts;
+        if (Math.max(attempts, starts) >= this.options.maxAttempts) {
+          await this.deadLetter(
+            job,
+            raw,
+            `job was started ${starts} times and failed ${attempts} times without a result`,
+          );
+          return true;
+        }
+        local.started = true;
+        try {
+          await handler(job, { signal: local.abort.signal, heartbeat });
+        } catch (error) {
+          if (local.abortReason === 'shutdown') return false;
+          const reason = error instanceof Error ? error.message : String(error);
+          if (attempts + 1 >= this.options.maxAttempts) {
+            await this.deadLetter(job, raw, `job handler failed ${attempts + 1} times: ${reason}`);
+          } else {
+            this.logger.warn(
+              { err: error, jobId: job.jobId, attempt: attempts + 1 },
+              'job handler failed: published again',
+            );
+            await this.produce([job], attempts + 1);
+          }
+          return true;
+        }
+        return local.abortReason !== 'shutdown';
+      } finally {
+        slots.release();
+      }
+    } finally {
+      this.local.delete(job.jobId);
+      this.gauge(job.stage);
+    }
+  }
+
+  private async deadLetter(job: JobMessage, raw: KafkaMessage, reason: string): Promise<void> {
+    this.logger.error({ jobId: job.jobId, stage: job.stage, reason }, 'job sent to the dead-letter topic');
+    await this.producer.send({
+      topic: this.topics.dlq,
+      messages: [
+        {
+          key: job.dramaId,
+          value: raw.value,
+          headers: { ...raw.headers, 'x-reason': reason, 'x-failed-at': new Date().toISOString() },
+        },
+      ],
+    });
+    await this.options.onDeadLetter?.(job, reason);
+  }
+
+  private gauge(stage: Stage): void {
+    let n = 0;
+    for (const job of this.local.values()) if (job.message.stage === stage) n++;
+    jobsInFlight.set({ stage }, n);
+  }
+
+  cancelDrama(dramaId: string): void {
+    for (const [jobId, entry] of this.delayed) {
+      if (entry.message.dramaId !== dramaId) continue;
+      clearTimeout(entry.timer);
+      this.delayed.delete(jobId);
+    }
+    for (const job of this.local.values()) {
+      if (job.message.dramaId !== dramaId) continue;
+      job.abortReason ??= 'cancelled';
+      job.abort.abort(new Error('drama cancelled'));
+    }
+  }
+
+  inFlight(): ReadonlySet<string> {
+    return new Set([...this.delayed.keys(), ...this.local.keys()]);
+  }
+
+  /** Stops the consumers (running jobs get the grace period, then are handed back) and disconnects. */
+  async close(graceMs = this.options.shutdownGraceMs): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const entry of this.delayed.values()) clearTimeout(entry.timer);
+    this.delayed.clear();
+    await Promise.all([...this.consumers].map((c) => c.stop(graceMs)));
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { STAGES, type Stage } from './domain/drama/drama.types.js';
+import { ConfigError, loadConfig } from './infrastructure/config/config.js';
+import { createLogger } from './infrastructure/logging/logger.js';
+import { createRuntime } from './runtime.js';
+
+/**
+ * A worker process: takes jobs from the Kafka job bus and runs them. Stateless: no HTTP, no projections,
+ * no process manager; every job in its own temp folder, media in the shared media store.
+ *   npm run worker -- [--stages video,assemble] [--concurrency 2]
+ */
+function parseCli(argv: string[]): { stages: Stage[]; concurrency: number | undefined } {
+  const { values } = parseArgs({
+    args: argv,
+    options: { stages: { type: 'string' }, concurrency: { type: 'string' } },
+    strict: true,
+  });
+  const stages = values.stages
+    ? values.stages
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...STAGES];
+  const unknown = stages.filter((s) => !(STAGES as readonly string[]).includes(s));
+  if (stages.length === 0 || unknown.length > 0) {
+    throw new ConfigError([`--stages: unknown stage ${unknown.join(', ')}; one of ${STAGES.join(', ')}`]);
+  }
+  let concurrency: number | undefined;
+  if (values.concurrency !== undefined) {
+    concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+      throw new ConfigError(['--concurrency: must be an integer from 1 to 64']);
+    }
+  }
+  return { stages: stages as Stage[], concurrency };
+}
+
+async function main(): Promise<void> {
+  let config;
+  let cli;
+  try {
+    cli = parseCli(process.argv.slice(2));
+    config = loadConfig();
+    if (config.KAFKA_BROKERS.length === 0) {
+      throw new ConfigError(['KAFKA_BROKERS: required by a worker process (host:port[,host:port…])']);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error((error as Error).message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const runtime = await createRuntime(config, logger, {
+    role: 'worker',
+    stages: cli.stages,
+    concurrency: cli.concurrency,
+  });
+  logger.info(
+    {
+      stages: cli.stages,
+      concurrency: cli.concurrency ?? config.WORKER_CONCURRENCY,
+      brokers: config.KAFKA_BROKERS,
+      media: config.S3_ENDPOINT ? 's3' : `local ${config.dataDir}/media`,
+    },
+    '3kstory worker started',
+  );
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'worker shutting down: finishing or handing back running jobs');
+    const force = setTimeout(() => process.exit(1), config.WORKER_SHUTDOWN_GRACE_MS + 15_000).unref();
+    await runtime.close().catch((error: unknown) => logger.error({ err: error }, 'runtime close failed'));
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('3kstory worker failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
