@@ -13,6 +13,7 @@ import {
 import { createPostgresDatabaseUrl } from '../../support/databases.js';
 import { finished, smallDrama, waitFor } from '../../support/drama.js';
 import { testKafkaBrokers, uniqueKafkaPrefix } from '../../support/kafka.js';
+import { watchWs } from '../../support/progress-clients.js';
 import { api, registerUser } from '../../support/test-app.js';
 
 interface Row {
@@ -84,7 +85,10 @@ describe('multi-process: 2 API + 2 worker processes on Kafka', () => {
     );
     expect(created.status).toBe(202);
     const dramaId: string = created.body.data.drama_id;
+    const projectId: string = created.body.data.project_id;
     const streamId = `drama-${dramaId}`;
+    // A creator watching on the API process that survives; since=0 so nothing before the connect is lost.
+    const watcher = watchWs(second.baseUrl, projectId, { token, query: 'since=0' });
 
     // Wait until a worker is in the middle of a job, then SIGKILL that worker.
     let victim: ChildWorker | undefined;
@@ -119,10 +123,15 @@ describe('multi-process: 2 API + 2 worker processes on Kafka', () => {
     expect(first.process.signalCode).toBe('SIGKILL');
     expect((await streamEvents(streamId)).some((e) => e.type === 'DramaCompleted')).toBe(false);
 
-    // TODO(ws-progress): follow progress on the surviving API's WebSocket endpoint once it lands
-    // (another engineer is building it); until then, poll its REST API.
+    // The WebSocket client on the surviving API process sees the run through to its completion, and
+    // REST on that process agrees.
+    const completed = await watcher.next(
+      (m) => m.type === 'drama.completed' || m.type === 'drama.failed',
+      180_000,
+    );
+    expect(completed).toMatchObject({ type: 'drama.completed', drama_id: dramaId, project_id: projectId });
     const survivor = api(second.baseUrl, token);
-    const drama = await waitFor<any>(survivor, `/api/v1/dramas/${dramaId}`, finished, 180_000);
+    const drama = await waitFor<any>(survivor, `/api/v1/dramas/${dramaId}`, finished, 30_000);
     expect({ status: drama.status, error: drama.error }).toEqual({ status: 'completed', error: null });
 
     const events = await streamEvents(streamId);
@@ -144,6 +153,22 @@ describe('multi-process: 2 API + 2 worker processes on Kafka', () => {
     // Both worker processes did work; the API processes ran none.
     const workersSeen = new Set(events.filter((e) => e.type === 'JobStarted').map((e) => e.data.worker));
     expect([...workersSeen].sort()).toEqual(workers.map((w) => w.name).sort());
+
+    // What the watcher got: the whole run, each change once, in order, whichever process published it.
+    const seen = watcher.events;
+    const positions = seen.map((m) => m.position);
+    expect(positions).toEqual([...new Set(positions)].sort((a, b) => a - b));
+    expect(seen[0]).toMatchObject({ type: 'project.created' });
+    const startedStages = seen.filter((m) => m.type === 'stage.started').map((m) => m.stage);
+    expect(new Set(startedStages)).toEqual(
+      new Set(['script', 'storyboard', 'images', 'video', 'review', 'assemble']),
+    );
+    const completedStages = seen.filter((m) => m.type === 'stage.completed').map((m) => m.stage);
+    expect(completedStages).toEqual(['script', 'storyboard', 'images', 'video', 'review', 'assemble']);
+    expect(seen.filter((m) => m.type === 'scene.done' && m.stage === 'video').length).toBeGreaterThanOrEqual(
+      2,
+    );
+    await watcher.close();
 
     // A clean SIGTERM: the surviving worker leaves the group and exits 0.
     await survivorWorker.kill('SIGTERM');
