@@ -11,6 +11,14 @@ const swc = [
     module: { type: 'es6' },
   },
 ];
+// The KurrentDB suite needs a KurrentDB server, which CI does not have: without EVENTSTORE_URL it is left
+// out of the run, and the int run's global teardown says so (it is never counted as passing or skipped).
+const kurrentSuite = '<rootDir>/test/int/event-store/event-store.kurrentdb.int.spec.ts';
+if (!process.env.EVENTSTORE_URL && process.argv.some((arg) => /kurrentdb/i.test(arg))) {
+  console.warn(
+    'KurrentDB suite NOT RUN: set EVENTSTORE_URL (e.g. esdb://localhost:2113?tls=false) to run it.',
+  );
+}
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -24,6 +32,9 @@ export default {
       ...common,
       displayName: 'int',
       testMatch: ['<rootDir>/test/**/*.int.spec.ts', '<rootDir>/test/**/*.e2e.spec.ts'],
+      testPathIgnorePatterns: process.env.EVENTSTORE_URL
+        ? ['/node_modules/']
+        : ['/node_modules/', kurrentSuite],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -5,3 +5,6 @@ cd "$(dirname "$0")/.."
 echo "== typecheck" && npm run --silent typecheck
 echo "== lint" && npm run --silent lint
 echo "== tests" && npm run --silent test:jest -- "$@"
+if [ -z "${EVENTSTORE_URL:-}" ]; then
+  echo "!! KurrentDB event-store suite NOT RUN (EVENTSTORE_URL unset; see README \"Distributed mode\")" >&2
+fi

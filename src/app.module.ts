@@ -23,6 +23,7 @@ import { APP_CONFIG } from './infrastructure/config/config.js';
 import { Argon2PasswordHasher } from './infrastructure/identity/argon2.password-hasher.js';
 import { JoseTokenService } from './infrastructure/identity/jose.token-service.js';
 import { SqlUserRepository } from './infrastructure/identity/sql.user-repository.js';
+import { WEBHOOK_SECRET_STORE } from './application/ports/webhook.port.js';
 import { LOGGER } from './infrastructure/logging/logger.js';
 import { AuthGuard } from './interfaces/http/auth.js';
 import { AuthController, UsersController } from './interfaces/http/controllers/auth.controller.js';
@@ -73,6 +74,7 @@ export class AppModule {
         { provide: PASSWORD_HASHER, useValue: new Argon2PasswordHasher() },
         { provide: TOKEN_SERVICE, useValue: new JoseTokenService(config.JWT_SECRET, config.JWT_TTL_SEC) },
         { provide: USER_REPOSITORY, useValue: new SqlUserRepository(runtime.db) },
+        { provide: WEBHOOK_SECRET_STORE, useValue: runtime.webhookSecrets },
         { provide: IDENTITY_OPTIONS, useValue: { adminEmails: config.ADMIN_EMAILS } },
         { provide: APP_GUARD, useClass: AuthGuard },
         // After authentication, so per-user limits know the user.

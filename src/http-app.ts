@@ -1,12 +1,19 @@
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
+import type { Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { PinoNestLogger } from './infrastructure/logging/logger.js';
 import { correlationMiddleware } from './interfaces/http/correlation.middleware.js';
+import { httpMetricsMiddleware } from './interfaces/http/http-metrics.middleware.js';
 import { mediaHandler } from './interfaces/http/media.handler.js';
+import { metricsHandler } from './interfaces/http/metrics.handler.js';
+import { openApiJsonHandler, swaggerUiHandler } from './interfaces/http/openapi/docs.handler.js';
+import { buildOpenApiDocument } from './interfaces/http/openapi/openapi.document.js';
+import { nestRoutes } from './interfaces/http/openapi/nest-routes.js';
 import type { Runtime } from './runtime.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+export const API_PREFIX = 'api/v1';
 
 export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
@@ -15,7 +22,18 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const routes = () => nestRoutes(registeredControllers(app), API_PREFIX);
+  app.use(httpMetricsMiddleware(routes));
   app.use(correlationMiddleware(runtime.logger));
+  // Prometheus text, outside /api/v1 and the envelope; open unless METRICS_TOKEN is set.
+  app.use(
+    '/metrics',
+    metricsHandler({
+      sources: runtime.metrics,
+      token: runtime.config.METRICS_TOKEN,
+      logger: runtime.logger.child({ component: 'metrics' }),
+    }),
+  );
   // Outside Nest and its JWT guard: the signature in a media URL is the authorisation.
   app.use(
     '/media',
@@ -25,7 +43,31 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
       logger: runtime.logger.child({ component: 'media' }),
     }),
   );
+  // OpenAPI from the registered controllers and their zod pipes, and Swagger UI from swagger-ui-dist.
+  app.use(
+    '/api/docs-json',
+    openApiJsonHandler(() =>
+      buildOpenApiDocument(routes(), {
+        title: '3kstory API',
+        version: process.env.npm_package_version ?? '0.1.0',
+        description:
+          'From a one-line idea to a finished short drama. Every response is the envelope {code, message, data}.',
+      }),
+    ),
+  );
+  app.use('/api/docs', swaggerUiHandler({ base: '/api/docs', documentUrl: '/api/docs-json' }));
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
-  app.setGlobalPrefix('api/v1');
+  app.setGlobalPrefix(API_PREFIX);
   return app;
+}
+
+/** Every controller of every module Nest loaded: a route added anywhere shows up in the document. */
+export function registeredControllers(app: NestExpressApplication): Type[] {
+  const controllers = new Set<Type>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      if (wrapper.metatype) controllers.add(wrapper.metatype as Type);
+    }
+  }
+  return [...controllers];
 }

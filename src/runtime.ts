@@ -54,16 +54,26 @@ import { type Migration, migrate } from './infrastructure/database/migrations.js
 import { PgliteDatabase } from './infrastructure/database/pglite.database.js';
 import { PostgresDatabase } from './infrastructure/database/postgres.database.js';
 import { PgAppendNotifier } from './infrastructure/event-store/pg-append-notifier.js';
+import { KurrentDbEventStore } from './infrastructure/event-store/kurrentdb.event-store.js';
 import { eventStoreMigrations } from './infrastructure/event-store/sql-event-store.schema.js';
 import { eventHistoryMigrations, SqlEventHistory } from './infrastructure/event-store/sql.event-history.js';
 import type { EventHistory } from './application/ports/event-history.port.js';
 import { SqlEventStore } from './infrastructure/event-store/sql.event-store.js';
 import { identityMigrations } from './infrastructure/identity/sql.user-repository.js';
+import {
+  SqlWebhookSecretStore,
+  WebhookSecretCipher,
+} from './infrastructure/identity/sql.webhook-secret-store.js';
+import type { WebhookSecretStore } from './application/ports/webhook.port.js';
+import { WebhookDeliverer } from './application/webhooks/webhook-deliverer.js';
+import { SafeWebhookSender } from './infrastructure/net/safe.webhook-sender.js';
 import { LocalBlobStore } from './infrastructure/media-store/local.blob-store.js';
 import { mediaSigningSecret, MediaUrlSigner } from './infrastructure/media-store/media-url-signer.js';
 import { S3BlobStore } from './infrastructure/media-store/s3.blob-store.js';
 import { ProjectionRunner } from './infrastructure/projections/projection-runner.js';
 import { projectionStateMigrations } from './infrastructure/projections/projection-state.js';
+import { PrometheusJobMetrics } from './infrastructure/observability/prometheus.job-metrics.js';
+import type { ScrapeSources } from './infrastructure/observability/scrape.js';
 
 export const ALL_PROJECTIONS: readonly Projection[] = [
   projectsProjection,
@@ -103,6 +113,12 @@ export interface Runtime {
   idempotency: IdempotencyStore;
   /** Process manager, dispatcher and (unless RUN_WORKERS=false) the workers of this process. */
   pipeline: Pipeline;
+  /** What GET /metrics computes its gauges from (projection lag, jobs in flight). */
+  metrics: ScrapeSources;
+  /** Encrypted webhook signing secrets, one per user. */
+  webhookSecrets: WebhookSecretStore;
+  /** Callbacks to integrators when a drama or task finishes. */
+  webhooks: WebhookDeliverer;
   close(): Promise<void>;
 }
 
@@ -155,10 +171,20 @@ export async function createRuntime(
     throw error;
   }
   let notifier: PgAppendNotifier | null = null;
-  const store = new SqlEventStore(db, { onAppended: () => notifier?.publish() });
-  if (db instanceof PostgresDatabase && config.DATABASE_URL) {
-    notifier = new PgAppendNotifier(config.DATABASE_URL, db.pool, store.signal, logger);
-    await notifier.start();
+  let store: EventStore;
+  if (config.EVENTSTORE_URL) {
+    store = await KurrentDbEventStore.open(config.EVENTSTORE_URL, logger).catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
+    logger.info({ eventStore: 'kurrentdb' }, 'event store: KurrentDB; read models in PostgreSQL');
+  } else {
+    const sqlStore = new SqlEventStore(db, { onAppended: () => notifier?.publish() });
+    if (db instanceof PostgresDatabase && config.DATABASE_URL) {
+      notifier = new PgAppendNotifier(config.DATABASE_URL, db.pool, sqlStore.signal, logger);
+      await notifier.start();
+    }
+    store = sqlStore;
   }
   const runner = new ProjectionRunner(db, store, options.projections ?? ALL_PROJECTIONS, logger);
   if (options.startProjections !== false) await runner.start();
@@ -183,6 +209,14 @@ export async function createRuntime(
   });
   const catalog = new RegistryProviderCatalog(registry);
   const bus = options.bus ?? new InProcessJobBus(logger);
+  const jobMetrics = new PrometheusJobMetrics();
+  const metrics: ScrapeSources = {
+    store,
+    projections: runner,
+    // The embedded bus knows its queue; with another bus, what this process's workers are running.
+    jobsInFlight: () =>
+      bus instanceof InProcessJobBus ? bus.inFlightByStage() : jobMetrics.runningByStage(),
+  };
   const workRoot = join(config.dataDir, 'tmp', 'jobs');
   const runsPipeline = options.startPipeline !== false && options.startProjections !== false;
   // Temp folders of jobs a crash interrupted: those jobs are dispatched again from the event store.
@@ -205,6 +239,7 @@ export async function createRuntime(
     workRoot,
     workerName: `${hostname()}:${process.pid}`,
     logger,
+    metrics: jobMetrics,
   });
   const pipeline = new Pipeline({
     store,
@@ -228,7 +263,37 @@ export async function createRuntime(
       ? { worker, stages: STAGES, concurrency: config.WORKER_CONCURRENCY }
       : undefined,
   });
-  if (runsPipeline) await pipeline.start();
+  const webhookSecrets = new SqlWebhookSecretStore(db, new WebhookSecretCipher(config.JWT_SECRET));
+  const webhooks = new WebhookDeliverer({
+    store,
+    checkpoints: new SqlCheckpointStore(db),
+    secrets: webhookSecrets,
+    sender: new SafeWebhookSender({
+      policy: {
+        allowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+        trustedHosts: config.WEBHOOK_ALLOWED_HOSTS,
+      },
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    }),
+    blobs,
+    clock: systemClock,
+    ids: randomIds,
+    logger,
+    options: {
+      backoff: {
+        baseMs: config.WEBHOOK_RETRY_BASE_MS,
+        maxDelayMs: Math.max(config.WEBHOOK_RETRY_BASE_MS, config.WEBHOOK_RETRY_MAX_DELAY_MS),
+        maxAgeMs: config.WEBHOOK_MAX_AGE_SEC * 1000,
+      },
+      // The attempt's own deadline plus room for recording its outcome.
+      leaseMs: config.WEBHOOK_TIMEOUT_MS + 15_000,
+      worker: `${hostname()}:${process.pid}`,
+    },
+  });
+  if (runsPipeline) {
+    await pipeline.start();
+    await webhooks.start();
+  }
   return {
     config,
     logger,
@@ -244,7 +309,11 @@ export async function createRuntime(
     rateLimiter,
     idempotency,
     pipeline,
+    metrics,
+    webhookSecrets,
+    webhooks,
     async close() {
+      await webhooks.stop();
       await pipeline.stop();
       await media.close();
       redis?.disconnect();

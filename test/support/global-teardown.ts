@@ -1,7 +1,15 @@
 import pg from 'pg';
 
 /** Drops the throw-away databases this run created (named k3s_test_<run>_*), and no one else's. */
+const KURRENTDB_NOT_RUN = `
+================================================================================================
+  KurrentDB event-store suite NOT RUN: EVENTSTORE_URL is not set (no KurrentDB server here).
+  test/int/event-store/event-store.kurrentdb.int.spec.ts was left out of this run. Run it with
+  EVENTSTORE_URL=esdb://localhost:2113?tls=false npm run test:jest -- --selectProjects=int --testPathPatterns kurrentdb
+================================================================================================`;
+
 export default async function globalTeardown(): Promise<void> {
+  if (!process.env.EVENTSTORE_URL) console.warn(KURRENTDB_NOT_RUN);
   const adminUrl =
     process.env.TEST_PG_ADMIN_URL ??
     process.env.DATABASE_URL ??

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
 import { createHttpApp } from '../../src/http-app.js';
 import { loadConfig } from '../../src/infrastructure/config/config.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
@@ -19,7 +20,14 @@ export interface TestApp {
 
 /** Starts the real app on a free port, as `npm start` would, on PGlite or on a fresh PostgreSQL database. */
 export async function startTestApp(
-  options: { dialect: Dialect; dataDir?: string; databaseUrl?: string; env?: Record<string, string> } = {
+  options: {
+    dialect: Dialect;
+    dataDir?: string;
+    databaseUrl?: string;
+    env?: Record<string, string>;
+    /** e.g. a logger writing into a capture stream (default: silent, see logger.ts). */
+    logger?: Logger;
+  } = {
     dialect: 'pglite',
   },
 ): Promise<TestApp> {
@@ -43,7 +51,7 @@ export async function startTestApp(
     },
     () => undefined,
   );
-  const runtime = await createRuntime(config, testLogger());
+  const runtime = await createRuntime(config, options.logger ?? testLogger());
   const app = await createHttpApp(runtime);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

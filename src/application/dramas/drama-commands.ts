@@ -33,6 +33,7 @@ export interface DramaRequestInput {
   tts_provider?: string;
   use_local_llm: boolean;
   aspect_ratio: '16:9' | '9:16';
+  callback_url?: string;
 }
 
 export interface GenerateVideoInput {
@@ -43,6 +44,7 @@ export interface GenerateVideoInput {
   tts_provider?: string;
   duration_sec: number;
   aspect_ratio: '16:9' | '9:16';
+  callback_url?: string;
 }
 
 export interface Accepted {
@@ -225,6 +227,7 @@ export class GenerateDramaHandler extends DramaCommandBase implements ICommandHa
       useLocalLlm: input.use_local_llm,
       providers: { video, image, tts },
       notes,
+      ...(input.callback_url ? { callbackUrl: input.callback_url } : {}),
     };
     await this.request(streamIdFor('drama', dramaId), {
       type: 'RequestDrama',
@@ -293,6 +296,7 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
         imageUrl: input.image_url,
         durationSec: input.duration_sec,
       },
+      ...(input.callback_url ? { callbackUrl: input.callback_url } : {}),
     };
     await this.request(streamIdFor('single_video', taskId), {
       type: 'RequestDrama',

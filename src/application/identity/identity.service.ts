@@ -10,6 +10,7 @@ import {
   type UserRepository,
 } from '../ports/identity.port.js';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
+import { WEBHOOK_SECRET_STORE, type WebhookSecretStore } from '../ports/webhook.port.js';
 
 export interface UserView {
   id: string;
@@ -18,6 +19,13 @@ export interface UserView {
   role: 'user' | 'admin';
   created_at: string;
   updated_at: string;
+  /** Whether callbacks are signed; the secret itself is shown only when it is made. */
+  webhook_secret: { configured: boolean; created_at: string | null };
+}
+
+export interface WebhookSecretView {
+  secret: string;
+  created_at: string;
 }
 
 export interface AuthResult {
@@ -33,7 +41,15 @@ export const toUserView = (user: UserRecord): UserView => ({
   role: user.role,
   created_at: user.createdAt,
   updated_at: user.updatedAt,
+  webhook_secret: {
+    configured: user.webhookSecretCreatedAt !== null,
+    created_at: user.webhookSecretCreatedAt,
+  },
 });
+
+/** 32 random bytes; the prefix makes a leaked one easy to recognise in logs and scanners. */
+const newWebhookSecret = () =>
+  `whsec_${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`;
 
 const badCredentials = () =>
   new DomainError('unauthorized', 'AUTH.INVALID_CREDENTIALS', 'invalid email or password');
@@ -49,6 +65,7 @@ export class IdentityService {
     @Inject(TOKEN_SERVICE) private readonly tokens: TokenService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(WEBHOOK_SECRET_STORE) private readonly webhookSecrets: WebhookSecretStore,
   ) {}
 
   async register(
@@ -65,6 +82,7 @@ export class IdentityService {
       role: adminEmails.includes(email.toLowerCase()) ? 'admin' : 'user',
       createdAt: now,
       updatedAt: now,
+      webhookSecretCreatedAt: null,
     };
     if ((await this.users.insert(user)) === 'email_taken') {
       throw new DomainError('conflict', 'USER.EMAIL_TAKEN', 'email is already registered', {
@@ -123,6 +141,16 @@ export class IdentityService {
     );
     if (!updated) throw new DomainError('unauthorized', 'AUTH.USER_GONE', 'user no longer exists');
     return toUserView(updated);
+  }
+
+  /** Makes (or replaces) the caller's webhook signing secret and returns it: the only time it is shown. */
+  async rotateWebhookSecret(userId: string): Promise<WebhookSecretView> {
+    const secret = newWebhookSecret();
+    const now = this.clock.now().toISOString();
+    if (!(await this.webhookSecrets.save(userId, secret, now))) {
+      throw new DomainError('unauthorized', 'AUTH.USER_GONE', 'user no longer exists');
+    }
+    return { secret, created_at: now };
   }
 
   async requireUser(userId: string): Promise<UserRecord> {

@@ -21,7 +21,7 @@ const WATCHED = [
 
 const dramaIdOf = (streamId: string) => streamId.slice(streamId.indexOf('-') + 1);
 
-export const jobMessage = (streamId: string, job: JobSpec): JobMessage => ({
+export const jobMessage = (streamId: string, job: JobSpec, scheduled?: StoredEvent): JobMessage => ({
   jobId: job.jobId,
   streamId,
   dramaId: dramaIdOf(streamId),
@@ -31,7 +31,12 @@ export const jobMessage = (streamId: string, job: JobSpec): JobMessage => ({
   attempt: job.attempt,
   notBefore: job.notBefore,
   leaseSec: job.leaseSec,
+  ...(scheduled ? { correlationId: scheduled.metadata.correlationId, causationId: scheduled.id } : {}),
 });
+
+/** The JobScheduled event that created (the latest attempt of) a job, if the stream holds it. */
+export const scheduledEventOf = (stored: readonly StoredEvent[], jobId: string): StoredEvent | undefined =>
+  stored.findLast((e) => e.type === 'JobScheduled' && (e.data as JobSpec).jobId === jobId);
 
 /**
  * Hands scheduled jobs to the job bus, at least once. At start it re-publishes the open jobs of every
@@ -79,7 +84,7 @@ export class JobDispatcher {
       const e = { type: event.type, data: event.data } as DramaEvent;
       switch (e.type) {
         case 'JobScheduled': {
-          const message = jobMessage(event.streamId, e.data);
+          const message = jobMessage(event.streamId, e.data, event);
           this.open.set(message.jobId, { message, deadline: null });
           publish.push(message);
           break;
@@ -124,7 +129,7 @@ export class JobDispatcher {
     );
     if (state.status !== 'pending' && state.status !== 'running') return;
     const messages = openJobs(state).map((job) => {
-      const message = jobMessage(streamId, job);
+      const message = jobMessage(streamId, job, scheduledEventOf(stored, job.jobId));
       const deadline = job.startedAt ? Date.parse(job.startedAt) + job.leaseSec * 1000 : null;
       this.open.set(job.jobId, { message, deadline });
       return message;

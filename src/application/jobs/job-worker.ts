@@ -12,12 +12,15 @@ import type { ExternalTask, JobContext, Usage } from '../ports/ai-providers.port
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { EventStore } from '../ports/event-store.port.js';
 import type { JobControl, JobMessage } from '../ports/job-bus.port.js';
+import { type JobMetrics, type JobOutcome, noJobMetrics } from '../ports/job-metrics.port.js';
 import type { CachedStage, StageCache } from '../ports/stage-cache.port.js';
 import type { Clock, IdGenerator } from '../ports/system.port.js';
 import { sceneRefs } from '../stages/script.stage.js';
 import { classify, type StageExecutor } from '../stages/stage-executor.js';
 import { handleCommand } from '../shared/command-handler.js';
 import { contentHash } from '../shared/hashing.js';
+import { type RequestContext, requestContext } from '../shared/request-context.js';
+import { scheduledEventOf } from './job-dispatcher.js';
 
 export interface JobWorkerDeps {
   store: EventStore;
@@ -30,6 +33,8 @@ export interface JobWorkerDeps {
   workRoot: string;
   workerName: string;
   logger: Logger;
+  /** Jobs by stage and outcome, durations, jobs running. */
+  metrics?: JobMetrics;
 }
 
 /** Script and storyboard results name this drama's scene ids: they are cached per drama only. */
@@ -55,8 +60,30 @@ const blobKeys = (output: StageOutput): string[] =>
 export class JobWorker {
   constructor(private readonly deps: JobWorkerDeps) {}
 
+  /**
+   * Runs the job inside the request context of the event that scheduled it: every log line carries the
+   * request's correlation id, and every event the job appends has it too, caused by that JobScheduled.
+   */
   async handle(message: JobMessage, control: JobControl): Promise<void> {
+    const context = await this.contextOf(message);
+    return requestContext.run(context, () => this.run(message, control));
+  }
+
+  private async contextOf(message: JobMessage): Promise<RequestContext> {
+    if (message.correlationId) {
+      return { correlationId: message.correlationId, causationId: message.causationId ?? null, userId: null };
+    }
+    const scheduled = scheduledEventOf(await this.deps.store.readStream(message.streamId), message.jobId);
+    return {
+      correlationId: scheduled?.metadata.correlationId ?? message.jobId,
+      causationId: scheduled?.id ?? null,
+      userId: null,
+    };
+  }
+
+  private async run(message: JobMessage, control: JobControl): Promise<void> {
     const { logger } = this.deps;
+    const metrics = this.deps.metrics ?? noJobMetrics;
     const log = logger.child({
       jobId: message.jobId,
       stage: message.stage,
@@ -103,6 +130,9 @@ export class JobWorker {
     };
     const heartbeat = setInterval(() => void control.heartbeat().catch(() => undefined), 3_000);
     const started = Date.now();
+    // Anything that escapes (e.g. the result could not be recorded) counts as a failure.
+    let outcome: JobOutcome = 'failed';
+    metrics.jobStarted(job.stage);
     try {
       const key = cacheKey(drama, job);
       let result = await this.fromCache(key, drama);
@@ -126,9 +156,11 @@ export class JobWorker {
           now: this.now(),
         },
       });
+      outcome = 'completed';
       log.info({ cached, ms: Date.now() - started }, 'job completed');
     } catch (error) {
       if (control.signal.aborted) {
+        outcome = 'cancelled';
         log.info('job aborted');
         return;
       }
@@ -147,6 +179,7 @@ export class JobWorker {
         },
       });
     } finally {
+      metrics.jobFinished(job.stage, outcome, (Date.now() - started) / 1000);
       clearInterval(heartbeat);
       await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
     }
@@ -174,10 +207,9 @@ export class JobWorker {
     return state;
   }
 
+  /** Appends under the job's request context (see handle): correlation of the request, causation JobScheduled. */
   private command(message: JobMessage, command: DramaCommand) {
-    return handleCommand(this.deps, message.streamId, dramaDecider, command, {
-      context: { correlationId: message.jobId, causationId: message.jobId, userId: null },
-    });
+    return handleCommand(this.deps, message.streamId, dramaDecider, command);
   }
 
   private now(): string {

@@ -22,6 +22,8 @@ export interface UserRecord {
   role: 'user' | 'admin';
   createdAt: string;
   updatedAt: string;
+  /** When the current webhook signing secret was made; null when there is none. */
+  webhookSecretCreatedAt: string | null;
 }
 
 export interface UserRepository {

@@ -13,6 +13,13 @@ export interface JobMessage {
   /** ISO time before which the job must not start, or null. */
   notBefore: string | null;
   leaseSec: number;
+  /**
+   * Correlation id of the JobScheduled event (itself the request's, through the process manager) and
+   * that event's id: the worker logs under the first and appends with the second as causation. Absent in
+   * messages from older producers; the worker then reads them from the stream.
+   */
+  correlationId?: string;
+  causationId?: string | null;
 }
 
 export interface JobControl {

@@ -32,6 +32,8 @@ export interface DramaRequest {
   single?: SingleVideoRequest;
   /** Decisions taken on the creator's behalf at request time (e.g. an unconfigured provider replaced). */
   notes?: string[];
+  /** Where to POST the result when the drama or task finishes (see src/application/webhooks). */
+  callbackUrl?: string;
 }
 
 export interface SingleVideoRequest {

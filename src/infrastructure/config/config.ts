@@ -25,6 +25,17 @@ export const configSchema = z.object({
   DATA_DIR: z.string().default('./.data'),
   DATABASE_URL: url(['postgres', 'postgresql']),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /** KurrentDB (EventStoreDB) as the event store; read models stay in PostgreSQL (DATABASE_URL). */
+  EVENTSTORE_URL: url([
+    'kurrentdb',
+    'kurrentdb+discover',
+    'kurrent',
+    'kurrent+discover',
+    'kdb',
+    'kdb+discover',
+    'esdb',
+    'esdb+discover',
+  ]),
   JWT_SECRET: optionalString.refine(
     (v) => v === undefined || v.length >= 32,
     'must be at least 32 characters',
@@ -38,6 +49,11 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: url(['redis', 'rediss']),
   PUBLIC_BASE_URL: optionalString,
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalString.refine(
+    (v) => v === undefined || v.length >= 16,
+    'must be at least 16 characters',
+  ),
   ADMIN_EMAILS: z
     .string()
     .default('')
@@ -78,6 +94,33 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
   PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   PIPELINE_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3_600_000)
+    .default(3_600_000),
+  WEBHOOK_MAX_AGE_SEC: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(24 * 3600),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MODERATION_BLOCKLIST: z
     .string()
     .default('')
@@ -117,6 +160,11 @@ export function loadConfig(
     if (missing.length > 0) {
       throw new ConfigError(missing.map((name) => `${name}: required when S3_ENDPOINT is set`));
     }
+  }
+  if (raw.EVENTSTORE_URL && !raw.DATABASE_URL) {
+    throw new ConfigError([
+      'DATABASE_URL: required when EVENTSTORE_URL is set (read models, checkpoints and users live in PostgreSQL)',
+    ]);
   }
   if (!raw.JWT_SECRET && raw.NODE_ENV === 'production') {
     throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production (at least 32 characters)']);

@@ -16,6 +16,7 @@ import {
 import { AppendSignal } from './append-signal.js';
 import { EVENT_COLUMNS, type EventRow, GlobalLogReader, toStoredEvent } from './global-log-reader.js';
 import { runSubscription } from './subscription.js';
+import { eventsAppended } from '../observability/metrics.js';
 
 interface PgError {
   code?: string;
@@ -150,6 +151,7 @@ export class SqlEventStore implements EventStore {
     const positions = rows.map((r) => Number(r.out_position));
     const duplicate = rows.every((r) => r.out_duplicate);
     if (!duplicate) {
+      eventsAppended.inc(rows.filter((r) => !r.out_duplicate).length);
       this.signal.notify();
       this.options.onAppended?.();
     }

@@ -19,6 +19,14 @@ export const identityMigrations: Migration[] = [
       `CREATE UNIQUE INDEX IF NOT EXISTS users_email_key ON users (lower(email))`,
     ),
   },
+  {
+    // Beside the credentials: deletable with the user, never in the immutable event log.
+    id: 'identity/002-webhook-secret',
+    up: sqlStatements(
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS webhook_secret_enc text`,
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS webhook_secret_created_at timestamptz`,
+    ),
+  },
 ];
 
 interface UserRow {
@@ -29,6 +37,7 @@ interface UserRow {
   role: 'user' | 'admin';
   created_at: Date | string;
   updated_at: Date | string;
+  webhook_secret_created_at: Date | string | null;
 }
 
 const toRecord = (row: UserRow): UserRecord => ({
@@ -39,6 +48,9 @@ const toRecord = (row: UserRow): UserRecord => ({
   role: row.role,
   createdAt: new Date(row.created_at).toISOString(),
   updatedAt: new Date(row.updated_at).toISOString(),
+  webhookSecretCreatedAt: row.webhook_secret_created_at
+    ? new Date(row.webhook_secret_created_at).toISOString()
+    : null,
 });
 
 export class SqlUserRepository implements UserRepository {

@@ -68,6 +68,15 @@ export class InProcessJobBus implements JobBus {
     return new Set([...this.queued.keys(), ...this.running.keys()]);
   }
 
+  /** Queued and running jobs by stage (the jobs_in_flight gauge). */
+  inFlightByStage(): Map<Stage, number> {
+    const counts = new Map<Stage, number>();
+    for (const job of [...this.queued.values(), ...[...this.running.values()].map((r) => r.message)]) {
+      counts.set(job.stage, (counts.get(job.stage) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   /** Stops taking jobs; running ones get `graceMs` to finish, then are aborted (they are re-dispatched on restart). */
   async close(graceMs = 5_000): Promise<void> {
     this.closed = true;

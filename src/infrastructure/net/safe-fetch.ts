@@ -54,6 +54,8 @@ export interface SafeRequestOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   maxRedirects?: number;
+  /** False: a 3xx answer is returned as it is (webhooks must not be bounced to another target). */
+  followRedirects?: boolean;
 }
 
 export interface DownloadOptions extends SafeRequestOptions {
@@ -155,6 +157,7 @@ async function openChecked(
   for (let redirects = 0; ; redirects++) {
     const response = await sendOnce(current, hop, signal);
     const location = response.headers.location;
+    if (options.followRedirects === false) return { response, url: current };
     if (!REDIRECTS.has(response.statusCode ?? 0) || location === undefined) return { response, url: current };
     response.resume();
     if (redirects >= (options.maxRedirects ?? 3)) {
@@ -305,15 +308,20 @@ export interface SafeResponse {
 /** A buffered request (webhooks, small JSON) under the same address rules; any status is returned. */
 export function safeFetch(
   url: string,
-  options: SafeRequestOptions & { maxBytes: number },
+  options: SafeRequestOptions & { maxBytes: number; truncate?: boolean },
 ): Promise<SafeResponse> {
   return withDeadline(options, describeUrl(url), async (signal) => {
     const { response, url: final } = await openChecked(url, options, signal);
-    checkDeclaredLength(response, options.maxBytes, final);
+    if (!options.truncate) checkDeclaredLength(response, options.maxBytes, final);
     const chunks: Buffer[] = [];
     let bytes = 0;
     for await (const chunk of response as AsyncIterable<Buffer>) {
       bytes += chunk.length;
+      if (bytes > options.maxBytes && options.truncate) {
+        chunks.push(chunk.subarray(0, chunk.length - (bytes - options.maxBytes)));
+        response.destroy();
+        break;
+      }
       if (bytes > options.maxBytes) {
         response.destroy();
         throw new SafeFetchError(

@@ -12,7 +12,7 @@ import { TOKEN_SERVICE, type TokenClaims, type TokenService } from '../../applic
 import { requestContext } from '../../application/shared/request-context.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 
-const IS_PUBLIC = 'isPublic';
+export const IS_PUBLIC = 'isPublic';
 /** Opts a route out of the global authentication guard. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 

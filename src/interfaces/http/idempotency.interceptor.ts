@@ -5,7 +5,9 @@ import {
   Inject,
   Injectable,
   type NestInterceptor,
+  SetMetadata,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, from, map, type Observable, of, switchMap, throwError } from 'rxjs';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../application/ports/idempotency.port.js';
@@ -14,6 +16,10 @@ import { DomainError, invalid } from '../../domain/shared/domain-error.js';
 import type { AuthUser } from './auth.js';
 
 const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+const NO_REPLAY = 'idempotency:no-replay';
+/** For responses that must never be stored (e.g. a secret shown once): the key is ignored. */
+export const NoIdempotencyReplay = () => SetMetadata(NO_REPLAY, true);
 
 export const IDEMPOTENCY_TTL_SEC = Symbol('IdempotencyTtlSec');
 
@@ -27,6 +33,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @Inject(IDEMPOTENCY_TTL_SEC) private readonly ttlSec: number,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -34,6 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
     const header = request.header('idempotency-key');
     if (request.method !== 'POST' || header === undefined) return next.handle();
+    if (this.reflector.get<boolean>(NO_REPLAY, context.getHandler())) return next.handle();
     if (!KEY.test(header)) {
       throw invalid(
         'REQUEST.INVALID_IDEMPOTENCY_KEY',

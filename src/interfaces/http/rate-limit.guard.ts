@@ -6,7 +6,8 @@ import { DomainError } from '../../domain/shared/domain-error.js';
 import type { AuthUser } from './auth.js';
 
 export type RateLimitPolicy = 'auth' | 'generation';
-const POLICY = 'rateLimitPolicy';
+export const RATE_LIMIT_POLICY = 'rateLimitPolicy';
+const POLICY = RATE_LIMIT_POLICY;
 /** Counts this route against a policy's per-IP and per-user (or per-account) limits. */
 export const RateLimit = (policy: RateLimitPolicy) => SetMetadata(POLICY, policy);
 

@@ -18,7 +18,8 @@ export function zodIssues(error: ZodError): FieldError[] {
 
 /** Validates and converts one request part; a failure is a 400 naming every bad field. */
 export class ZodPipe<T> implements PipeTransform<unknown, T> {
-  constructor(private readonly schema: ZodType<T>) {}
+  /** Public: the OpenAPI document is generated from the schemas the pipes validate with. */
+  constructor(readonly schema: ZodType<T>) {}
 
   transform(value: unknown): T {
     return this.schema.parse(value ?? {});

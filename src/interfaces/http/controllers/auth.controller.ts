@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import {
   IdentityService,
   type AuthResult,
   type UserView,
+  type WebhookSecretView,
 } from '../../../application/identity/identity.service.js';
 import { IDENTITY_OPTIONS, type IdentityOptions } from '../../../application/identity/identity.options.js';
 import { type AuthUser, CurrentUser, Public } from '../auth.js';
@@ -14,6 +15,7 @@ import {
   type UpdateMeBody,
   updateMeBody,
 } from '../schemas/auth.schemas.js';
+import { NoIdempotencyReplay } from '../idempotency.interceptor.js';
 import { RateLimit } from '../rate-limit.guard.js';
 import { ZodPipe } from '../zod.pipe.js';
 
@@ -56,5 +58,13 @@ export class UsersController {
     @Body(new ZodPipe(updateMeBody)) body: UpdateMeBody,
   ): Promise<UserView> {
     return this.identity.updateMe(user.id, body);
+  }
+
+  @NoIdempotencyReplay()
+  @Post('me/webhook-secret')
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  rotateWebhookSecret(@CurrentUser() user: AuthUser): Promise<WebhookSecretView> {
+    return this.identity.rotateWebhookSecret(user.id);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   type Accepted,
@@ -10,7 +10,9 @@ import {
 import { ListScenesQuery } from '../../../application/dramas/drama-queries.js';
 import type { SceneView } from '../../../application/dramas/drama.views.js';
 import { AddSceneCommand } from '../../../application/projects/add-scene.command.js';
+import { APP_CONFIG, type AppConfig } from '../../../infrastructure/config/config.js';
 import { type AuthUser, CurrentUser } from '../auth.js';
+import { type CallbackPolicy, checkCallbackTarget } from '../schemas/callback-url.js';
 import { uuidParam } from '../schemas/common.schemas.js';
 import {
   type CreateSceneBody,
@@ -30,10 +32,18 @@ const IdPipe = new ZodPipe(uuidParam);
 /** Generation under /projects: the whole drama, scenes (by hand or written), and single clips. */
 @Controller('projects')
 export class GenerationController {
+  private readonly callbacks: CallbackPolicy;
+
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.callbacks = {
+      allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      allowedHosts: config.WEBHOOK_ALLOWED_HOSTS,
+    };
+  }
 
   @RateLimit('generation')
   @Post('generate-drama')
@@ -42,6 +52,7 @@ export class GenerationController {
     @CurrentUser() user: AuthUser,
     @Body(new ZodPipe(generateDramaBody)) body: GenerateDramaBody,
   ): Promise<Accepted> {
+    checkCallbackTarget(body.callback_url, this.callbacks);
     return this.commands.execute(new GenerateDramaCommand(user.id, body));
   }
 
@@ -80,6 +91,7 @@ export class GenerationController {
     @Param('id', IdPipe) id: string,
     @Body(new ZodPipe(generateVideoBody)) body: GenerateVideoBody,
   ): Promise<TaskAccepted> {
+    checkCallbackTarget(body.callback_url, this.callbacks);
     return this.commands.execute(new GenerateVideoCommand(user.id, id, body));
   }
 }

@@ -5,6 +5,7 @@ import {
   VIDEO_PROVIDERS,
 } from '../../../application/dramas/drama-commands.js';
 import { SCRIPT_LIMITS as L } from '../../../domain/script/script.schema.js';
+import { callbackUrl } from './callback-url.js';
 
 const aspect = z.enum(['16:9', '9:16']).default('16:9');
 const provider = (known: readonly string[]) =>
@@ -33,6 +34,7 @@ export const generateDramaBody = z
     tts_provider: provider(TTS_PROVIDERS).optional(),
     use_local_llm: z.boolean().default(true),
     aspect_ratio: aspect,
+    callback_url: callbackUrl,
   })
   .refine((b) => b.duration_sec / b.scenes_per_episode >= MIN_SCENE_SEC, {
     path: ['duration_sec'],
@@ -78,6 +80,7 @@ export const generateVideoBody = z.strictObject({
   tts_provider: provider(TTS_PROVIDERS).optional(),
   duration_sec: z.number().int().min(3).max(300).default(30),
   aspect_ratio: aspect,
+  callback_url: callbackUrl,
 });
 export type GenerateVideoBody = z.infer<typeof generateVideoBody>;
 

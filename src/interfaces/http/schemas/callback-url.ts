@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { invalid } from '../../../domain/shared/domain-error.js';
+import { classifyAddress } from '../../../infrastructure/net/ip-address.js';
+
+export const CALLBACK_URL_MAX = 2048;
+
+/** Where the result is POSTed when the drama or task finishes: an absolute http(s) URL. */
+export const callbackUrl = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(CALLBACK_URL_MAX)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http or https URL')
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return !url.username && !url.password;
+    } catch {
+      return true;
+    }
+  }, 'must not contain user:password (sign with the webhook secret instead)')
+  .optional();
+
+export interface CallbackPolicy {
+  allowPrivateTargets: boolean;
+  allowedHosts: readonly string[];
+}
+
+/**
+ * Refuses at request time what can be refused without DNS: a literal loopback, private, link-local
+ * (169.254.169.254 included) or otherwise non-public address. Host names are checked when the
+ * callback is sent, against every address they resolve to then.
+ */
+export function checkCallbackTarget(value: string | undefined, policy: CallbackPolicy): void {
+  if (value === undefined || policy.allowPrivateTargets) return;
+  const url = new URL(value);
+  if (policy.allowedHosts.includes(url.host.toLowerCase())) return;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const kind = classifyAddress(host);
+  if (kind !== 'invalid' && kind !== 'public') {
+    throw invalid('CALLBACK.BLOCKED_ADDRESS', `callback_url: ${host} is a ${kind} address, refused`, {
+      field: 'callback_url',
+    });
+  }
+}
