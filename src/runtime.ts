@@ -58,6 +58,7 @@ import { PgAppendNotifier } from './infrastructure/event-store/pg-append-notifie
 import { KurrentDbEventStore } from './infrastructure/event-store/kurrentdb.event-store.js';
 import { eventStoreMigrations } from './infrastructure/event-store/sql-event-store.schema.js';
 import { eventHistoryMigrations, SqlEventHistory } from './infrastructure/event-store/sql.event-history.js';
+import { StoreEventHistory } from './infrastructure/event-store/store.event-history.js';
 import type { EventHistory } from './application/ports/event-history.port.js';
 import { SqlEventStore } from './infrastructure/event-store/sql.event-store.js';
 import { identityMigrations } from './infrastructure/identity/sql.user-repository.js';
@@ -388,7 +389,8 @@ export async function createRuntime(
     logger,
     db,
     store,
-    history: new SqlEventHistory(db),
+    // KurrentDB has no SQL over its log: its history reads streams through the store.
+    history: config.EVENTSTORE_URL ? new StoreEventHistory(store, db) : new SqlEventHistory(db),
     runner,
     blobs,
     mediaSigner,
