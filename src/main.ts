@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './infrastructure/config/config.js';
 import { createLogger } from './infrastructure/logging/logger.js';
+import { exitOnSignals } from './infrastructure/process/shutdown.js';
 import { createHttpApp } from './http-app.js';
 import { createRuntime } from './runtime.js';
 
@@ -27,19 +28,10 @@ async function main(): Promise<void> {
     '3kstory API listening',
   );
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000).unref();
-    await app.close().catch((error: unknown) => logger.error({ err: error }, 'HTTP close failed'));
-    await runtime.close().catch((error: unknown) => logger.error({ err: error }, 'runtime close failed'));
-    clearTimeout(force);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  exitOnSignals(logger, 'shutting down', 15_000, [
+    { name: 'HTTP close', run: () => app.close() },
+    { name: 'runtime close', run: () => runtime.close() },
+  ]);
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { STAGES, type Stage } from './domain/drama/drama.types.js';
 import { ConfigError, loadConfig } from './infrastructure/config/config.js';
 import { createLogger } from './infrastructure/logging/logger.js';
+import { exitOnSignals } from './infrastructure/process/shutdown.js';
 import { createRuntime } from './runtime.js';
 
 /**
@@ -68,18 +69,12 @@ async function main(): Promise<void> {
     '3kstory worker started',
   );
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'worker shutting down: finishing or handing back running jobs');
-    const force = setTimeout(() => process.exit(1), config.WORKER_SHUTDOWN_GRACE_MS + 15_000).unref();
-    await runtime.close().catch((error: unknown) => logger.error({ err: error }, 'runtime close failed'));
-    clearTimeout(force);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  exitOnSignals(
+    logger,
+    'worker shutting down: finishing or handing back running jobs',
+    config.WORKER_SHUTDOWN_GRACE_MS + 15_000,
+    [{ name: 'runtime close', run: () => runtime.close() }],
+  );
 }
 
 main().catch((error: unknown) => {

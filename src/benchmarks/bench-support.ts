@@ -46,3 +46,37 @@ export function printTable(title: string, rows: Record<string, string | number>[
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
 }
+
+export interface ApiAnswer {
+  code: number;
+  message: string;
+  data: any;
+}
+export type ApiCall = (method: string, path: string, token?: string, body?: unknown) => Promise<ApiAnswer>;
+
+/** Starts listening on a free loopback port and returns a JSON caller for its /api/v1. */
+export async function listenForBench(app: {
+  listen(port: number, host: string): Promise<unknown>;
+  getHttpServer(): { address(): unknown };
+}): Promise<ApiCall> {
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
+  return async (method, path, token, body) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return (await response.json()) as ApiAnswer;
+  };
+}
+
+/** Registers a benchmark user and returns its token. */
+export async function benchUserToken(call: ApiCall, email = 'bench@example.com'): Promise<string> {
+  const registered = await call('POST', '/auth/register', undefined, {
+    username: 'bench',
+    email,
+    password: 'Test@12345',
+  });
+  return (registered.data as { token: string }).token;
+}

@@ -16,7 +16,7 @@ import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
 import { bareEncode } from '../infrastructure/media/bare-encode.js';
 import { createRuntime } from '../runtime.js';
-import { printTable, round, timed } from './bench-support.js';
+import { benchUserToken, listenForBench, printTable, round, timed } from './bench-support.js';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -34,24 +34,9 @@ async function runDrama(dataDir: string) {
   );
   const runtime = await createRuntime(config, pino({ level: 'warn' }));
   const app = await createHttpApp(runtime);
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return (await response.json()) as { code: number; message: string; data: any };
-  };
+  const call = await listenForBench(app);
   try {
-    const { token } = (
-      await call('POST', '/auth/register', undefined, {
-        username: 'bench',
-        email: 'bench@example.com',
-        password: 'Test@12345',
-      })
-    ).data;
+    const token = await benchUserToken(call);
     const started = performance.now();
     const accepted = await call('POST', '/projects/generate-drama', token, {
       title: '我的网剧',

@@ -18,7 +18,14 @@ import type { StoredEvent } from '../application/ports/event-store.port.js';
 import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
 import { createRuntime } from '../runtime.js';
-import { printTable, round, scratchDatabase, timed } from './bench-support.js';
+import {
+  benchUserToken,
+  listenForBench,
+  printTable,
+  round,
+  scratchDatabase,
+  timed,
+} from './bench-support.js';
 import { seedClones } from './event-cloning.js';
 
 const arg = (name: string, fallback: number) => {
@@ -34,24 +41,9 @@ async function templateDrama(env: Record<string, string>): Promise<StoredEvent[]
     logger,
   );
   const app = await createHttpApp(runtime);
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return (await response.json()) as { code: number; message: string; data: any };
-  };
+  const call = await listenForBench(app);
   try {
-    const { token } = (
-      await call('POST', '/auth/register', undefined, {
-        username: 'bench',
-        email: 'bench@example.com',
-        password: 'Test@12345',
-      })
-    ).data;
+    const token = await benchUserToken(call);
     const accepted = await call('POST', '/projects/generate-drama', token, {
       title: '我的网剧',
       description: '一个关于程序员的爱情故事',

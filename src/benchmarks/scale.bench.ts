@@ -23,7 +23,14 @@ import { loadConfig } from '../infrastructure/config/config.js';
 import { InProcessJobBus } from '../infrastructure/jobs/in-process.job-bus.js';
 import { KafkaJobBus } from '../infrastructure/jobs/kafka.job-bus.js';
 import { createRuntime } from '../runtime.js';
-import { percentile, printTable, round, scratchDatabase } from './bench-support.js';
+import {
+  benchUserToken,
+  listenForBench,
+  percentile,
+  printTable,
+  round,
+  scratchDatabase,
+} from './bench-support.js';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -83,25 +90,10 @@ async function throughput(workerCount: number, databaseUrl: string, dataDir: str
   const config = loadConfig({ ...env, RUN_WORKERS: 'false', HOST: '127.0.0.1' }, () => undefined);
   const runtime = await createRuntime(config, logger);
   const app = await createHttpApp(runtime);
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
+  const call = await listenForBench(app);
   const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorker(env)));
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return (await response.json()) as { code: number; message: string; data: any };
-  };
   try {
-    const { token } = (
-      await call('POST', '/auth/register', undefined, {
-        username: 'bench',
-        email: `bench-${randomBytes(4).toString('hex')}@example.com`,
-        password: 'Test@12345',
-      })
-    ).data;
+    const token = await benchUserToken(call, `bench-${randomBytes(4).toString('hex')}@example.com`);
     const started = performance.now();
     const ids: string[] = [];
     for (let i = 0; i < DRAMAS; i++) {
