@@ -27,10 +27,10 @@ export interface ProgressPublisherOptions {
 /**
  * Publishes progress messages from the projection side: it follows the read models the REST views use
  * and publishes the events all of them have applied (a client that receives a message and then calls
- * REST sees the change), never reading ahead of them. Each step moves a shared checkpoint with a
- * compare-and-set: with several API processes only the one whose CAS wins publishes those events, so
- * every message goes out once. A process that dies between its CAS and its publish loses those live
- * messages; clients recover them by reconnecting with `since`.
+ * REST sees the change), never reading ahead of them. Each step publishes while holding the shared
+ * checkpoint row and moves it in the same transaction: with several API processes one publishes a given
+ * event and the others skip it; a process that dies mid-step leaves the checkpoint where it was, so the
+ * next publisher sends those messages again (at least once; each watcher drops positions it has).
  */
 export class ProgressPublisher {
   private loop: Promise<void> | null = null;
@@ -124,14 +124,24 @@ export class ProgressPublisher {
       const message = await this.folds.map(event);
       if (message) messages.push(message);
     }
-    const won = await this.options.db.query(
-      'UPDATE consumer_checkpoints SET position = $3, updated_at = now() WHERE name = $1 AND position = $2 RETURNING name',
-      [this.name, this.position, last],
-    );
-    if (won.length === 0) throw new CheckpointMoved();
+    // Publish while holding the checkpoint row, and move it in the same transaction: another process
+    // waits on the lock and then sees the checkpoint moved; if this one dies (or Redis fails) before the
+    // commit, the checkpoint stays and the next publisher sends those messages again. At least once:
+    // watchers drop a position they already have.
+    await this.options.db.transaction(async (tx) => {
+      const rows = await tx.query<{ position: string }>(
+        'SELECT position FROM consumer_checkpoints WHERE name = $1 FOR UPDATE',
+        [this.name],
+      );
+      if (Number(rows[0]?.position ?? 0) !== this.position) throw new CheckpointMoved();
+      for (const message of messages) {
+        await this.options.hub.publish(await withMediaUrls(message, this.options.url));
+      }
+      await tx.query('UPDATE consumer_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [
+        this.name,
+        last,
+      ]);
+    });
     this.position = last;
-    for (const message of messages) {
-      await this.options.hub.publish(await withMediaUrls(message, this.options.url));
-    }
   }
 }
