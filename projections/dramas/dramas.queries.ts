@@ -57,10 +57,10 @@ export async function liveDramaStreams(sql: SqlExecutor): Promise<string[]> {
   return rows.map((r) => r.stream_id);
 }
 
-/** The row the projection would hold for this state: used to rebuild a past view and to check for drift. */
-export function toDramaRow(state: ActiveDrama, streamId: string): DramaRow {
+/** The summary columns of a drama's row for this state, as the projection writes them. */
+export function dramaRowFields(state: ActiveDrama, streamId: string): DramaRow {
   const summary = summarizeDrama(state);
-  return normalise({
+  return {
     id: state.dramaId,
     stream_id: streamId,
     kind: state.kind,
@@ -77,5 +77,10 @@ export function toDramaRow(state: ActiveDrama, streamId: string): DramaRow {
     started_at: summary.startedAt,
     created_at: state.createdAt,
     updated_at: state.updatedAt,
-  });
+  };
+}
+
+/** The row the projection would hold for this state: used to rebuild a past view and to check for drift. */
+export function toDramaRow(state: ActiveDrama, streamId: string): DramaRow {
+  return normalise(dramaRowFields(state, streamId));
 }

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type { Projection } from '../../src/application/ports/projection.port.js';
+import type { Projection, TableNames } from '../../src/application/ports/projection.port.js';
+import type { SqlExecutor } from '../../src/application/ports/database.port.js';
 import type { DramaRequested, StageCompleted, StageFailed } from '../../src/domain/drama/drama.events.js';
 
 type Tables = 'usage_entries' | 'usage_streams';
@@ -9,6 +10,70 @@ const providerFor = (provider: string, metric: string) => {
   const [video = provider, tts = provider] = provider.split('+');
   return metric === 'tts_characters' ? tts : video;
 };
+
+/** Records the usage of a batch of events in a few statements. */
+async function applyUsageEvents(
+  tx: SqlExecutor,
+  events: readonly StoredEvent[],
+  t: TableNames<Tables>,
+): Promise<void> {
+  const streams = new Map<string, { project_id: string; kind: string }>();
+  const fresh: { stream_id: string; project_id: string; kind: string }[] = [];
+  for (const stored of events) {
+    if (stored.type !== 'DramaRequested') continue;
+    const d = stored.data as DramaRequested['data'];
+    if (streams.has(stored.streamId)) continue;
+    streams.set(stored.streamId, { project_id: d.projectId, kind: d.kind });
+    fresh.push({ stream_id: stored.streamId, project_id: d.projectId, kind: d.kind });
+  }
+  if (fresh.length > 0) {
+    await tx.query(
+      `INSERT INTO ${t.usage_streams} (stream_id, project_id, kind)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (stream_id text, project_id uuid, kind text)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(fresh)],
+    );
+  }
+  const withUsage = events.filter(
+    (e) => e.type !== 'DramaRequested' && (e.data as StageFailed['data']).usage,
+  );
+  // The stored row wins over the batch's own DramaRequested, as it would event by event.
+  const unknown = [...new Set(withUsage.map((e) => e.streamId))];
+  if (unknown.length > 0) {
+    const rows = await tx.query<{ stream_id: string; project_id: string; kind: string }>(
+      `SELECT stream_id, project_id, kind FROM ${t.usage_streams} WHERE stream_id = ANY ($1::text[])`,
+      [unknown],
+    );
+    for (const row of rows) streams.set(row.stream_id, row);
+  }
+  const entries: Record<string, unknown>[] = [];
+  for (const stored of withUsage) {
+    const d = stored.data as StageCompleted['data'] | StageFailed['data'];
+    const projectId = streams.get(stored.streamId)?.project_id;
+    if (!projectId) continue;
+    for (const [metric, amount] of Object.entries(d.usage!)) {
+      if (typeof amount !== 'number' || !Number.isFinite(amount) || amount === 0) continue;
+      entries.push({
+        event_id: stored.id,
+        metric,
+        project_id: projectId,
+        stream_id: stored.streamId,
+        stage: d.stage,
+        provider: providerFor(d.provider, metric),
+        amount,
+        recorded_at: stored.recordedAt,
+      });
+    }
+  }
+  if (entries.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${t.usage_entries} (event_id, metric, project_id, stream_id, stage, provider, amount, recorded_at)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (event_id uuid, metric text, project_id uuid, stream_id text,
+       stage text, provider text, amount double precision, recorded_at timestamptz)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(entries)],
+  );
+}
 
 /**
  * What generation consumed per project (LLM tokens, images, video seconds, TTS characters), from the
@@ -39,98 +104,8 @@ export const usageProjection: Projection<Tables> = {
     await tx.query(`CREATE INDEX ${t.usage_entries}_project_idx ON ${t.usage_entries} (project_id)`);
   },
 
-  async applyBatch(tx, events, t) {
-    const streams = new Map<string, { project_id: string; kind: string }>();
-    const fresh: { stream_id: string; project_id: string; kind: string }[] = [];
-    for (const stored of events) {
-      if (stored.type !== 'DramaRequested') continue;
-      const d = stored.data as DramaRequested['data'];
-      if (streams.has(stored.streamId)) continue;
-      streams.set(stored.streamId, { project_id: d.projectId, kind: d.kind });
-      fresh.push({ stream_id: stored.streamId, project_id: d.projectId, kind: d.kind });
-    }
-    if (fresh.length > 0) {
-      await tx.query(
-        `INSERT INTO ${t.usage_streams} (stream_id, project_id, kind)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (stream_id text, project_id uuid, kind text)
-         ON CONFLICT DO NOTHING`,
-        [JSON.stringify(fresh)],
-      );
-    }
-    const withUsage = events.filter(
-      (e) => e.type !== 'DramaRequested' && (e.data as StageFailed['data']).usage,
-    );
-    // The stored row wins over the batch's own DramaRequested, as it would event by event.
-    const unknown = [...new Set(withUsage.map((e) => e.streamId))];
-    if (unknown.length > 0) {
-      const rows = await tx.query<{ stream_id: string; project_id: string; kind: string }>(
-        `SELECT stream_id, project_id, kind FROM ${t.usage_streams} WHERE stream_id = ANY ($1::text[])`,
-        [unknown],
-      );
-      for (const row of rows) streams.set(row.stream_id, row);
-    }
-    const entries: Record<string, unknown>[] = [];
-    for (const stored of withUsage) {
-      const d = stored.data as StageCompleted['data'] | StageFailed['data'];
-      const projectId = streams.get(stored.streamId)?.project_id;
-      if (!projectId) continue;
-      for (const [metric, amount] of Object.entries(d.usage!)) {
-        if (typeof amount !== 'number' || !Number.isFinite(amount) || amount === 0) continue;
-        entries.push({
-          event_id: stored.id,
-          metric,
-          project_id: projectId,
-          stream_id: stored.streamId,
-          stage: d.stage,
-          provider: providerFor(d.provider, metric),
-          amount,
-          recorded_at: stored.recordedAt,
-        });
-      }
-    }
-    if (entries.length === 0) return;
-    await tx.query(
-      `INSERT INTO ${t.usage_entries} (event_id, metric, project_id, stream_id, stage, provider, amount, recorded_at)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (event_id uuid, metric text, project_id uuid, stream_id text,
-         stage text, provider text, amount double precision, recorded_at timestamptz)
-       ON CONFLICT DO NOTHING`,
-      [JSON.stringify(entries)],
-    );
-  },
+  applyBatch: applyUsageEvents,
 
-  async apply(tx, stored: StoredEvent, t) {
-    if (stored.type === 'DramaRequested') {
-      const d = stored.data as DramaRequested['data'];
-      await tx.query(
-        `INSERT INTO ${t.usage_streams} (stream_id, project_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [stored.streamId, d.projectId, d.kind],
-      );
-      return;
-    }
-    const d = stored.data as StageCompleted['data'] | StageFailed['data'];
-    if (!d.usage) return;
-    const owner = await tx.query<{ project_id: string }>(
-      `SELECT project_id FROM ${t.usage_streams} WHERE stream_id = $1`,
-      [stored.streamId],
-    );
-    const projectId = owner[0]?.project_id;
-    if (!projectId) return;
-    for (const [metric, amount] of Object.entries(d.usage)) {
-      if (typeof amount !== 'number' || !Number.isFinite(amount) || amount === 0) continue;
-      await tx.query(
-        `INSERT INTO ${t.usage_entries} (event_id, metric, project_id, stream_id, stage, provider, amount, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-        [
-          stored.id,
-          metric,
-          projectId,
-          stored.streamId,
-          d.stage,
-          providerFor(d.provider, metric),
-          amount,
-          stored.recordedAt,
-        ],
-      );
-    }
-  },
+  // One event is a batch of one, so the two paths can never leave different rows.
+  apply: (tx, stored, t) => applyUsageEvents(tx, [stored], t),
 };
