@@ -89,6 +89,8 @@ export function watchWs(
 
 export interface SseWatcher extends Inbox {
   ids: number[];
+  /** The `id:` line that came with each message (null if none). */
+  idOf: Map<Received, number | null>;
   status: number;
   body: string;
   close(): void;
@@ -113,6 +115,7 @@ export async function watchSse(
   );
   const inbox = new Inbox() as SseWatcher;
   inbox.ids = [];
+  inbox.idOf = new Map();
   inbox.status = response.status;
   inbox.body = '';
   inbox.close = () => abort.abort();
@@ -136,7 +139,11 @@ export async function watchSse(
           const id = /^id: (\d+)$/m.exec(block);
           const data = /^data: (.*)$/m.exec(block);
           if (id) inbox.ids.push(Number(id[1]));
-          if (data) inbox.push(JSON.parse(data[1]!) as Received);
+          if (data) {
+            const message = JSON.parse(data[1]!) as Received;
+            inbox.idOf.set(message, id ? Number(id[1]) : null);
+            inbox.push(message);
+          }
         }
       }
     } catch {
