@@ -1,6 +1,7 @@
 /**
  * The event store port. Stream versions are 1-based: a stream with n events has version n, and a
- * stream that does not exist has version 0. Global positions are strictly increasing, and every
+ * stream that does not exist has version 0. Global positions are strictly increasing in commit order:
+ * once a reader sees position p, every event below p that will ever exist is visible too, so every
  * reader of the global log sees events in global-position order with none skipped or repeated.
  */
 export type ExpectedVersion = 'any' | 'no_stream' | 'stream_exists' | number;
@@ -104,9 +105,28 @@ export class WrongExpectedVersionError extends Error {
   }
 }
 
+export type EventIdReuse = 'partial' | 'other_stream' | 'other_content';
+
+/**
+ * An append reused an event id in a way that is not a plain retry: some but not all of its events were
+ * stored before ('partial'), the id is stored in another stream ('other_stream'), or the same stream holds
+ * it with another type, data or order ('other_content'). A retry of the exact same append is not an
+ * error: it answers the original positions with `duplicate: true`.
+ */
 export class DuplicateEventIdError extends Error {
-  constructor(readonly streamId: string) {
-    super(`some but not all events of this append to ${streamId} were already stored`);
+  constructor(
+    readonly streamId: string,
+    readonly reason: EventIdReuse = 'partial',
+    readonly eventId?: string,
+    readonly storedIn?: string,
+  ) {
+    super(
+      reason === 'partial'
+        ? `some but not all events of this append to ${streamId} were already stored (event ${eventId ?? '?'})`
+        : reason === 'other_stream'
+          ? `event id ${eventId ?? '?'} is already stored in ${storedIn ?? 'another stream'}, not in ${streamId}`
+          : `event id ${eventId ?? '?'} is already stored in ${streamId} with other content: an event id names one event`,
+    );
     this.name = 'DuplicateEventIdError';
   }
 }

@@ -298,7 +298,7 @@ export class KurrentDbEventStore implements EventStore {
       if (stored && (!wanted || wanted.has(stored.type))) events.push(stored);
       if (++seen >= maxCount) break;
     }
-    return { events, lastPosition: last, blocked: false };
+    return { events, lastPosition: last };
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {

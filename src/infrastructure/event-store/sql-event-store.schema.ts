@@ -2,11 +2,19 @@ import type { Migration } from '../database/migrations.js';
 import { sqlStatements } from '../database/migrations.js';
 
 /**
- * One schema for PostgreSQL and PGlite. Global positions come from a sequence and so can commit out of
- * order; readers handle that (see global-log-reader.ts). The append function writes the stream row
- * BEFORE taking a sequence value: that gives the appending transaction its xid first, which is what
- * makes the reader's dead-gap rule sound. Keep that order if you ever touch es_append.
+ * One schema for PostgreSQL and PGlite.
+ *
+ * Global positions are commit-ordered: every append takes the log lock (a transaction-scoped advisory
+ * lock) before it takes a position and holds it until it commits or rolls back. So whoever holds position
+ * p has finished — and is visible to every later snapshot — before anyone can take p + 1: a reader that
+ * sees p + 1 sees everything below it, and a position missing below a visible one was rolled back and is
+ * gone for good. Readers page by position and need no gap logic (global-log-reader.ts). A statement
+ * trigger takes the same lock for any INSERT into es_events, so no other path can take a position
+ * without it. The price: appends to one database commit one at a time (group commit in the store keeps
+ * the throughput; see BENCHMARKS.md).
  */
+export const LOG_LOCK_KEY = 7_329_001;
+
 export const eventStoreMigrations: Migration[] = [
   {
     id: 'event-store/001-schema',
@@ -94,6 +102,131 @@ export const eventStoreMigrations: Migration[] = [
          r jsonb;
          i int := 0;
        BEGIN
+         FOR r IN SELECT value FROM jsonb_array_elements(p_requests) LOOP
+           BEGIN
+             RETURN QUERY
+               SELECT i, a.out_position, a.out_version, a.out_duplicate, NULL::text, NULL::text
+                 FROM es_append(
+                   r->>'stream', r->>'kind', (r->>'version')::bigint,
+                   ARRAY(SELECT jsonb_array_elements_text(r->'ids'))::uuid[],
+                   ARRAY(SELECT jsonb_array_elements_text(r->'types')),
+                   ARRAY(SELECT jsonb_array_elements(r->'data')),
+                   ARRAY(SELECT jsonb_array_elements(r->'meta'))) a;
+           EXCEPTION
+             WHEN SQLSTATE 'ES001' OR SQLSTATE 'ES002' OR unique_violation THEN
+               DECLARE
+                 v_state text;
+                 v_detail text;
+               BEGIN
+                 GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL;
+                 RETURN QUERY SELECT i, NULL::bigint, NULL::bigint, NULL::boolean, v_state, v_detail;
+               END;
+           END;
+           i := i + 1;
+         END LOOP;
+       END $$`,
+    ),
+  },
+  {
+    id: 'event-store/004-commit-ordered-positions',
+    up: sqlStatements(
+      `CREATE OR REPLACE FUNCTION es_lock_log() RETURNS void LANGUAGE plpgsql AS $$
+       BEGIN
+         -- An append waiting longer than this is stuck behind a transaction that will not finish: fail
+         -- it with a reason instead of hanging (the caller retries).
+         PERFORM set_config('lock_timeout', '10s', true);
+         PERFORM pg_advisory_xact_lock(${LOG_LOCK_KEY});
+       END $$`,
+      `CREATE OR REPLACE FUNCTION es_events_lock_log() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         PERFORM es_lock_log();
+         RETURN NULL;
+       END $$`,
+      `DROP TRIGGER IF EXISTS es_events_log_lock ON es_events`,
+      `CREATE TRIGGER es_events_log_lock BEFORE INSERT ON es_events
+         FOR EACH STATEMENT EXECUTE FUNCTION es_events_lock_log()`,
+      `CREATE OR REPLACE FUNCTION es_append(
+         p_stream text, p_expected text, p_expected_version bigint,
+         p_ids uuid[], p_types text[], p_data jsonb[], p_meta jsonb[])
+       RETURNS TABLE (out_position bigint, out_version bigint, out_duplicate boolean)
+       LANGUAGE plpgsql AS $$
+       DECLARE
+         n int := cardinality(p_ids);
+         already int;
+         same int;
+         offsets int;
+         other record;
+         v_new bigint;
+         v_actual bigint;
+       BEGIN
+         -- The log lock first, before any stream row lock: every append takes its locks in this order.
+         PERFORM es_lock_log();
+
+         -- Idempotent append: the same ids, in the same order, to the same stream, with the same types
+         -- and data, are a no-op that answers the original positions. Any other reuse of an id is an error.
+         SELECT count(*),
+                count(*) FILTER (WHERE e.stream_id = p_stream AND e.type = x.t AND e.data = x.d),
+                count(DISTINCT e.stream_version - x.ord)
+           INTO already, same, offsets
+           FROM unnest(p_ids, p_types, p_data) WITH ORDINALITY AS x (id, t, d, ord)
+           JOIN es_events e ON e.event_id = x.id;
+         IF already = n AND same = n AND offsets = 1 THEN
+           RETURN QUERY SELECT e.global_position, e.stream_version, true
+             FROM es_events e WHERE e.event_id = ANY (p_ids) ORDER BY e.global_position;
+           RETURN;
+         ELSIF already > 0 THEN
+           SELECT e.event_id, e.stream_id, e.stream_id = p_stream AS same_stream INTO other
+             FROM unnest(p_ids, p_types, p_data) WITH ORDINALITY AS x (id, t, d, ord)
+             JOIN es_events e ON e.event_id = x.id
+            ORDER BY (e.stream_id = p_stream), x.ord LIMIT 1;
+           RAISE EXCEPTION 'event id % is already stored in %', other.event_id, other.stream_id
+             USING ERRCODE = 'ES002',
+                   DETAIL = json_build_object(
+                     'eventId', other.event_id, 'storedIn', other.stream_id,
+                     'reason', CASE WHEN NOT other.same_stream THEN 'other_stream'
+                                    WHEN already < n THEN 'partial'
+                                    ELSE 'other_content' END)::text;
+         END IF;
+
+         IF p_expected = 'any' THEN
+           INSERT INTO es_streams AS s (stream_id, version) VALUES (p_stream, n)
+             ON CONFLICT (stream_id) DO UPDATE SET version = s.version + n, updated_at = now()
+             RETURNING s.version INTO v_new;
+         ELSIF p_expected = 'no_stream' OR (p_expected = 'exact' AND p_expected_version = 0) THEN
+           INSERT INTO es_streams AS s (stream_id, version) VALUES (p_stream, n)
+             ON CONFLICT (stream_id) DO NOTHING
+             RETURNING s.version INTO v_new;
+         ELSIF p_expected = 'stream_exists' THEN
+           UPDATE es_streams s SET version = s.version + n, updated_at = now()
+             WHERE s.stream_id = p_stream RETURNING s.version INTO v_new;
+         ELSE
+           UPDATE es_streams s SET version = s.version + n, updated_at = now()
+             WHERE s.stream_id = p_stream AND s.version = p_expected_version RETURNING s.version INTO v_new;
+         END IF;
+
+         IF v_new IS NULL THEN
+           SELECT s.version INTO v_actual FROM es_streams s WHERE s.stream_id = p_stream;
+           RAISE EXCEPTION 'wrong expected version for %', p_stream
+             USING ERRCODE = 'ES001', DETAIL = coalesce(v_actual, 0)::text;
+         END IF;
+
+         RETURN QUERY
+           INSERT INTO es_events AS e (event_id, stream_id, stream_version, type, data, metadata)
+           SELECT x.id, p_stream, v_new - n + x.ord, x.t, x.d, x.m
+             FROM unnest(p_ids, p_types, p_data, p_meta) WITH ORDINALITY AS x (id, t, d, m, ord)
+             ORDER BY x.ord
+           RETURNING e.global_position, e.stream_version, false;
+       END $$`,
+      // The batch takes the log lock before its first append, so its row locks come after it too.
+      `CREATE OR REPLACE FUNCTION es_append_batch(p_requests jsonb)
+       RETURNS TABLE (out_request int, out_position bigint, out_version bigint, out_duplicate boolean,
+                      out_error text, out_detail text)
+       LANGUAGE plpgsql AS $$
+       DECLARE
+         r jsonb;
+         i int := 0;
+       BEGIN
+         PERFORM es_lock_log();
          FOR r IN SELECT value FROM jsonb_array_elements(p_requests) LOOP
            BEGIN
              RETURN QUERY

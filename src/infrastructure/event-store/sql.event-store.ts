@@ -3,6 +3,7 @@ import {
   type AppendResult,
   type BatchHandler,
   DuplicateEventIdError,
+  type EventIdReuse,
   type EventStore,
   type ExpectedVersion,
   type NewEvent,
@@ -14,7 +15,7 @@ import {
   WrongExpectedVersionError,
 } from '../../application/ports/event-store.port.js';
 import { AppendSignal } from './append-signal.js';
-import { EVENT_COLUMNS, type EventRow, GlobalLogReader, toStoredEvent } from './global-log-reader.js';
+import { EVENT_COLUMNS, type EventRow, readGlobalLog, toStoredEvent } from './global-log-reader.js';
 import { runSubscription } from './subscription.js';
 import { eventsAppended } from '../observability/metrics.js';
 
@@ -37,6 +38,16 @@ interface AppendRequest {
 }
 
 const isCode = (error: unknown, code: string) => (error as PgError | null)?.code === code;
+
+const parseDetail = (
+  detail: string | undefined,
+): { reason?: EventIdReuse; eventId?: string; storedIn?: string } => {
+  try {
+    return JSON.parse(detail ?? '{}') as { reason?: EventIdReuse; eventId?: string; storedIn?: string };
+  } catch {
+    return {};
+  }
+};
 
 /**
  * Group commit: an append that arrives while `maxInFlight` others are being written waits and is sent
@@ -227,7 +238,19 @@ export class SqlEventStore implements EventStore {
       const expected: ExpectedVersion = kind === 'exact' ? version : (kind as ExpectedVersion);
       return new WrongExpectedVersionError(streamId, expected, Number(pgError.detail ?? 0));
     }
-    if (pgError.code === 'ES002') return new DuplicateEventIdError(streamId);
+    if (pgError.code === 'ES002') {
+      const detail = parseDetail(pgError.detail);
+      return new DuplicateEventIdError(streamId, detail.reason ?? 'partial', detail.eventId, detail.storedIn);
+    }
+    if (pgError.code === '55P03') {
+      return Object.assign(
+        new Error(
+          `append to ${streamId} waited over 10 s for the event log lock: a transaction holding it is stuck ` +
+            '(see README "Event store"); retry',
+        ),
+        { code: '55P03' },
+      );
+    }
     if (pgError.code === '23505' && !(error instanceof Error)) {
       return Object.assign(new Error(`duplicate event id appending to ${streamId}`), { code: '23505' });
     }
@@ -259,15 +282,10 @@ export class SqlEventStore implements EventStore {
     return rows[0] ? Number(rows[0].version) : 0;
   }
 
-  /** A one-off forward read: waits briefly for an in-flight gap, then returns what is safe. */
+  /** A forward read of the global log: a complete prefix after `after` (see global-log-reader.ts). */
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    const reader = new GlobalLogReader(this.db);
-    const deadline = Date.now() + 2_000;
-    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
-      const result = await reader.read(options.after ?? 0, options.maxCount ?? 1000, options.types);
-      if (!result.blocked || result.events.length > 0 || Date.now() > deadline) return result.events;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
+    const result = await readGlobalLog(this.db, options.after ?? 0, options.maxCount ?? 1000, options.types);
+    return result.events;
   }
 
   async readAllBackward(options: { before?: number; maxCount?: number } = {}): Promise<StoredEvent[]> {
@@ -286,10 +304,9 @@ export class SqlEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions, handler: BatchHandler): Subscription {
-    const reader = new GlobalLogReader(this.db);
     const subscription = runSubscription(
       {
-        read: (after, max) => reader.read(after, max, options.types),
+        read: (after, max) => readGlobalLog(this.db, after, max, options.types),
         signal: this.signal,
         idlePollMs: this.options.idlePollMs ?? 1_000,
       },

@@ -12,15 +12,9 @@ export interface SubscriptionSource {
   idlePollMs: number;
 }
 
-const sleep = (ms: number, abort: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    abort.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
-
 /**
  * Catch-up then live: reads batches after the checkpoint, awaits the handler for each, and when the log
- * is drained sleeps until an append wakes it. A gap held by an in-flight transaction is re-checked quickly.
+ * is drained sleeps until an append wakes it (or `idlePollMs` passes: a lost wake-up costs latency only).
  */
 export function runSubscription(
   source: SubscriptionSource,
@@ -32,7 +26,6 @@ export function runSubscription(
 
   const loop = async () => {
     let after = options.after;
-    let gapDelay = 1;
     while (!stopping.signal.aborted) {
       const generation = source.signal.current;
       const result = await source.read(after, batchSize);
@@ -40,10 +33,6 @@ export function runSubscription(
       if (result.lastPosition > after) {
         await handler(result.events, result.lastPosition);
         after = result.lastPosition;
-        gapDelay = 1;
-      } else if (result.blocked) {
-        await sleep(gapDelay, stopping.signal);
-        gapDelay = Math.min(gapDelay * 2, 50);
       } else {
         await source.signal.waitSince(generation, source.idlePollMs, stopping.signal);
       }

@@ -123,7 +123,39 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
         const id = streamId();
         const batch = events(2);
         await store.appendToStream(id, [batch[0]!]);
-        await expect(store.appendToStream(id, batch)).rejects.toBeInstanceOf(DuplicateEventIdError);
+        await expect(store.appendToStream(id, batch)).rejects.toMatchObject({
+          name: 'DuplicateEventIdError',
+          reason: 'partial',
+        });
+      });
+
+      it('refuses an event id already stored in another stream, naming both', async () => {
+        const first = streamId();
+        const second = streamId();
+        const batch = events(1);
+        await store.appendToStream(first, batch);
+        const error = await store
+          .appendToStream(second, batch, { expectedVersion: 'no_stream' })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DuplicateEventIdError);
+        expect(error).toMatchObject({ reason: 'other_stream', eventId: batch[0]!.id, storedIn: first });
+        expect((error as Error).message).toContain(first);
+        expect(await store.streamVersion(second)).toBe(0);
+      });
+
+      it('refuses a stored event id sent again with other data, or in another order', async () => {
+        const id = streamId();
+        const batch = events(2);
+        await store.appendToStream(id, batch);
+        const changed = [{ ...batch[0]!, data: { tampered: true } }, batch[1]!];
+        await expect(store.appendToStream(id, changed)).rejects.toMatchObject({
+          name: 'DuplicateEventIdError',
+          reason: 'other_content',
+        });
+        await expect(store.appendToStream(id, [batch[1]!, batch[0]!])).rejects.toMatchObject({
+          reason: 'other_content',
+        });
+        expect(await store.readStream(id)).toHaveLength(2);
       });
 
       it('concurrent retries of one append store it once', async () => {
