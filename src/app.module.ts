@@ -11,7 +11,9 @@ import { EVENT_HISTORY } from './application/ports/event-history.port.js';
 import { timeTravelQueryHandlers } from './application/audit/time-travel.queries.js';
 import { PASSWORD_HASHER, TOKEN_SERVICE, USER_REPOSITORY } from './application/ports/identity.port.js';
 import { PROJECTION_ADMIN, PROJECTION_PROGRESS } from './application/ports/read-models.port.js';
+import { CONSUMER_ADMIN } from './application/ports/consumer.port.js';
 import { AdminController } from './interfaces/http/controllers/admin.controller.js';
+import { ConsumersController } from './interfaces/http/controllers/consumers.controller.js';
 import { CLOCK, ID_GENERATOR, randomIds, systemClock } from './application/ports/system.port.js';
 import { dramaCommandHandlers } from './application/dramas/drama-commands.js';
 import { dramaQueryHandlers } from './application/dramas/drama-queries.js';
@@ -63,6 +65,7 @@ export class AppModule {
         TasksController,
         AiController,
         AdminController,
+        ConsumersController,
         ProgressController,
       ],
       providers: [
@@ -75,6 +78,7 @@ export class AppModule {
         { provide: PROVIDER_CATALOG, useValue: runtime.catalog },
         { provide: PROJECTION_PROGRESS, useValue: runtime.runner },
         { provide: PROJECTION_ADMIN, useValue: runtime.runner },
+        { provide: CONSUMER_ADMIN, useValue: runtime.consumers },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
         { provide: PASSWORD_HASHER, useValue: new Argon2PasswordHasher() },

@@ -57,6 +57,10 @@ import { PostgresDatabase } from './infrastructure/database/postgres.database.js
 import { PgAppendNotifier } from './infrastructure/event-store/pg-append-notifier.js';
 import { KurrentDbEventStore } from './infrastructure/event-store/kurrentdb.event-store.js';
 import { eventStoreMigrations } from './infrastructure/event-store/sql-event-store.schema.js';
+import {
+  eventIdRegistryMigrations,
+  SqlEventIdRegistry,
+} from './infrastructure/event-store/sql.event-id-registry.js';
 import { eventHistoryMigrations, SqlEventHistory } from './infrastructure/event-store/sql.event-history.js';
 import { StoreEventHistory } from './infrastructure/event-store/store.event-history.js';
 import type { EventHistory } from './application/ports/event-history.port.js';
@@ -73,6 +77,9 @@ import { LocalBlobStore } from './infrastructure/media-store/local.blob-store.js
 import { mediaSigningSecret, MediaUrlSigner } from './infrastructure/media-store/media-url-signer.js';
 import { S3BlobStore } from './infrastructure/media-store/s3.blob-store.js';
 import { ProjectionRunner } from './infrastructure/projections/projection-runner.js';
+import { ConsumerEngine } from './application/consumers/consumer-engine.js';
+import { SqlParkedEventStore } from './infrastructure/consumers/sql.parked-event-store.js';
+import { consumerRestarts } from './infrastructure/observability/metrics.js';
 import { projectionStateMigrations } from './infrastructure/projections/projection-state.js';
 import { PrometheusJobMetrics } from './infrastructure/observability/prometheus.job-metrics.js';
 import type { ScrapeSources } from './infrastructure/observability/scrape.js';
@@ -94,6 +101,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...eventStoreMigrations,
   ...eventHistoryMigrations,
+  ...eventIdRegistryMigrations,
   ...projectionStateMigrations,
   ...identityMigrations,
   ...stageCacheMigrations,
@@ -117,6 +125,8 @@ export interface Runtime {
   /** Generation providers: the local ones always, cloud and self-hosted ones when configured. */
   catalog: ProviderCatalog;
   bus: JobBus;
+  /** Every consumer of the log in this process: status, parked events (health, metrics, admin, CLI). */
+  consumers: ConsumerEngine;
   /** Shared state of several API processes: Redis when REDIS_URL is set, this process otherwise. */
   redis: Redis | null;
   rateLimiter: RateLimiter;
@@ -198,7 +208,9 @@ export async function createRuntime(
   let notifier: PgAppendNotifier | null = null;
   let store: EventStore;
   if (config.EVENTSTORE_URL) {
-    store = await KurrentDbEventStore.open(config.EVENTSTORE_URL, logger).catch(async (error: unknown) => {
+    store = await KurrentDbEventStore.open(config.EVENTSTORE_URL, logger, {
+      eventIds: new SqlEventIdRegistry(db),
+    }).catch(async (error: unknown) => {
       await db.close();
       throw error;
     });
@@ -212,7 +224,17 @@ export async function createRuntime(
     store = sqlStore;
   }
   const role = options.role ?? 'api';
-  const runner = new ProjectionRunner(db, store, options.projections ?? ALL_PROJECTIONS, logger);
+  const engine = new ConsumerEngine(
+    store,
+    new SqlParkedEventStore(db),
+    logger.child({ component: 'consumers' }),
+    {
+      maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+      backoff: { baseMs: config.CONSUMER_RETRY_BASE_MS, maxMs: config.CONSUMER_RETRY_MAX_MS },
+    },
+    (name) => consumerRestarts.inc({ consumer: name }),
+  );
+  const runner = new ProjectionRunner(db, store, options.projections ?? ALL_PROJECTIONS, logger, engine);
   if (options.startProjections !== false && role === 'api') await runner.start();
 
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger, 'shared') : null;
@@ -279,6 +301,7 @@ export async function createRuntime(
       // No broker: fail the start-up, but leave nothing open behind.
       redis?.disconnect();
       await runner.stop();
+      await engine.stop();
       await notifier?.close();
       await db.close();
       throw new Error(
@@ -291,12 +314,14 @@ export async function createRuntime(
   const metrics: ScrapeSources = {
     store,
     projections: runner,
+    consumers: engine,
     // The embedded bus knows its queue; with another bus, what this process's workers are running.
     jobsInFlight: () =>
       bus instanceof InProcessJobBus ? bus.inFlightByStage() : jobMetrics.runningByStage(),
   };
   const pipeline = new Pipeline({
     store,
+    engine,
     bus,
     checkpoints: new SqlCheckpointStore(db),
     clock: systemClock,
@@ -324,6 +349,7 @@ export async function createRuntime(
   const webhookSecrets = new SqlWebhookSecretStore(db, new WebhookSecretCipher(config.JWT_SECRET));
   const webhooks = new WebhookDeliverer({
     store,
+    engine,
     checkpoints: new SqlCheckpointStore(db),
     secrets: webhookSecrets,
     sender: new SafeWebhookSender({
@@ -377,11 +403,11 @@ export async function createRuntime(
   const publisher = new ProgressPublisher({
     store,
     db,
+    engine,
     projections: runner,
     readModels,
     hub,
     url,
-    logger: logger.child({ component: 'progress-publisher' }),
   });
   if (options.startProjections !== false && role === 'api') await publisher.start();
   return {
@@ -392,6 +418,7 @@ export async function createRuntime(
     // KurrentDB has no SQL over its log: its history reads streams through the store.
     history: config.EVENTSTORE_URL ? new StoreEventHistory(store, db) : new SqlEventHistory(db),
     runner,
+    consumers: engine,
     blobs,
     mediaSigner,
     catalog,
@@ -414,6 +441,7 @@ export async function createRuntime(
       await media.close();
       redis?.disconnect();
       await runner.stop();
+      await engine.stop();
       await store.close();
       await notifier?.close();
       await db.close();

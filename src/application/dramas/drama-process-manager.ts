@@ -8,7 +8,9 @@ import type { CheckpointStore } from '../ports/checkpoint-store.port.js';
 import type { EventStore, StoredEvent } from '../ports/event-store.port.js';
 import type { Clock, IdGenerator } from '../ports/system.port.js';
 import { handleCommand } from '../shared/command-handler.js';
-import { DurableConsumer } from '../shared/durable-consumer.js';
+import { storedCheckpoint } from '../consumers/checkpoints.js';
+import type { ConsumerEngine } from '../consumers/consumer-engine.js';
+import type { SupervisedConsumer } from '../consumers/supervised-consumer.js';
 import { type PipelineOptions, plannerDeps } from './planner-deps.js';
 
 /** Events after which the plan can change. Job bookkeeping (scheduled, started, progress) cannot. */
@@ -27,23 +29,25 @@ const TRIGGERS = [
  * deterministic and the decider ignores duplicates, so reprocessing after a crash changes nothing.
  */
 export class DramaProcessManager {
-  private readonly consumer: DurableConsumer;
+  private readonly consumer: SupervisedConsumer;
 
   constructor(
     private readonly store: EventStore,
     checkpoints: CheckpointStore,
+    engine: ConsumerEngine,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly options: PipelineOptions,
     private readonly logger: Logger,
   ) {
-    this.consumer = new DurableConsumer(
-      store,
-      checkpoints,
-      { name: 'drama-process-manager', types: TRIGGERS },
-      (events) => this.handleBatch(events),
-      logger,
-    );
+    this.consumer = engine.register({
+      name: 'drama-process-manager',
+      kind: 'process-manager',
+      types: TRIGGERS,
+      batchSize: 100,
+      checkpoint: storedCheckpoint(checkpoints, 'drama-process-manager'),
+      handle: (events) => this.handleBatch(events),
+    });
   }
 
   start(): Promise<void> {

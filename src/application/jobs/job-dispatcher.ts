@@ -4,7 +4,11 @@ import type { DramaEvent } from '../../domain/drama/drama.events.js';
 import { type ActiveDrama, slot } from '../../domain/drama/drama.state.js';
 import type { JobSpec } from '../../domain/drama/drama.types.js';
 import { fold } from '../../domain/shared/decider.js';
-import type { EventStore, StoredEvent, Subscription } from '../ports/event-store.port.js';
+import { memoryCheckpoint } from '../consumers/checkpoints.js';
+import type { ConsumerEngine } from '../consumers/consumer-engine.js';
+import type { SupervisedConsumer } from '../consumers/supervised-consumer.js';
+import type { EventStore, StoredEvent } from '../ports/event-store.port.js';
+import { transient } from '../shared/transient-error.js';
 import type { JobBus, JobMessage } from '../ports/job-bus.port.js';
 import type { Clock } from '../ports/system.port.js';
 
@@ -44,13 +48,14 @@ export const scheduledEventOf = (stored: readonly StoredEvent[], jobId: string):
  * lease runs out without a result is published again; the first result recorded wins.
  */
 export class JobDispatcher {
-  private subscription: Subscription | null = null;
+  private consumer: SupervisedConsumer | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly open = new Map<string, { message: JobMessage; deadline: number | null }>();
 
   constructor(
     private readonly store: EventStore,
     private readonly bus: JobBus,
+    private readonly engine: ConsumerEngine,
     private readonly liveStreams: () => Promise<string[]>,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -63,19 +68,23 @@ export class JobDispatcher {
     for (const streamId of streams) await this.redispatch(streamId);
     if (streams.length > 0)
       this.logger.info({ dramas: streams.length, jobs: this.open.size }, 'open jobs re-dispatched');
-    this.subscription = this.store.subscribeToAll(
-      { after: head, types: WATCHED, name: 'job-dispatcher' },
-      (events) => this.onEvents(events),
-    );
-    this.subscription.done.catch((error: unknown) =>
-      this.logger.error({ err: error }, 'job dispatcher stopped'),
-    );
+    // Supervised from the head the open jobs were read at: a failed publish (the bus is down) is retried
+    // until the bus is back, and nothing after `head` is skipped meanwhile.
+    this.consumer = this.engine.register({
+      name: 'job-dispatcher',
+      kind: 'job-dispatcher',
+      types: WATCHED,
+      batchSize: 200,
+      checkpoint: memoryCheckpoint(head),
+      handle: (events) => this.onEvents(events),
+    });
+    await this.consumer.start();
     this.watchdog = setInterval(() => void this.checkLeases(), this.watchdogMs);
   }
 
   async stop(): Promise<void> {
     if (this.watchdog) clearInterval(this.watchdog);
-    await this.subscription?.stop();
+    await this.consumer?.stop();
   }
 
   private async onEvents(events: StoredEvent[]): Promise<void> {
@@ -113,7 +122,16 @@ export class JobDispatcher {
           break;
       }
     }
-    if (publish.length > 0) await this.bus.publish(publish);
+    if (publish.length > 0) await this.publish(publish);
+  }
+
+  /** A bus that cannot take jobs is an outage, never a reason to give up on the events behind them. */
+  private async publish(messages: JobMessage[]): Promise<void> {
+    try {
+      await this.bus.publish(messages);
+    } catch (error) {
+      throw transient(`the ${this.bus.kind} job bus did not take ${messages.length} job(s)`, error);
+    }
   }
 
   private forget(streamId: string): void {
@@ -134,7 +152,7 @@ export class JobDispatcher {
       this.open.set(job.jobId, { message, deadline });
       return message;
     });
-    if (messages.length > 0) await this.bus.publish(messages);
+    if (messages.length > 0) await this.publish(messages);
   }
 
   private async checkLeases(): Promise<void> {
@@ -148,9 +166,9 @@ export class JobDispatcher {
     }
     if (expired.length === 0) return;
     this.logger.warn({ jobs: expired.map((m) => m.jobId) }, 'job leases expired: dispatching again');
-    await this.bus
-      .publish(expired)
-      .catch((error: unknown) => this.logger.error({ err: error }, 're-dispatch failed'));
+    await this.publish(expired).catch((error: unknown) =>
+      this.logger.error({ err: error }, 're-dispatch failed; the next check tries again'),
+    );
   }
 }
 

@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import { DramaProcessManager } from '../dramas/drama-process-manager.js';
 import type { PipelineOptions } from '../dramas/planner-deps.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.port.js';
-import type { EventStore, Subscription } from '../ports/event-store.port.js';
+import { memoryCheckpoint } from '../consumers/checkpoints.js';
+import type { ConsumerEngine } from '../consumers/consumer-engine.js';
+import type { SupervisedConsumer } from '../consumers/supervised-consumer.js';
+import type { EventStore } from '../ports/event-store.port.js';
 import type { JobBus, JobConsumer } from '../ports/job-bus.port.js';
 import type { Clock, IdGenerator } from '../ports/system.port.js';
 import type { Stage } from '../../domain/drama/drama.types.js';
@@ -11,6 +14,7 @@ import type { JobWorker } from './job-worker.js';
 
 export interface PipelineParts {
   store: EventStore;
+  engine: ConsumerEngine;
   bus: JobBus;
   checkpoints: CheckpointStore;
   clock: Clock;
@@ -27,18 +31,26 @@ export class Pipeline {
   readonly processManager: DramaProcessManager;
   readonly dispatcher: JobDispatcher;
   private consumer: JobConsumer | null = null;
-  private cancellations: Subscription | null = null;
+  private cancellations: SupervisedConsumer | null = null;
 
   constructor(private readonly parts: PipelineParts) {
     this.processManager = new DramaProcessManager(
       parts.store,
       parts.checkpoints,
+      parts.engine,
       parts.clock,
       parts.ids,
       parts.options,
       parts.logger,
     );
-    this.dispatcher = new JobDispatcher(parts.store, parts.bus, parts.liveStreams, parts.clock, parts.logger);
+    this.dispatcher = new JobDispatcher(
+      parts.store,
+      parts.bus,
+      parts.engine,
+      parts.liveStreams,
+      parts.clock,
+      parts.logger,
+    );
   }
 
   async start(): Promise<void> {
@@ -55,16 +67,17 @@ export class Pipeline {
     const w = this.parts.worker;
     if (!w || this.consumer) return;
     if (options.followCancellations) {
-      const { store, bus, logger } = this.parts;
-      this.cancellations = store.subscribeToAll(
-        { after: await store.headPosition(), types: ['DramaCancelled'], name: 'job-cancellations' },
-        async (events) => {
+      const { store, bus, engine } = this.parts;
+      this.cancellations = engine.register({
+        name: 'job-cancellations',
+        kind: 'cancellations',
+        types: ['DramaCancelled'],
+        checkpoint: memoryCheckpoint(await store.headPosition()),
+        handle: async (events) => {
           for (const event of events) bus.cancelDrama(event.streamId.slice(event.streamId.indexOf('-') + 1));
         },
-      );
-      this.cancellations.done.catch((error: unknown) =>
-        logger.error({ err: error }, 'following cancellations stopped'),
-      );
+      });
+      await this.cancellations.start();
     }
     this.consumer = await this.parts.bus.consume(w.stages, (job, control) => w.worker.handle(job, control), {
       concurrency: w.concurrency,

@@ -15,11 +15,13 @@ import {
 } from '../../domain/webhook/webhook.events.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.port.js';
-import type { EventStore, StoredEvent, Subscription } from '../ports/event-store.port.js';
+import type { EventStore, StoredEvent } from '../ports/event-store.port.js';
 import type { Clock, IdGenerator } from '../ports/system.port.js';
 import type { WebhookSecretStore, WebhookSender } from '../ports/webhook.port.js';
 import { handleCommand } from '../shared/command-handler.js';
-import { DurableConsumer } from '../shared/durable-consumer.js';
+import { memoryCheckpoint, storedCheckpoint } from '../consumers/checkpoints.js';
+import type { ConsumerEngine } from '../consumers/consumer-engine.js';
+import type { SupervisedConsumer } from '../consumers/supervised-consumer.js';
 import { type RequestContext, requestContext } from '../shared/request-context.js';
 import { planCallback, TERMINAL_EVENTS } from './webhook-payload.js';
 import { SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.js';
@@ -35,6 +37,7 @@ export interface WebhookDelivererOptions {
 
 export interface WebhookDelivererParts {
   store: EventStore;
+  engine: ConsumerEngine;
   checkpoints: CheckpointStore;
   secrets: WebhookSecretStore;
   sender: WebhookSender;
@@ -63,33 +66,35 @@ const MAX_TIMER_MS = 6 * 3600_000;
  * - failures are retried with exponential backoff and jitter until the age limit, then abandoned.
  */
 export class WebhookDeliverer {
-  private readonly scheduler: DurableConsumer;
-  private subscription: Subscription | null = null;
+  private readonly scheduler: SupervisedConsumer;
+  private timersConsumer: SupervisedConsumer | null = null;
   private readonly timers = new Map<string, { streamId: string; timer: NodeJS.Timeout }>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly pending = new Map<string, { streamId: string; position: number }>();
   private stopped = false;
 
   constructor(private readonly parts: WebhookDelivererParts) {
-    this.scheduler = new DurableConsumer(
-      parts.store,
-      parts.checkpoints,
-      { name: 'webhook-scheduler', types: TERMINAL_EVENTS, fromHeadIfNew: true },
-      (events) => this.schedule(events),
-      parts.logger,
-    );
+    this.scheduler = parts.engine.register({
+      name: 'webhook-scheduler',
+      kind: 'webhooks',
+      types: TERMINAL_EVENTS,
+      batchSize: 100,
+      checkpoint: storedCheckpoint(parts.checkpoints, 'webhook-scheduler', () => parts.store.headPosition()),
+      handle: (events) => this.schedule(events),
+    });
   }
 
   async start(): Promise<void> {
     const head = await this.parts.store.headPosition();
     await this.rebuild(head);
-    this.subscription = this.parts.store.subscribeToAll(
-      { after: head, types: WEBHOOK_EVENT_TYPES, name: 'webhook-deliverer' },
-      async (events, last) => this.follow(events, last),
-    );
-    this.subscription.done.catch((error: unknown) =>
-      this.parts.logger.error({ err: error }, 'webhook deliverer stopped following the log'),
-    );
+    this.timersConsumer = this.parts.engine.register({
+      name: 'webhook-timers',
+      kind: 'webhooks',
+      types: WEBHOOK_EVENT_TYPES,
+      checkpoint: memoryCheckpoint(head),
+      handle: async (events) => this.follow(events),
+    });
+    await this.timersConsumer.start();
     await this.scheduler.start();
   }
 
@@ -98,7 +103,7 @@ export class WebhookDeliverer {
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     await this.scheduler.stop();
-    await this.subscription?.stop();
+    await this.timersConsumer?.stop();
     await Promise.allSettled(this.running.values());
   }
 
@@ -164,7 +169,7 @@ export class WebhookDeliverer {
     await this.parts.checkpoints.save(FLOOR, floor);
   }
 
-  private async follow(events: StoredEvent[], last: number): Promise<void> {
+  private async follow(events: StoredEvent[]): Promise<void> {
     for (const stored of events) {
       this.track(stored);
       const event = { type: stored.type, data: stored.data } as WebhookEvent;
@@ -188,7 +193,7 @@ export class WebhookDeliverer {
       }
     }
     if (events.some((e) => e.type === 'WebhookDelivered' || e.type === 'WebhookAbandoned')) {
-      await this.saveFloor(last);
+      await this.saveFloor(events[events.length - 1]!.globalPosition);
     }
   }
 

@@ -94,6 +94,10 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
   PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   PIPELINE_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
+  /** A consumer of the log retries a failing event this many times (batch, then alone) before parking it. */
+  CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  CONSUMER_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  CONSUMER_RETRY_MAX_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

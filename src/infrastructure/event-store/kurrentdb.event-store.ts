@@ -26,9 +26,11 @@ import {
   type Subscription,
   WrongExpectedVersionError,
 } from '../../application/ports/event-store.port.js';
+import { canonicalJson } from '../../application/shared/hashing.js';
 import { eventsAppended } from '../observability/metrics.js';
 import { AppendSignal } from './append-signal.js';
 import type { ReadResult } from './global-log-reader.js';
+import type { EventIdRegistry } from './sql.event-id-registry.js';
 import {
   isSystemEvent,
   satisfies,
@@ -43,7 +45,11 @@ import { runSubscription } from './subscription.js';
 interface KnownEvent {
   version: number;
   position: number;
+  /** Type and canonical data: a repeated id must carry the same content to count as a retry. */
+  content: string;
 }
+
+const contentOf = (type: string, data: unknown) => `${type}\u0000${canonicalJson(data ?? null)}`;
 
 /** What this process has seen of a stream: its version and where each event id sits. */
 interface KnownStream {
@@ -58,6 +64,11 @@ export interface KurrentDbEventStoreOptions {
   maxAppendAttempts?: number;
   /** How long an idle subscriber sleeps when the live feed is down (a safety net). */
   idlePollMs?: number;
+  /**
+   * Where event ids are claimed across streams (Kurrent only knows them per stream). Without it, an id
+   * already stored in another stream is not detected.
+   */
+  eventIds?: EventIdRegistry;
 }
 
 /**
@@ -68,8 +79,9 @@ export interface KurrentDbEventStoreOptions {
  * append first brings this process's view of the stream up to date (reading only what is new since the
  * last look), answers duplicates from it, and then writes with the exact version it saw. A writer that
  * raced us gets a version conflict, reads again, and finds our ids (or retries, for `any`). Appends to
- * one stream from this process are queued, so they never race each other. Event ids are unique per
- * stream here (the PostgreSQL store checks them across streams).
+ * one stream from this process are queued, so they never race each other. A repeated id is a retry only
+ * with the same content in the same order; across streams, ids are claimed in the event-id registry
+ * (PostgreSQL, next to the read models) before they are written.
  *
  * Subscriptions page through $all with the same reads as readAll and are woken by one live Kurrent
  * subscription per store (and by this process's own appends), so handlers get batches, are awaited
@@ -154,6 +166,11 @@ export class KurrentDbEventStore implements EventStore {
       const stream = await this.refresh(streamId);
       const stored = events.map((e) => stream.ids.get(e.id));
       if (stored.every((s) => s !== undefined)) {
+        const offset = stored[0]!.version;
+        const same = stored.every(
+          (s, i) => s.version === offset + i && s.content === contentOf(events[i]!.type, events[i]!.data),
+        );
+        if (!same) throw new DuplicateEventIdError(streamId, 'other_content', events[0]!.id, streamId);
         const positions = stored.map((s) => s.position);
         return {
           nextVersion: Math.max(...stored.map((s) => s.version)),
@@ -162,7 +179,20 @@ export class KurrentDbEventStore implements EventStore {
           duplicate: true,
         };
       }
-      if (stored.some((s) => s !== undefined)) throw new DuplicateEventIdError(streamId);
+      const known = stored.findIndex((s) => s !== undefined);
+      if (known >= 0) throw new DuplicateEventIdError(streamId, 'partial', events[known]!.id, streamId);
+      const elsewhere = await this.options.eventIds?.claim(
+        streamId,
+        events.map((e) => e.id),
+      );
+      if (elsewhere && elsewhere.length > 0) {
+        throw new DuplicateEventIdError(
+          streamId,
+          'other_stream',
+          elsewhere[0]!.eventId,
+          elsewhere[0]!.streamId,
+        );
+      }
       if (!satisfies(expected, stream.version)) {
         throw new WrongExpectedVersionError(streamId, expected, stream.version);
       }
@@ -225,7 +255,11 @@ export class KurrentDbEventStore implements EventStore {
     if (!stream) return;
     for (const event of events) {
       if (event.streamVersion <= stream.version) continue;
-      stream.ids.set(event.id, { version: event.streamVersion, position: event.globalPosition });
+      stream.ids.set(event.id, {
+        version: event.streamVersion,
+        position: event.globalPosition,
+        content: contentOf(event.type, event.data),
+      });
       stream.version = event.streamVersion;
     }
   }

@@ -64,3 +64,38 @@ export const websocketConnections = new Gauge({
   labelNames: ['transport'] as const,
   registers: [metricsRegistry],
 });
+
+export const consumerRestarts = new Counter({
+  name: 'consumer_restarts_total',
+  help: 'Failed attempts of a consumer of the log (each one is retried with backoff)',
+  labelNames: ['consumer'] as const,
+  registers: [metricsRegistry],
+});
+
+export const consumerPosition = new Gauge({
+  name: 'consumer_position',
+  help: 'Checkpoint of a consumer of the log (global position)',
+  labelNames: ['consumer', 'kind'] as const,
+  registers: [metricsRegistry],
+});
+
+export const consumerLagEvents = new Gauge({
+  name: 'consumer_lag_events',
+  help: 'Log head minus the consumer checkpoint',
+  labelNames: ['consumer', 'kind'] as const,
+  registers: [metricsRegistry],
+});
+
+export const consumerParked = new Gauge({
+  name: 'consumer_parked_events',
+  help: 'Events a consumer parked that no operator has retried or skipped yet',
+  labelNames: ['consumer', 'kind'] as const,
+  registers: [metricsRegistry],
+});
+
+export const consumerFailing = new Gauge({
+  name: 'consumer_failing',
+  help: '1 while the consumer is retrying a failure, 0 while it follows the log',
+  labelNames: ['consumer', 'kind'] as const,
+  registers: [metricsRegistry],
+});

@@ -1,12 +1,23 @@
+import type { ConsumerAdmin } from '../../application/ports/consumer.port.js';
 import type { EventStore } from '../../application/ports/event-store.port.js';
 import type { ProjectionProgress } from '../../application/ports/read-models.port.js';
 import { STAGES, type Stage } from '../../domain/drama/drama.types.js';
-import { jobsInFlight, metricsRegistry, projectionLagEvents, projectionLagSeconds } from './metrics.js';
+import {
+  consumerFailing,
+  consumerLagEvents,
+  consumerParked,
+  consumerPosition,
+  jobsInFlight,
+  metricsRegistry,
+  projectionLagEvents,
+  projectionLagSeconds,
+} from './metrics.js';
 
 /** What the gauges computed at scrape time are read from. */
 export interface ScrapeSources {
   store: Pick<EventStore, 'headPosition' | 'readAll'>;
   projections: Pick<ProjectionProgress, 'positions'>;
+  consumers?: Pick<ConsumerAdmin, 'status'>;
   /** Jobs queued or running in this process, by stage. */
   jobsInFlight: () => ReadonlyMap<Stage, number>;
   now?: () => number;
@@ -29,6 +40,13 @@ export async function refreshScrapeGauges(sources: ScrapeSources): Promise<void>
       if (oldest) seconds = Math.max(0, (now() - Date.parse(oldest.recordedAt)) / 1000);
     }
     projectionLagSeconds.set({ projection: name }, seconds);
+  }
+  for (const consumer of (await sources.consumers?.status()) ?? []) {
+    const labels = { consumer: consumer.name, kind: consumer.kind };
+    consumerPosition.set(labels, consumer.position);
+    consumerLagEvents.set(labels, Math.max(0, head - consumer.position));
+    consumerParked.set(labels, consumer.parked);
+    consumerFailing.set(labels, consumer.state === 'retrying' ? 1 : 0);
   }
   const inFlight = sources.jobsInFlight();
   for (const stage of STAGES) jobsInFlight.set({ stage }, inFlight.get(stage) ?? 0);

@@ -1,7 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Database, SqlExecutor } from '../../application/ports/database.port.js';
-import type { EventStore, StoredEvent, Subscription } from '../../application/ports/event-store.port.js';
+import { ConsumerEngine } from '../../application/consumers/consumer-engine.js';
+import type { SupervisedConsumer } from '../../application/consumers/supervised-consumer.js';
+import type { EventStore, StoredEvent } from '../../application/ports/event-store.port.js';
+import { SqlParkedEventStore } from '../consumers/sql.parked-event-store.js';
 import type { ProjectedBatch, Projection, TableNames } from '../../application/ports/projection.port.js';
 import type {
   ProjectionAdmin,
@@ -11,8 +14,6 @@ import type {
 } from '../../application/ports/read-models.port.js';
 import { projectionLagEvents } from '../observability/metrics.js';
 import { listProjectionStates, type ProjectionStateRow, readProjectionState } from './projection-state.js';
-
-class CheckpointMoved extends Error {}
 
 /** Events read and applied per transaction during a rebuild. */
 const REBUILD_BATCH = 5_000;
@@ -41,28 +42,44 @@ export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
   private readonly workers = new Map<string, ProjectionWorker>();
   private readonly rebuilds = new Map<string, RebuildStatus>();
 
+  private readonly engine: ConsumerEngine;
+
   constructor(
     private readonly db: Database,
     private readonly store: EventStore,
     private readonly projections: readonly Projection[],
     private readonly logger: Logger,
+    engine?: ConsumerEngine,
   ) {
     this.emitter.setMaxListeners(0);
+    this.engine = engine ?? new ConsumerEngine(store, new SqlParkedEventStore(db), logger);
   }
 
   get names(): string[] {
     return this.projections.map((p) => p.name);
   }
 
-  async start(): Promise<void> {
+  /** Installs missing projections and registers their consumers (not started): what an operator's retry needs. */
+  async prepare(): Promise<Map<string, ProjectionStateRow>> {
+    const states = new Map<string, ProjectionStateRow>();
     for (const projection of this.projections) {
       let state = await readProjectionState(this.db, projection.name);
       if (!state) state = await this.install(projection);
-      const worker = new ProjectionWorker(this.db, this.store, projection, state, this.logger, (batch) => {
+      states.set(projection.name, state);
+      if (this.workers.has(projection.name)) continue;
+      const worker = new ProjectionWorker(this.db, this.engine, projection, state, (batch) => {
         this.emitter.emit('projected', batch);
       });
       this.workers.set(projection.name, worker);
-      worker.start();
+    }
+    return states;
+  }
+
+  async start(): Promise<void> {
+    const states = await this.prepare();
+    for (const projection of this.projections) {
+      const state = states.get(projection.name)!;
+      await this.workers.get(projection.name)!.start();
       if (state.version !== projection.version) {
         this.logger.warn(
           { projection: projection.name, from: state.version, to: projection.version },
@@ -315,81 +332,92 @@ export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
   }
 }
 
+/** The live side of one projection: a supervised consumer whose checkpoint is its row in projection_state. */
 class ProjectionWorker {
-  private subscription: Subscription | null = null;
-  private stopped = false;
   private suffix: string;
   private tables: TableNames;
-  position: number;
+  private readonly consumer: SupervisedConsumer;
+  /** The checkpoint as this process last saw it, from its own consumer or from the table. */
+  private seen: number;
 
   constructor(
     private readonly db: Database,
-    private readonly store: EventStore,
+    engine: ConsumerEngine,
     private readonly projection: Projection,
     state: ProjectionStateRow,
-    private readonly logger: Logger,
     private readonly announce: (batch: ProjectedBatch) => void,
   ) {
     this.suffix = state.suffix;
     this.tables = physicalNames(projection, state.suffix);
-    this.position = state.position;
-  }
-
-  start(): void {
-    if (this.stopped) return;
-    const subscription = this.store.subscribeToAll(
-      { after: this.position, types: this.projection.eventTypes, name: `projection:${this.projection.name}` },
-      (events, last) => this.handle(events, last),
-    );
-    this.subscription = subscription;
-    subscription.done.then(
-      () => undefined,
-      async (error: unknown) => {
-        if (this.stopped) return;
-        if (!(error instanceof CheckpointMoved)) {
-          this.logger.error(
-            { err: error, projection: this.projection.name },
-            'projection failed; retrying in 1 s',
-          );
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
-        }
-        await this.refreshPosition().catch(() => undefined);
-        this.start();
+    this.seen = state.position;
+    this.consumer = engine.register({
+      name: `projection:${projection.name}`,
+      kind: 'projection',
+      types: projection.eventTypes,
+      checkpoint: {
+        load: () => this.load(),
+        advance: (from, to, work) => this.advance(from, to, work),
       },
-    );
+      handle: (events, tx) => this.apply(tx!, events),
+      // An operator's retry applies the parked event to the live tables now, out of its original order:
+      // fine for idempotent upserts; a rebuild replays everything in order.
+      replay: (event) => this.db.transaction((tx) => this.apply(tx, [event])),
+      onAdvance: (position, events) => {
+        this.seen = Math.max(this.seen, position);
+        this.announce({ projection: projection.name, position, events });
+      },
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.subscription?.stop();
+  get position(): number {
+    return Math.max(this.seen, this.consumer.checkpoint);
+  }
+
+  start(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
   }
 
   async refreshPosition(): Promise<void> {
     const state = await readProjectionState(this.db, this.projection.name);
-    if (!state) return;
+    if (state && state.suffix === this.suffix) this.seen = Math.max(this.seen, state.position);
+  }
+
+  private async load(): Promise<number> {
+    const state = await readProjectionState(this.db, this.projection.name);
+    if (!state) throw new Error(`projection ${this.projection.name} is not installed`);
     if (state.suffix !== this.suffix) {
       this.suffix = state.suffix;
       this.tables = physicalNames(this.projection, state.suffix);
-      this.position = state.position;
-    } else if (state.position > this.position) {
-      this.position = state.position;
+      this.seen = state.position;
     }
+    this.seen = Math.max(this.seen, state.position);
+    return state.position;
   }
 
-  private async handle(events: StoredEvent[], last: number): Promise<void> {
-    const applied = await this.db.transaction(async (tx) => {
+  /** Rows and checkpoint in one transaction, with a compare-and-set on the checkpoint and the tables. */
+  private advance(
+    from: number,
+    to: number,
+    work: (tx: SqlExecutor | null) => Promise<void>,
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
       const state = await readProjectionState(tx, this.projection.name, true);
-      if (!state || state.suffix !== this.suffix || state.position !== this.position) return false;
-      if (this.projection.applyBatch) await this.projection.applyBatch(tx, events, this.tables);
-      else for (const event of events) await this.projection.apply(tx, event, this.tables);
+      if (!state || state.suffix !== this.suffix || state.position !== from) return false;
+      await work(tx);
       await tx.query('UPDATE projection_state SET position = $2, updated_at = now() WHERE name = $1', [
         this.projection.name,
-        last,
+        to,
       ]);
       return true;
     });
-    if (!applied) throw new CheckpointMoved();
-    this.position = last;
-    this.announce({ projection: this.projection.name, position: last, events });
+  }
+
+  private async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void> {
+    if (this.projection.applyBatch) await this.projection.applyBatch(tx, events, this.tables);
+    else for (const event of events) await this.projection.apply(tx, event, this.tables);
   }
 }

@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '../../application/ports/database.port.js';
 import type { Migration } from '../database/migrations.js';
 import { sqlStatements } from '../database/migrations.js';
+import { parkedEventMigrations } from '../consumers/sql.parked-event-store.js';
 
 export const projectionStateMigrations: Migration[] = [
   {
@@ -15,6 +16,8 @@ export const projectionStateMigrations: Migration[] = [
       )`,
     ),
   },
+  // A projection's consumer parks the events it cannot apply here.
+  ...parkedEventMigrations,
 ];
 
 export interface ProjectionStateRow {

@@ -13,6 +13,7 @@ import {
   replay,
   verify,
 } from './commands.js';
+import { consumers, parked } from './consumer-commands.js';
 
 const USAGE = `3kstory CLI — audit and operate on the same database as the API (DATABASE_URL, or DATA_DIR's PGlite)
 
@@ -28,6 +29,12 @@ usage: npm run cli -- <command> [options]
       Each read model: code version, stored version, checkpoint, log head, lag, status.
   projections rebuild <name> | --all
       Blue-green rebuild from position 0 beside the live tables, then an atomic swap.
+  consumers [--json]
+      Stored checkpoints of the log's consumers (projections, process manager, webhooks, progress),
+      their lag behind the log head and how many events each has parked.
+  parked list [--consumer <name>] [--status parked|retried|skipped] [--json]
+  parked retry <id> | parked skip <id>
+      Events a consumer gave up on: apply one again through its consumer (after a fix), or skip it.
   help
 
 exit codes: 0 ok, 1 drift found (verify), 2 bad usage, 3 failure (not found, database error)`;
@@ -40,6 +47,8 @@ async function run(argv: string[], io: Output): Promise<number> {
       allowPositionals: true,
       options: {
         project: { type: 'string' },
+        consumer: { type: 'string' },
+        status: { type: 'string' },
         to: { type: 'string' },
         all: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -55,11 +64,11 @@ async function run(argv: string[], io: Output): Promise<number> {
     io.out(USAGE);
     return command || values.help ? EXIT.ok : EXIT.usage;
   }
-  if (!['replay', 'verify', 'projections'].includes(command)) {
+  if (!['replay', 'verify', 'projections', 'consumers', 'parked'].includes(command)) {
     throw new CliError(`unknown command ${JSON.stringify(command)}`);
   }
   // Validate everything before opening the database.
-  const projectId = command === 'projections' ? '' : projectIdArg(values.project);
+  const projectId = ['replay', 'verify'].includes(command) ? projectIdArg(values.project) : '';
   const to = positionArg(values.to);
   let config;
   try {
@@ -76,6 +85,12 @@ async function run(argv: string[], io: Output): Promise<number> {
   try {
     if (command === 'replay') return await replay(runtime, io, projectId, to, values.json);
     if (command === 'verify') return await verify(runtime, io, projectId, values.json);
+    if (command === 'consumers') return await consumers(runtime, io, values.json);
+    if (command === 'parked') {
+      // A parked projection event is applied through its projection: make the projections' consumers.
+      if (rest[0] === 'retry') await runtime.runner.prepare();
+      return await parked(runtime, io, rest[0], rest[1], values, values.json);
+    }
     return await projections(runtime, io, rest[0], rest[1], values.all, values.json);
   } finally {
     await runtime.close();

@@ -13,6 +13,11 @@ import { createPostgresDatabaseUrl } from '../../support/databases.js';
 import { eventually, events, streamId } from '../../support/events.js';
 import { testLogger } from '../../support/logger.js';
 import { eventStoreContract } from './event-store.contract.js';
+import { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
+import {
+  eventIdRegistryMigrations,
+  SqlEventIdRegistry,
+} from '../../../src/infrastructure/event-store/sql.event-id-registry.js';
 
 /*
  * Runs only when EVENTSTORE_URL points at a KurrentDB server, e.g.
@@ -23,8 +28,13 @@ const url = process.env.EVENTSTORE_URL;
 if (!url) throw new Error('EVENTSTORE_URL is not set: this suite needs a KurrentDB server');
 
 eventStoreContract('KurrentDB', async () => {
-  const store = KurrentDbEventStore.connect(url, testLogger(), { idlePollMs: 200 });
-  return { store, close: () => store.close() };
+  const ids = await PgliteDatabase.open();
+  await migrate(ids, eventIdRegistryMigrations);
+  const store = KurrentDbEventStore.connect(url, testLogger(), {
+    idlePollMs: 200,
+    eventIds: new SqlEventIdRegistry(ids),
+  });
+  return { store, close: async () => (await store.close(), await ids.close()) };
 });
 
 describe('KurrentDB store under the projection runner', () => {

@@ -5,6 +5,12 @@ import {
   type KurrentDbEventStoreOptions,
 } from '../../../src/infrastructure/event-store/kurrentdb.event-store.js';
 import { eventsAppended } from '../../../src/infrastructure/observability/metrics.js';
+import { migrate } from '../../../src/infrastructure/database/migrations.js';
+import { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
+import {
+  eventIdRegistryMigrations,
+  SqlEventIdRegistry,
+} from '../../../src/infrastructure/event-store/sql.event-id-registry.js';
 import { eventStoreContract } from '../../int/event-store/event-store.contract.js';
 import { eventually, events, newEvent, streamId } from '../../support/events.js';
 import { FakeKurrentDbClient } from '../../support/fakes/kurrentdb-client.fake.js';
@@ -19,8 +25,11 @@ const open = (client: FakeKurrentDbClient, options: KurrentDbEventStoreOptions =
   new KurrentDbEventStore(client as unknown as KurrentDBClient, testLogger(), { idlePollMs: 50, ...options });
 
 eventStoreContract('KurrentDB adapter on an in-memory client double', async () => {
-  const store = open(new FakeKurrentDbClient());
-  return { store, close: () => store.close() };
+  // The event-id registry is the real SQL one (on PGlite): only the Kurrent client is a double.
+  const db = await PgliteDatabase.open();
+  await migrate(db, eventIdRegistryMigrations);
+  const store = open(new FakeKurrentDbClient(), { eventIds: new SqlEventIdRegistry(db) });
+  return { store, close: async () => (await store.close(), await db.close()) };
 });
 
 describe('KurrentDB adapter beyond the contract', () => {

@@ -11,7 +11,8 @@ export class HealthController {
   @Get()
   async get(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     const report = await this.health.check();
-    if (report.status !== 'ok') res.status(503);
+    // Degraded still serves (a load balancer keeps it); only a process without its database is down.
+    if (report.status === 'down') res.status(503);
     return report;
   }
 }
