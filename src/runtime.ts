@@ -279,6 +279,8 @@ export async function createRuntime(
     blobs,
     workRoot,
     workerName: `${hostname()}:${process.pid}`,
+    // PGlite allows one process per data folder: a lease held by anyone else belongs to a dead process.
+    takeoverLeases: db.dialect === 'pglite',
     logger,
     metrics: jobMetrics,
   });
@@ -293,6 +295,7 @@ export async function createRuntime(
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
         shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+        publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
         jobStatus: (job) => worker.status(job),
         onDeadLetter: (job, reason) => worker.deadLetter(job, reason),
       },

@@ -5,10 +5,12 @@ KAFKA_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PROJECT_ROOT=$(cd "$KAFKA_SCRIPTS/../.." && pwd)
 KAFKA_HOME="$PROJECT_ROOT/.kafka"
 KAFKA_LIB="$KAFKA_HOME/lib"
-KAFKA_DATA="$KAFKA_HOME/data"
-KAFKA_PID_FILE="$KAFKA_HOME/broker.pid"
-KAFKA_PORT_FILE="$KAFKA_HOME/broker.ports"
-KAFKA_LOG="$KAFKA_HOME/broker.log"
+# A second broker (a test that takes its broker down) keeps its data, pid and log in KAFKA_STATE_DIR.
+KAFKA_STATE="${KAFKA_STATE_DIR:-$KAFKA_HOME}"
+KAFKA_DATA="$KAFKA_STATE/data"
+KAFKA_PID_FILE="$KAFKA_STATE/broker.pid"
+KAFKA_PORT_FILE="$KAFKA_STATE/broker.ports"
+KAFKA_LOG="$KAFKA_STATE/broker.log"
 
 # True when pid $1 is alive (not a zombie) and is kafka.Kafka running from this folder's .kafka/lib.
 kafka_is_ours() {

@@ -4,7 +4,8 @@
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_START_TIMEOUT: seconds the broker may take
 # after formatting to log "Kafka Server started" and accept connections (90).
 # Jars: .kafka/lib (fetched with Maven on first run only), data: .kafka/data (fresh every start),
-# log: .kafka/broker.log, pid: .kafka/broker.pid. Needs java (17) and, on first run, mvn.
+# log: .kafka/broker.log, pid: .kafka/broker.pid (KAFKA_STATE_DIR moves data, log and pid elsewhere, for a
+# second broker beside the first). Needs java (17) and, on first run, mvn.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -53,7 +54,7 @@ wait_ready() {
 }
 
 # --- Already running from this folder? ----------------------------------------------------------
-mkdir -p "$KAFKA_HOME"
+mkdir -p "$KAFKA_HOME" "$KAFKA_STATE"
 if pid=$(kafka_running_pid); then
   read -r run_port run_cport 2>/dev/null <"$KAFKA_PORT_FILE" || true
   if [[ ${run_port:-} != "$PORT" || ${run_cport:-} != "$CPORT" ]]; then
@@ -108,13 +109,13 @@ OVERRIDES=(
 rm -rf "$KAFKA_DATA"
 mkdir -p "$KAFKA_DATA"
 # StorageTool has no --override: format with a copy of the config whose last lines win.
-FORMAT_CFG="$KAFKA_HOME/format.properties"
+FORMAT_CFG="$KAFKA_STATE/format.properties"
 { cat "$KAFKA_SCRIPTS/server.properties"; echo; printf '%s\n' "${OVERRIDES[@]}"; } >"$FORMAT_CFG"
 CLUSTER_ID=$(node -e "const c=require('crypto');let id;do{id=c.randomBytes(16).toString('base64url')}while(id.startsWith('-'));process.stdout.write(id)")
 echo "kafka: starting Kafka $KAFKA_VERSION on 127.0.0.1:$PORT (controller :$CPORT), cluster id $CLUSTER_ID…"
 if ! java "${JAVA_OPTS[@]}" -cp "$KAFKA_LIB/*" kafka.tools.StorageTool format \
-  -t "$CLUSTER_ID" -c "$FORMAT_CFG" >"$KAFKA_HOME/format.log" 2>&1; then
-  cat "$KAFKA_HOME/format.log" >&2
+  -t "$CLUSTER_ID" -c "$FORMAT_CFG" >"$KAFKA_STATE/format.log" 2>&1; then
+  cat "$KAFKA_STATE/format.log" >&2
   die "formatting $KAFKA_DATA failed"
 fi
 
@@ -130,4 +131,4 @@ echo "$pid" >"$KAFKA_PID_FILE"
 echo "$PORT $CPORT" >"$KAFKA_PORT_FILE"
 
 wait_ready "$pid"
-echo "kafka: ready on 127.0.0.1:$PORT in $(elapsed_since "$T0") s (pid $pid, log .kafka/broker.log)"
+echo "kafka: ready on 127.0.0.1:$PORT in $(elapsed_since "$T0") s (pid $pid, log $KAFKA_LOG)"

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +25,18 @@ export const secret = (value: string): Secret => new Secret(value);
 export interface TestJobContext extends JobContext {
   controller: AbortController;
   recorded: ExternalTask[];
+  /** Paid requests recorded before they were sent, and what became of each. */
+  submissions: TestSubmission[];
   progress: Array<{ fraction: number; message?: string }>;
   usage: Usage[];
+}
+
+export interface TestSubmission {
+  submissionId: string;
+  provider: string;
+  callKey: string;
+  startedAt: string;
+  outcome: 'sent' | 'recorded' | 'refused';
 }
 
 const dirs: string[] = [];
@@ -37,7 +48,9 @@ const dirs: string[] = [];
  */
 export async function jobContext(
   options: {
+    /** What earlier attempts recorded (a restart): their tasks and their submissions. */
     resume?: readonly ExternalTask[];
+    submissions?: readonly TestSubmission[];
     onProgress?: (ctx: TestJobContext, fraction: number, message?: string) => void;
     recordDelayMs?: number;
   } = {},
@@ -50,9 +63,34 @@ export async function jobContext(
     signal: controller.signal,
     workDir,
     recorded: [],
+    submissions: (options.submissions ?? []).map((s) => ({ ...s })),
     progress: [],
     usage: [],
     resumeExternalTasks: options.resume ?? [],
+    paid: {
+      tasks: (provider, callKey) =>
+        [...(options.resume ?? []), ...ctx.recorded]
+          .filter((t) => t.provider === provider && t.callKey === callKey)
+          .map((t) => t.taskId),
+      unconfirmed: (provider, callKey) =>
+        ctx.submissions.find(
+          (s) => s.provider === provider && s.callKey === callKey && s.outcome === 'sent',
+        ) ?? null,
+      async submitting(provider, callKey) {
+        const submissionId = randomUUID();
+        ctx.submissions.push({
+          submissionId,
+          provider,
+          callKey,
+          startedAt: new Date().toISOString(),
+          outcome: 'sent',
+        });
+        return submissionId;
+      },
+      async refused(submissionId) {
+        for (const s of ctx.submissions) if (s.submissionId === submissionId) s.outcome = 'refused';
+      },
+    },
     reportProgress(fraction, message) {
       ctx.progress.push({ fraction, message });
       options.onProgress?.(ctx, fraction, message);
@@ -60,6 +98,7 @@ export async function jobContext(
     async recordExternalTask(task) {
       if (options.recordDelayMs) await new Promise((r) => setTimeout(r, options.recordDelayMs));
       ctx.recorded.push(task);
+      for (const s of ctx.submissions) if (s.submissionId === task.submissionId) s.outcome = 'recorded';
     },
     recordUsage(usage) {
       ctx.usage.push(usage);

@@ -9,7 +9,7 @@ import { type DramaView, MediaLinks, toDramaView } from '../dramas/drama.views.j
 import { BLOB_STORE, type BlobStore } from '../ports/blob-store.port.js';
 import { EVENT_HISTORY, type EventHistory } from '../ports/event-history.port.js';
 import type { ProjectView } from '../projects/project.view.js';
-import { type AsOf, asOfFilter, asOfLabel } from './as-of.js';
+import { type AsOf, asOfLabel, eventsAsOf } from './as-of.js';
 import { ProjectTimeline, projectTimelineTypes } from './project-timeline.js';
 
 type AsOfLabel = { as_of: string | number };
@@ -43,10 +43,10 @@ export class GetProjectAsOfHandler implements IQueryHandler<GetProjectAsOfQuery>
     const streams = await this.history.projectStreams(projectId);
     const { events } = await this.history.read(
       streams.filter((s) => s.kind !== 'webhook').map((s) => s.streamId),
-      { ...asOfFilter(asOf), types: projectTimelineTypes() },
+      { ...('position' in asOf ? { toPosition: asOf.position } : {}), types: projectTimelineTypes() },
     );
     const timeline = new ProjectTimeline();
-    for (const event of events) timeline.apply(event);
+    for (const event of eventsAsOf(events, asOf)) timeline.apply(event);
     const view = timeline.view();
     if (!view || view.owner_id !== viewerId) {
       throw notFound('PROJECT.NOT_FOUND', `project ${projectId} did not exist at as_of ${asOfLabel(asOf)}`);
@@ -70,7 +70,11 @@ export class GetDramaAsOfHandler implements IQueryHandler<GetDramaAsOfQuery> {
 
   async execute({ dramaId, viewerId, asOf }: GetDramaAsOfQuery): Promise<DramaView & AsOfLabel> {
     const streamId = dramaStreamId(dramaId);
-    const { events } = await this.history.read([streamId], asOfFilter(asOf));
+    const { events: all } = await this.history.read(
+      [streamId],
+      'position' in asOf ? { toPosition: asOf.position } : {},
+    );
+    const events = eventsAsOf(all, asOf);
     const state = events.reduce<DramaState>(
       (s, e) => evolveDrama(s, { type: e.type, data: e.data } as DramaEvent),
       { status: 'empty' },

@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { findDrama } from '../../../projections/dramas/dramas.queries.js';
 import type { DramaCommand } from '../../domain/drama/drama.commands.js';
 import { dramaDecider } from '../../domain/drama/drama.decider.js';
 import { type DramaRequest, streamIdFor } from '../../domain/drama/drama.types.js';
@@ -12,9 +11,8 @@ import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { PROVIDER_CATALOG, type ProviderCatalog } from '../ports/provider-catalog.port.js';
 import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
-import { loadOwnedProject } from '../projects/project-queries.js';
 import { checkVideoRequest } from '../video/clip-plan.js';
-import { handleCommand } from '../shared/command-handler.js';
+import { handleCommand, loadAggregate } from '../shared/command-handler.js';
 
 export const VIDEO_PROVIDERS = ['local', 'runway', 'pika'] as const;
 export const IMAGE_PROVIDERS = ['local', 'wanx', 'openai_images'] as const;
@@ -173,10 +171,20 @@ abstract class DramaCommandBase {
     }
   }
 
-  protected async request(streamId: string, command: DramaCommand): Promise<void> {
+  protected async request(streamId: string, command: DramaCommand) {
     const result = await handleCommand(this.deps, streamId, dramaDecider, command);
     if (result.lastPosition !== null)
       await this.progress.waitFor('dramas', result.lastPosition, READ_YOUR_WRITES_MS);
+    return result;
+  }
+
+  /** The caller's project, from its stream (commands never authorise against a read model). */
+  protected async ownedProject(projectId: string, ownerId: string) {
+    const { state } = await loadAggregate(this.store, projectStreamId(projectId), projectDecider);
+    if (state.status !== 'active' || state.ownerId !== ownerId) {
+      throw notFound('PROJECT.NOT_FOUND', `project ${projectId} not found`);
+    }
+    return state;
   }
 }
 
@@ -243,10 +251,10 @@ export class GenerateScenesHandler
   implements ICommandHandler<GenerateScenesCommand>
 {
   async execute({ ownerId, projectId, prompt, useLocalLlm }: GenerateScenesCommand): Promise<Accepted> {
-    const project = await loadOwnedProject(this.db, projectId, ownerId);
+    const project = await this.ownedProject(projectId, ownerId);
     const dramaId = this.ids.uuid();
-    const episodes = Math.min(project.target_episodes, 20);
-    const scenesPerEpisode = Math.max(1, Math.min(3, Math.floor(project.target_duration_sec / 10)));
+    const episodes = Math.min(project.targetEpisodes, 20);
+    const scenesPerEpisode = Math.max(1, Math.min(3, Math.floor(project.targetDurationSec / 10)));
     const request: DramaRequest = {
       kind: 'script_only',
       title: project.title,
@@ -254,12 +262,12 @@ export class GenerateScenesHandler
       genre: project.genre,
       episodes,
       scenesPerEpisode,
-      episodeDurationSec: project.target_duration_sec,
+      episodeDurationSec: project.targetDurationSec,
       prompt,
       aspectRatio: '16:9',
       useLocalLlm,
       providers: { video: 'local', image: 'local', tts: 'local' },
-      notes: project.target_episodes > 20 ? ['scripts are written for at most 20 episodes at a time'] : [],
+      notes: project.targetEpisodes > 20 ? ['scripts are written for at most 20 episodes at a time'] : [],
     };
     await this.request(streamIdFor('script_only', dramaId), {
       type: 'RequestDrama',
@@ -272,7 +280,7 @@ export class GenerateScenesHandler
 @CommandHandler(GenerateVideoCommand)
 export class GenerateVideoHandler extends DramaCommandBase implements ICommandHandler<GenerateVideoCommand> {
   async execute({ ownerId, projectId, input }: GenerateVideoCommand): Promise<TaskAccepted> {
-    const project = await loadOwnedProject(this.db, projectId, ownerId);
+    const project = await this.ownedProject(projectId, ownerId);
     const video = this.provider('video', 'video_provider', input.video_provider, null);
     const tts = this.provider('tts', 'tts_provider', input.tts_provider ?? this.defaultProvider('tts'), null);
     this.checkVideoProvider(video, input.aspect_ratio, input.duration_sec, input.image_url !== null);
@@ -309,10 +317,6 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
 @CommandHandler(ControlDramaCommand)
 export class ControlDramaHandler extends DramaCommandBase implements ICommandHandler<ControlDramaCommand> {
   async execute({ actorId, dramaId, action }: ControlDramaCommand): Promise<{ id: string; status: string }> {
-    const row = await findDrama(this.db, dramaId);
-    if (!row || row.owner_id !== actorId || row.kind === 'single_video') {
-      throw notFound('DRAMA.NOT_FOUND', `drama ${dramaId} not found`);
-    }
     const now = this.now();
     const command: DramaCommand =
       action === 'pause'
@@ -322,9 +326,11 @@ export class ControlDramaHandler extends DramaCommandBase implements ICommandHan
           : action === 'cancel'
             ? { type: 'CancelDrama', data: { actorId, reason: 'cancelled by the creator', now } }
             : { type: 'RegenerateScene', data: { actorId, sceneId: action.regenerateScene, now } };
-    await this.request(row.stream_id, command);
-    const after = await findDrama(this.db, dramaId);
-    return { id: dramaId, status: after?.status ?? row.status };
+    // Authorised by the drama's own stream (the decider answers 404 to anyone but its owner), so a
+    // control right after generate-drama works whether or not the read model has the drama yet.
+    const result = await this.request(streamIdFor('drama', dramaId), command);
+    const state = result.state;
+    return { id: dramaId, status: state.status === 'empty' ? 'pending' : state.status };
   }
 }
 

@@ -1,3 +1,4 @@
+import type { SceneAdded } from '../../domain/project/project.events.js';
 import type { DramaRow } from '../../../projections/dramas/dramas.queries.js';
 import type { SceneRow } from '../../../projections/scenes/scenes.queries.js';
 import type { StageProgress } from '../../domain/drama/drama.progress.js';
@@ -113,3 +114,25 @@ export async function toSceneView(row: SceneRow, links: MediaLinks): Promise<Sce
   const { image_key, video_key, project_id: _project, ...rest } = row;
   return { ...rest, image_url: await links.url(image_key), video_url: await links.url(video_key) };
 }
+
+/** A scene added by hand, as the scenes read model will show it (before any media is attached). */
+export const manualSceneView = (scene: SceneAdded['data']): SceneView => ({
+  id: scene.sceneId,
+  drama_id: null,
+  source: 'manual',
+  episode: scene.episode,
+  number: scene.number,
+  title: scene.title,
+  location: scene.location,
+  time_of_day: null,
+  description: scene.description,
+  characters: scene.characters,
+  dialogue: scene.dialogue,
+  actions: [],
+  visual_prompt: null,
+  duration_sec: scene.durationSec,
+  created_at: scene.addedAt,
+  updated_at: scene.addedAt,
+  image_url: null,
+  video_url: null,
+});

@@ -1,16 +1,12 @@
 import { DEFAULT_RETRY, type PlannerDeps, type RetryPolicy } from '../../domain/drama/drama.planner.js';
-import type { Stage } from '../../domain/drama/drama.types.js';
 import { contentHash, uuidV5 } from '../shared/hashing.js';
 
-/** How long a worker may hold a job before it is handed to another one. */
-const LEASE_SEC: Record<Stage, number> = {
-  script: 300,
-  storyboard: 60,
-  images: 300,
-  video: 900,
-  review: 300,
-  assemble: 600,
-};
+/**
+ * How long a worker's claim on a job lasts without a heartbeat. The worker renews it every third of
+ * that while it works, so a job whose worker died is handed to another one within this time, however
+ * long the job itself runs.
+ */
+export const LEASE_SEC = 60;
 
 export interface PipelineOptions {
   retry: RetryPolicy;
@@ -23,6 +19,6 @@ export const plannerDeps = (options: PipelineOptions, now: Date): PlannerDeps =>
   jobId: (parts) => uuidV5(`job:${parts.join('\u0000')}`),
   hash: contentHash,
   retry: options.retry,
-  leaseSec: (stage) => LEASE_SEC[stage],
+  leaseSec: () => LEASE_SEC,
   now: now.toISOString(),
 });

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { dramaDecider } from '../../domain/drama/drama.decider.js';
 import type { DramaEvent } from '../../domain/drama/drama.events.js';
-import { type ActiveDrama, slot } from '../../domain/drama/drama.state.js';
+import { type ActiveDrama, leaseEnd, slot } from '../../domain/drama/drama.state.js';
 import type { JobSpec } from '../../domain/drama/drama.types.js';
 import { fold } from '../../domain/shared/decider.js';
 import { memoryCheckpoint } from '../consumers/checkpoints.js';
@@ -15,6 +15,8 @@ import type { Clock } from '../ports/system.port.js';
 const WATCHED = [
   'JobScheduled',
   'JobStarted',
+  'JobLeaseRenewed',
+  'JobReleased',
   'StageCompleted',
   'StageFailed',
   'DramaResumed',
@@ -100,7 +102,25 @@ export class JobDispatcher {
         }
         case 'JobStarted': {
           const entry = this.open.get(e.data.jobId);
-          if (entry) entry.deadline = Date.parse(e.data.startedAt) + entry.message.leaseSec * 1000;
+          if (entry) {
+            entry.deadline =
+              Date.parse(e.data.leaseUntil ?? e.data.startedAt) +
+              (e.data.leaseUntil ? 0 : entry.message.leaseSec * 1000);
+          }
+          break;
+        }
+        case 'JobLeaseRenewed': {
+          const entry = this.open.get(e.data.jobId);
+          if (entry) entry.deadline = Date.parse(e.data.leaseUntil);
+          break;
+        }
+        case 'JobReleased': {
+          // Handed back by a worker that stopped: open again at once, for any worker.
+          const entry = this.open.get(e.data.jobId);
+          if (entry) {
+            entry.deadline = null;
+            publish.push(entry.message);
+          }
           break;
         }
         case 'StageCompleted':
@@ -148,7 +168,8 @@ export class JobDispatcher {
     if (state.status !== 'pending' && state.status !== 'running') return;
     const messages = openJobs(state).map((job) => {
       const message = jobMessage(streamId, job, scheduledEventOf(stored, job.jobId));
-      const deadline = job.startedAt ? Date.parse(job.startedAt) + job.leaseSec * 1000 : null;
+      const until = leaseEnd(job);
+      const deadline = until ? Date.parse(until) : null;
       this.open.set(job.jobId, { message, deadline });
       return message;
     });

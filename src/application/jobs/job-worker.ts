@@ -8,10 +8,10 @@ import { type ActiveDrama, type JobState, slot } from '../../domain/drama/drama.
 import type { Stage, StageOutput } from '../../domain/drama/drama.types.js';
 import { fold } from '../../domain/shared/decider.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import type { ExternalTask, JobContext, Usage } from '../ports/ai-providers.port.js';
+import type { ExternalTask, JobContext, PaidCalls, Usage } from '../ports/ai-providers.port.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { EventStore } from '../ports/event-store.port.js';
-import type { JobControl, JobMessage } from '../ports/job-bus.port.js';
+import { JobAbort, type JobControl, type JobMessage } from '../ports/job-bus.port.js';
 import { type JobMetrics, type JobOutcome, noJobMetrics } from '../ports/job-metrics.port.js';
 import type { CachedStage, StageCache } from '../ports/stage-cache.port.js';
 import type { Clock, IdGenerator } from '../ports/system.port.js';
@@ -32,6 +32,11 @@ export interface JobWorkerDeps {
   /** Parent folder of the per-job temp folders. */
   workRoot: string;
   workerName: string;
+  /**
+   * Take a job whose lease another worker still holds: only for a process that knows no other one can
+   * run jobs (the embedded single-process mode, after a restart: the holder was this process, now dead).
+   */
+  takeoverLeases?: boolean;
   logger: Logger;
   /** Jobs by stage and outcome, durations, jobs running. */
   metrics?: JobMetrics;
@@ -90,10 +95,11 @@ export class JobWorker {
       target: message.target,
       dramaId: message.dramaId,
     });
+    const worker = this.deps.workerName;
     try {
       await this.command(message, {
         type: 'StartJob',
-        data: { jobId: message.jobId, worker: this.deps.workerName, now: this.now() },
+        data: { jobId: message.jobId, worker, takeover: this.deps.takeoverLeases, now: this.now() },
       });
     } catch (error) {
       if (error instanceof DomainError) {
@@ -107,6 +113,28 @@ export class JobWorker {
     if (!job) return;
     await mkdir(this.deps.workRoot, { recursive: true });
     const workDir = await mkdtemp(join(this.deps.workRoot, `${message.stage}-`));
+    // The lease: renewed while the job runs; lost (another worker took the job after it ran out), the
+    // job stops here at once and reports nothing: the other worker owns it now.
+    const lease = new AbortController();
+    const signal = AbortSignal.any([control.signal, lease.signal]);
+    let renewedAt = Date.now();
+    const renewEveryMs = (job.leaseSec * 1000) / 3;
+    const heartbeat = setInterval(
+      () => {
+        void control.heartbeat().catch(() => undefined);
+        if (Date.now() - renewedAt < renewEveryMs || signal.aborted) return;
+        renewedAt = Date.now();
+        this.command(message, {
+          type: 'RenewJobLease',
+          data: { jobId: job.jobId, worker, now: this.now() },
+        }).catch((error: unknown) => {
+          if (!(error instanceof DomainError)) return; // the store is down: the next beat tries again
+          log.warn({ reason: error.message }, 'job lease lost: stopping');
+          lease.abort(new JobAbort('lease_lost', error.message));
+        });
+      },
+      Math.min(3_000, renewEveryMs),
+    );
     const usage: Usage = {};
     const progress = new ProgressReporter((fraction, text) =>
       this.command(message, {
@@ -115,7 +143,7 @@ export class JobWorker {
       }),
     );
     const ctx: JobContext = {
-      signal: control.signal,
+      signal,
       workDir,
       reportProgress: (fraction, text) => progress.report(fraction, text),
       recordExternalTask: (task: ExternalTask) =>
@@ -124,11 +152,11 @@ export class JobWorker {
           data: { jobId: job.jobId, ...task, now: this.now() },
         }).then(() => undefined),
       resumeExternalTasks: job.externalTasks,
+      paid: this.paidCalls(message, drama, job),
       recordUsage: (u) => {
         for (const [k, v] of Object.entries(u) as [keyof Usage, number][]) usage[k] = (usage[k] ?? 0) + v;
       },
     };
-    const heartbeat = setInterval(() => void control.heartbeat().catch(() => undefined), 3_000);
     const started = Date.now();
     // Anything that escapes (e.g. the result could not be recorded) counts as a failure.
     let outcome: JobOutcome = 'failed';
@@ -142,6 +170,7 @@ export class JobWorker {
         result = await this.deps.stages[job.stage].run({ drama, job, ctx });
         await this.deps.cache.put(key, result);
       }
+      if (lease.signal.aborted) throw lease.signal.reason;
       await progress.flush();
       await this.command(message, {
         type: 'CompleteStage',
@@ -159,9 +188,21 @@ export class JobWorker {
       outcome = 'completed';
       log.info({ cached, ms: Date.now() - started }, 'job completed');
     } catch (error) {
-      if (control.signal.aborted) {
+      if (signal.aborted) {
         outcome = 'cancelled';
-        log.info('job aborted');
+        const reason: unknown = signal.reason;
+        if (reason instanceof JobAbort && reason.kind === 'shutdown') {
+          // Handed back: another worker may take it at once, and the start is not counted as an attempt.
+          await this.command(message, {
+            type: 'ReleaseJob',
+            data: { jobId: job.jobId, worker, reason: 'worker shutting down', now: this.now() },
+          }).catch((releaseError: unknown) =>
+            log.warn({ err: releaseError }, 'could not hand the job back; its lease will run out'),
+          );
+          log.info('job handed back (shutting down)');
+        } else {
+          log.info({ reason: reason instanceof Error ? reason.message : String(reason) }, 'job aborted');
+        }
         return;
       }
       const { errorClass, message: reason } = classify(error);
@@ -186,14 +227,59 @@ export class JobWorker {
   }
 
   /**
+   * The paid calls of every attempt of this job (same stage, target, provider and input), so a retry,
+   * a restart or another worker resumes a task instead of paying for it again.
+   */
+  private paidCalls(message: JobMessage, drama: ActiveDrama, job: JobState): PaidCalls {
+    const attempts = Object.values(drama.jobs)
+      .filter(
+        (j) =>
+          j.stage === job.stage &&
+          j.target === job.target &&
+          j.provider === job.provider &&
+          j.inputHash === job.inputHash,
+      )
+      .sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt) || a.attempt - b.attempt);
+    return {
+      tasks: (provider, callKey) =>
+        attempts.flatMap((j) =>
+          j.externalTasks
+            .filter((t) => t.provider === provider && t.callKey === callKey)
+            .map((t) => t.taskId),
+        ),
+      unconfirmed: (provider, callKey) => {
+        const sent = attempts
+          .flatMap((j) => j.submissions)
+          .find((s) => s.provider === provider && s.callKey === callKey && s.outcome === 'sent');
+        return sent ? { submissionId: sent.submissionId, startedAt: sent.startedAt } : null;
+      },
+      submitting: async (provider, callKey) => {
+        const submissionId = this.deps.ids.uuid();
+        await this.command(message, {
+          type: 'RecordExternalSubmission',
+          data: { jobId: job.jobId, provider, callKey, submissionId, now: this.now() },
+        });
+        return submissionId;
+      },
+      refused: async (submissionId, reason) => {
+        await this.command(message, {
+          type: 'FailExternalSubmission',
+          data: { jobId: job.jobId, submissionId, reason: reason.slice(0, 500), now: this.now() },
+        });
+      },
+    };
+  }
+
+  /**
    * Whether the job still wants a result (current, unfinished, drama live) and how many times it was
    * started already: lets a bus skip stale duplicates and count deliveries that crashed their process.
    */
   async status(message: JobMessage): Promise<{ open: boolean; starts: number }> {
     const stored = await this.deps.store.readStream(message.streamId);
-    const starts = stored.filter(
-      (e) => e.type === 'JobStarted' && (e.data as { jobId?: string }).jobId === message.jobId,
-    ).length;
+    // A start handed back gracefully (JobReleased) was not an attempt.
+    const count = (type: string) =>
+      stored.filter((e) => e.type === type && (e.data as { jobId?: string }).jobId === message.jobId).length;
+    const starts = count('JobStarted') - count('JobReleased');
     const state = fold(
       dramaDecider,
       stored.map((e) => ({ type: e.type, data: e.data }) as DramaEvent),

@@ -20,6 +20,25 @@ export interface Usage {
 export interface ExternalTask {
   provider: string;
   taskId: string;
+  /** Which paid call of the job the task answers (see PaidCalls). */
+  callKey?: string;
+  submissionId?: string;
+}
+
+/**
+ * The paid remote calls of a job across all its attempts (the same stage, target, provider and input:
+ * a retry, a restart after a crash, a lease that ran out, a rebalance). A call is named by a key that
+ * the same request gives in every attempt; see runRemoteTask for how they are used.
+ */
+export interface PaidCalls {
+  /** Task ids recorded for this call by any attempt, oldest first. */
+  tasks(provider: string, callKey: string): readonly string[];
+  /** A request for this call that was sent but whose answer no attempt recorded (a crash in between). */
+  unconfirmed(provider: string, callKey: string): { submissionId: string; startedAt: string } | null;
+  /** Records, durably and BEFORE the request goes out, that it is about to be sent. */
+  submitting(provider: string, callKey: string): Promise<string>;
+  /** The provider answered with a refusal: nothing was created, so the call may be sent again. */
+  refused(submissionId: string, reason: string): Promise<void>;
 }
 
 /** What a provider call gets from the job running it. */
@@ -33,13 +52,18 @@ export interface JobContext {
    * the same task instead of paying for a new one. Await it before the first poll.
    */
   recordExternalTask(task: ExternalTask): Promise<void>;
-  /** Remote tasks an earlier attempt of this job recorded: resume these instead of submitting again. */
+  /** Tasks this job recorded before paid calls had keys: resumed in the order they were recorded. */
   resumeExternalTasks: readonly ExternalTask[];
+  paid: PaidCalls;
   recordUsage(usage: Usage): void;
 }
 
-/** How a provider failure should be treated by the pipeline. */
-export type ProviderErrorClass = 'auth' | 'quota' | 'invalid_input' | 'moderation' | 'transient';
+/**
+ * How a provider failure should be treated by the pipeline. `unconfirmed`: a paid request of an earlier
+ * attempt may have created a task whose id was lost in a crash; it is not sent again (no double charge).
+ */
+export type ProviderErrorClass =
+  'auth' | 'quota' | 'invalid_input' | 'moderation' | 'transient' | 'unconfirmed';
 
 export class ProviderError extends Error {
   constructor(

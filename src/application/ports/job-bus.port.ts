@@ -22,6 +22,17 @@ export interface JobMessage {
   causationId?: string | null;
 }
 
+/** Why a running job was stopped: the bus aborts its signal with one of these. */
+export class JobAbort extends Error {
+  constructor(
+    readonly kind: 'shutdown' | 'cancelled' | 'lease_lost',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JobAbort';
+  }
+}
+
 export interface JobControl {
   /** Aborted when the job must stop (drama cancelled, shutdown). */
   signal: AbortSignal;

@@ -9,7 +9,7 @@ import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
 import { handleCommand } from '../shared/command-handler.js';
-import { MediaLinks, type SceneView, toSceneView } from '../dramas/drama.views.js';
+import { MediaLinks, manualSceneView, type SceneView, toSceneView } from '../dramas/drama.views.js';
 
 export class AddSceneCommand extends Command<SceneView> {
   constructor(
@@ -45,7 +45,10 @@ export class AddSceneHandler implements ICommandHandler<AddSceneCommand> {
     );
     if (result.lastPosition !== null) await this.progress.waitFor('scenes', result.lastPosition, 5_000);
     const row = await findScene(this.db, sceneId);
-    if (!row) throw new Error(`scene ${sceneId} was added but is not readable yet`);
-    return toSceneView(row, new MediaLinks(this.blobs));
+    if (row) return toSceneView(row, new MediaLinks(this.blobs));
+    // The read model is late: answer with the scene as it was just added (it has no media yet).
+    const added = result.events.find((e) => e.type === 'SceneAdded');
+    if (!added) throw new Error(`scene ${sceneId} was not added`);
+    return manualSceneView(added.data);
   }
 }

@@ -2,14 +2,18 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { findProject } from '../../../projections/projects/projects.queries.js';
 import { projectDecider } from '../../domain/project/project.decider.js';
-import { type ProjectFields, projectStreamId } from '../../domain/project/project.events.js';
+import {
+  type ProjectFields,
+  type ProjectState,
+  projectStreamId,
+} from '../../domain/project/project.events.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
 import { handleCommand } from '../shared/command-handler.js';
-import { type ProjectView, toProjectView } from './project.view.js';
+import { decidedProjectView, type ProjectView, toProjectView } from './project.view.js';
 
 /** How long a write waits for the read model so the client can read it back at once. */
 const READ_YOUR_WRITES_MS = 5_000;
@@ -57,11 +61,22 @@ abstract class ProjectCommandBase {
     return { store: this.store, clock: this.clock, ids: this.ids };
   }
 
-  protected async readBack(projectId: string, position: number | null): Promise<ProjectView> {
-    if (position !== null) await this.progress.waitFor('projects', position, READ_YOUR_WRITES_MS);
+  /**
+   * Read-your-writes: the read model's row once it has this write (bounded wait), else the state the
+   * write decided. Never a 404 for what was just written.
+   */
+  protected async readBack(
+    projectId: string,
+    result: { state: ProjectState; version: number; lastPosition: number | null },
+  ): Promise<ProjectView> {
+    if (result.lastPosition !== null) {
+      await this.progress.waitFor('projects', result.lastPosition, READ_YOUR_WRITES_MS);
+    }
     const row = await findProject(this.db, projectId);
-    if (!row) throw notFound('PROJECT.NOT_FOUND', `project ${projectId} not found`);
-    return toProjectView(row);
+    if (row && row.version >= result.version) return toProjectView(row);
+    const decided = decidedProjectView(result.state, result.version, row);
+    if (!decided) throw notFound('PROJECT.NOT_FOUND', `project ${projectId} not found`);
+    return decided;
   }
 }
 
@@ -76,7 +91,7 @@ export class CreateProjectHandler
       type: 'CreateProject',
       data: { ...fields, projectId, ownerId, now: this.clock.now().toISOString() },
     });
-    return this.readBack(projectId, result.lastPosition);
+    return this.readBack(projectId, result);
   }
 }
 
@@ -101,7 +116,7 @@ export class UpdateProjectHandler
       },
       { expectedVersion: command.expectedVersion },
     );
-    return this.readBack(command.projectId, result.lastPosition);
+    return this.readBack(command.projectId, result);
   }
 }
 

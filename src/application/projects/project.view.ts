@@ -1,4 +1,5 @@
 import type { ProjectRow } from '../../../projections/projects/projects.queries.js';
+import type { ProjectState } from '../../domain/project/project.events.js';
 
 /** The project as clients see it (snake_case, as in the seed's API document). */
 export interface ProjectView {
@@ -15,3 +16,28 @@ export interface ProjectView {
 }
 
 export const toProjectView = ({ owner_id: _owner, ...row }: ProjectRow): ProjectView => row;
+
+/**
+ * The project as this write decided it, for when the read model has not caught up within the wait (or
+ * cannot apply the event): a write never answers 404 for what it just wrote. The status is the read
+ * model's (it follows the project's dramas) when it has an older row, else a new project's.
+ */
+export function decidedProjectView(
+  state: ProjectState,
+  version: number,
+  row: ProjectRow | null,
+): ProjectView | null {
+  if (state.status !== 'active') return null;
+  return {
+    id: state.projectId,
+    title: state.title,
+    description: state.description,
+    genre: state.genre,
+    target_episodes: state.targetEpisodes,
+    target_duration_sec: state.targetDurationSec,
+    status: row?.status ?? 'draft',
+    version,
+    created_at: state.createdAt,
+    updated_at: state.updatedAt,
+  };
+}

@@ -38,16 +38,40 @@ const preconditionFailed = (streamId: string, expected: number, actual: number) 
     { expected, actual },
   );
 
-export const eventMetadata = (clock: Clock, context?: RequestContext): EventMetadata => {
+export const eventMetadata = (clock: Clock, context?: RequestContext, occurredAt?: string): EventMetadata => {
   const ctx = context ?? requestContext.current();
   return {
     correlationId: ctx?.correlationId ?? globalThis.crypto.randomUUID(),
     causationId: ctx?.causationId ?? null,
     userId: ctx?.userId ?? null,
     schemaVersion: 1,
-    occurredAt: clock.now().toISOString(),
+    occurredAt: occurredAt ?? clock.now().toISOString(),
   };
 };
+
+/**
+ * The instant a command was decided at (`data.now`, which the decider stamps into its events as
+ * createdAt, completedAt, …). The events' metadata carry the same instant, so the times the API reports
+ * and the times `as_of` compares are one clock.
+ */
+const decidedAt = (command: unknown): string | undefined => {
+  const now = (command as { data?: { now?: unknown } } | null)?.data?.now;
+  return typeof now === 'string' && !Number.isNaN(Date.parse(now)) ? now : undefined;
+};
+
+/** A stream folded with its decider: the state commands decide on, and the version it is at. */
+export async function loadAggregate<State, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+): Promise<{ state: State; version: number }> {
+  const stored = await store.readStream(streamId);
+  const state = stored.reduce(
+    (s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event),
+    decider.initialState(),
+  );
+  return { state, version: stored.length === 0 ? 0 : stored[stored.length - 1]!.streamVersion };
+}
 
 /**
  * Read → fold → decide → append with the stream's version as the expected version. A concurrent
@@ -75,7 +99,7 @@ export async function handleCommand<State, Command, Event extends { type: string
     }
     if (events.length === 0) return { state, version, events, lastPosition: null };
 
-    const metadata = eventMetadata(deps.clock, options.context);
+    const metadata = eventMetadata(deps.clock, options.context, decidedAt(command));
     const toAppend: NewEvent[] = events.map((event) => ({
       id: deps.ids.uuid(),
       type: event.type,

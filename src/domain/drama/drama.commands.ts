@@ -7,14 +7,32 @@ export type RequestDrama = Cmd<
   { dramaId: string; projectId: string; ownerId: string; request: DramaRequest }
 >;
 export type ScheduleJobs = Cmd<'ScheduleJobs', { jobs: JobSpec[] }>;
-export type StartJob = Cmd<'StartJob', { jobId: string; worker: string }>;
+/**
+ * A worker claims a job for a lease of the job's `leaseSec`. Refused while another worker's lease runs,
+ * unless `takeover` (a process that knows no other one can hold leases: the embedded single-process mode).
+ */
+export type StartJob = Cmd<'StartJob', { jobId: string; worker: string; takeover?: boolean }>;
+/** The lease holder's heartbeat; refused (the worker must stop) once another worker holds the job. */
+export type RenewJobLease = Cmd<'RenewJobLease', { jobId: string; worker: string }>;
+/** A graceful hand-back (shutdown, rebalance): the job is open again at once and no attempt is spent. */
+export type ReleaseJob = Cmd<'ReleaseJob', { jobId: string; worker: string; reason: string }>;
+/** Recorded BEFORE a paid request is sent: an answer lost in a crash is then known to exist. */
+export type RecordExternalSubmission = Cmd<
+  'RecordExternalSubmission',
+  { jobId: string; provider: string; callKey: string; submissionId: string }
+>;
+/** The provider answered the paid request with a refusal: nothing was created, it may be sent again. */
+export type FailExternalSubmission = Cmd<
+  'FailExternalSubmission',
+  { jobId: string; submissionId: string; reason: string }
+>;
 export type ReportJobProgress = Cmd<
   'ReportJobProgress',
   { jobId: string; progress: number; message?: string }
 >;
 export type RecordExternalTask = Cmd<
   'RecordExternalTask',
-  { jobId: string; provider: string; taskId: string }
+  { jobId: string; provider: string; taskId: string; callKey?: string; submissionId?: string }
 >;
 export type CompleteStage = Cmd<
   'CompleteStage',
@@ -44,8 +62,12 @@ export type DramaCommand =
   | RequestDrama
   | ScheduleJobs
   | StartJob
+  | RenewJobLease
+  | ReleaseJob
   | ReportJobProgress
+  | RecordExternalSubmission
   | RecordExternalTask
+  | FailExternalSubmission
   | CompleteStage
   | FailStage
   | PauseDrama

@@ -7,6 +7,8 @@ import {
   type DramaState,
   evolveDrama,
   type JobState,
+  leaseEnd,
+  leaseFrom,
   scriptOf,
   slot,
 } from './drama.state.js';
@@ -70,14 +72,51 @@ function decide(command: DramaCommand, state: DramaState): DramaEvent[] {
     }
     case 'StartJob': {
       const drama = active(state);
-      const job = currentJob(drama, command.data.jobId);
+      const { jobId, worker, takeover } = command.data;
+      const job = currentJob(drama, jobId);
       if (!job || job.status === 'completed' || job.status === 'failed') {
-        throw notRunnable(`job ${command.data.jobId} is finished or superseded`);
+        throw notRunnable(`job ${jobId} is finished or superseded`);
       }
       if (drama.status === 'paused') throw notRunnable('drama is paused');
+      const until = leaseEnd(job);
+      if (!takeover && job.worker !== null && job.worker !== worker && until !== null && until > now) {
+        throw notRunnable(`job ${jobId} is running on ${job.worker} until ${until}`);
+      }
       return [
-        { type: 'JobStarted', data: { jobId: job.jobId, worker: command.data.worker, startedAt: now } },
+        { type: 'JobStarted', data: { jobId, worker, startedAt: now, leaseUntil: leaseFrom(now, job) } },
       ];
+    }
+    case 'RenewJobLease': {
+      const { jobId, worker } = command.data;
+      const job = currentJob(active(state), jobId);
+      if (!job || job.status !== 'running' || job.worker !== worker) {
+        throw notRunnable(`job ${jobId} is no longer held by ${worker}`);
+      }
+      return [{ type: 'JobLeaseRenewed', data: { jobId, worker, leaseUntil: leaseFrom(now, job) } }];
+    }
+    case 'ReleaseJob': {
+      const { jobId, worker, reason } = command.data;
+      const job = active(state).jobs[jobId];
+      if (!job || job.status !== 'running' || job.worker !== worker) return [];
+      return [{ type: 'JobReleased', data: { jobId, worker, reason, releasedAt: now } }];
+    }
+    case 'RecordExternalSubmission': {
+      const { jobId, provider, callKey, submissionId } = command.data;
+      const job = active(state).jobs[jobId];
+      if (!job) throw notRunnable(`job ${jobId} is unknown`);
+      if (job.submissions.some((s) => s.submissionId === submissionId)) return [];
+      return [
+        {
+          type: 'ExternalSubmissionStarted',
+          data: { jobId, provider, callKey, submissionId, startedAt: now },
+        },
+      ];
+    }
+    case 'FailExternalSubmission': {
+      const { jobId, submissionId, reason } = command.data;
+      const submission = active(state).jobs[jobId]?.submissions.find((s) => s.submissionId === submissionId);
+      if (!submission || submission.outcome !== 'sent') return [];
+      return [{ type: 'ExternalSubmissionFailed', data: { jobId, submissionId, reason, failedAt: now } }];
     }
     case 'ReportJobProgress': {
       const job = currentJob(active(state), command.data.jobId);
@@ -96,8 +135,20 @@ function decide(command: DramaCommand, state: DramaState): DramaEvent[] {
       ) {
         return [];
       }
-      const { jobId, provider, taskId } = command.data;
-      return [{ type: 'ExternalTaskRecorded', data: { jobId, provider, taskId, recordedAt: now } }];
+      const { jobId, provider, taskId, callKey, submissionId } = command.data;
+      return [
+        {
+          type: 'ExternalTaskRecorded',
+          data: {
+            jobId,
+            provider,
+            taskId,
+            recordedAt: now,
+            ...(callKey ? { callKey } : {}),
+            ...(submissionId ? { submissionId } : {}),
+          },
+        },
+      ];
     }
     case 'CompleteStage': {
       const job = currentJob(active(state), command.data.jobId);

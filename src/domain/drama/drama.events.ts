@@ -20,14 +20,42 @@ export type DramaRequested = {
   };
 };
 export type JobScheduled = { type: 'JobScheduled'; data: JobSpec & { scheduledAt: string } };
-export type JobStarted = { type: 'JobStarted'; data: { jobId: string; worker: string; startedAt: string } };
+export type JobStarted = {
+  type: 'JobStarted';
+  /** leaseUntil: absent in events written before leases (their lease is startedAt + leaseSec). */
+  data: { jobId: string; worker: string; startedAt: string; leaseUntil?: string };
+};
+export type JobLeaseRenewed = {
+  type: 'JobLeaseRenewed';
+  data: { jobId: string; worker: string; leaseUntil: string };
+};
+export type JobReleased = {
+  type: 'JobReleased';
+  data: { jobId: string; worker: string; reason: string; releasedAt: string };
+};
+export type ExternalSubmissionStarted = {
+  type: 'ExternalSubmissionStarted';
+  data: { jobId: string; provider: string; callKey: string; submissionId: string; startedAt: string };
+};
+export type ExternalSubmissionFailed = {
+  type: 'ExternalSubmissionFailed';
+  data: { jobId: string; submissionId: string; reason: string; failedAt: string };
+};
 export type JobProgressed = {
   type: 'JobProgressed';
   data: { jobId: string; progress: number; message?: string };
 };
 export type ExternalTaskRecorded = {
   type: 'ExternalTaskRecorded';
-  data: { jobId: string; provider: string; taskId: string; recordedAt: string };
+  data: {
+    jobId: string;
+    provider: string;
+    taskId: string;
+    recordedAt: string;
+    /** Which paid call of the job it answers (absent in events written before call keys). */
+    callKey?: string;
+    submissionId?: string;
+  };
 };
 export type StageCompleted = {
   type: 'StageCompleted';
@@ -86,8 +114,12 @@ export type DramaEvent =
   | DramaRequested
   | JobScheduled
   | JobStarted
+  | JobLeaseRenewed
+  | JobReleased
   | JobProgressed
+  | ExternalSubmissionStarted
   | ExternalTaskRecorded
+  | ExternalSubmissionFailed
   | StageCompleted
   | StageFailed
   | DramaPaused
@@ -102,8 +134,12 @@ export const DRAMA_EVENT_TYPES: readonly DramaEvent['type'][] = [
   'DramaRequested',
   'JobScheduled',
   'JobStarted',
+  'JobLeaseRenewed',
+  'JobReleased',
   'JobProgressed',
+  'ExternalSubmissionStarted',
   'ExternalTaskRecorded',
+  'ExternalSubmissionFailed',
   'StageCompleted',
   'StageFailed',
   'DramaPaused',

@@ -14,15 +14,48 @@ import type {
 
 export type JobStatus = 'scheduled' | 'running' | 'completed' | 'failed';
 
+/** A paid remote task a job recorded; `callKey` names which of the job's paid calls it answers. */
+export interface ExternalTaskRecord {
+  provider: string;
+  taskId: string;
+  callKey?: string;
+}
+
+/** A paid request recorded before it was sent, and what became of it. */
+export interface SubmissionRecord {
+  submissionId: string;
+  provider: string;
+  callKey: string;
+  startedAt: string;
+  outcome: 'sent' | 'recorded' | 'refused';
+}
+
 export interface JobState extends JobSpec {
   status: JobStatus;
   scheduledAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   progress: number;
-  externalTasks: { provider: string; taskId: string }[];
+  /** The worker holding the job and until when (null when nobody does). */
+  worker: string | null;
+  leaseUntil: string | null;
+  /** Graceful hand-backs: starts that were not attempts. */
+  releases: number;
+  externalTasks: ExternalTaskRecord[];
+  submissions: SubmissionRecord[];
   error: { errorClass: ErrorClass; message: string } | null;
 }
+
+const plusSeconds = (iso: string, seconds: number) =>
+  new Date(Date.parse(iso) + seconds * 1000).toISOString();
+
+/** When the job's current lease ends: null when nobody holds it. */
+export const leaseEnd = (job: JobState): string | null =>
+  job.status !== 'running'
+    ? null
+    : (job.leaseUntil ?? (job.startedAt ? plusSeconds(job.startedAt, job.leaseSec) : null));
+
+export const leaseFrom = (now: string, job: JobSpec) => plusSeconds(now, job.leaseSec);
 
 export interface OutputRecord {
   output: StageOutput;
@@ -108,7 +141,11 @@ export function evolveDrama(state: DramaState, event: DramaEvent): DramaState {
         startedAt: null,
         finishedAt: null,
         progress: 0,
+        worker: null,
+        leaseUntil: null,
+        releases: 0,
         externalTasks: [],
+        submissions: [],
         error: null,
       };
       return {
@@ -119,14 +156,63 @@ export function evolveDrama(state: DramaState, event: DramaEvent): DramaState {
       };
     }
     case 'JobStarted': {
+      const { jobId, worker, startedAt, leaseUntil } = event.data;
       const next = withJob(
         state,
-        event.data.jobId,
-        (job) => ({ ...job, status: 'running', startedAt: event.data.startedAt, progress: 0 }),
-        event.data.startedAt,
+        jobId,
+        (job) => ({
+          ...job,
+          status: 'running',
+          startedAt,
+          progress: 0,
+          worker,
+          leaseUntil: leaseUntil ?? leaseFrom(startedAt, job),
+        }),
+        startedAt,
       );
       return next.status === 'pending' ? { ...next, status: 'running' } : next;
     }
+    case 'JobLeaseRenewed':
+      return withJob(
+        state,
+        event.data.jobId,
+        (job) => (job.worker === event.data.worker ? { ...job, leaseUntil: event.data.leaseUntil } : job),
+        state.updatedAt,
+      );
+    case 'JobReleased':
+      return withJob(
+        state,
+        event.data.jobId,
+        (job) =>
+          job.status === 'running' && job.worker === event.data.worker
+            ? { ...job, status: 'scheduled', worker: null, leaseUntil: null, releases: job.releases + 1 }
+            : job,
+        event.data.releasedAt,
+      );
+    case 'ExternalSubmissionStarted': {
+      const { jobId, provider, callKey, submissionId, startedAt } = event.data;
+      return withJob(
+        state,
+        jobId,
+        (job) => ({
+          ...job,
+          submissions: [...job.submissions, { submissionId, provider, callKey, startedAt, outcome: 'sent' }],
+        }),
+        startedAt,
+      );
+    }
+    case 'ExternalSubmissionFailed':
+      return withJob(
+        state,
+        event.data.jobId,
+        (job) => ({
+          ...job,
+          submissions: job.submissions.map((s) =>
+            s.submissionId === event.data.submissionId ? { ...s, outcome: 'refused' as const } : s,
+          ),
+        }),
+        event.data.failedAt,
+      );
     case 'JobProgressed':
       return withJob(
         state,
@@ -140,7 +226,17 @@ export function evolveDrama(state: DramaState, event: DramaEvent): DramaState {
         event.data.jobId,
         (job) => ({
           ...job,
-          externalTasks: [...job.externalTasks, { provider: event.data.provider, taskId: event.data.taskId }],
+          externalTasks: [
+            ...job.externalTasks,
+            {
+              provider: event.data.provider,
+              taskId: event.data.taskId,
+              ...(event.data.callKey ? { callKey: event.data.callKey } : {}),
+            },
+          ],
+          submissions: job.submissions.map((s) =>
+            s.submissionId === event.data.submissionId ? { ...s, outcome: 'recorded' as const } : s,
+          ),
         }),
         event.data.recordedAt,
       );

@@ -151,6 +151,8 @@ export const configSchema = z.object({
   /** A worker that stops heartbeating for this long loses its jobs to another worker. */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  /** A publish to Kafka that takes longer fails, and the dispatcher retries it (and /health says so). */
+  KAFKA_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /** On SIGTERM, running jobs get this long to finish before they are handed back to other workers. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   MODERATION_BLOCKLIST: z

@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
-import type { JobBus, JobConsumer, JobHandler, JobMessage } from '../../application/ports/job-bus.port.js';
+import {
+  JobAbort,
+  type JobBus,
+  type JobConsumer,
+  type JobHandler,
+  type JobMessage,
+} from '../../application/ports/job-bus.port.js';
 import type { Stage } from '../../domain/drama/drama.types.js';
 
 interface Consumer {
@@ -61,7 +67,7 @@ export class InProcessJobBus implements JobBus {
   cancelDrama(dramaId: string): void {
     for (const [jobId, job] of this.queued) if (job.dramaId === dramaId) this.queued.delete(jobId);
     for (const run of this.running.values())
-      if (run.message.dramaId === dramaId) run.abort.abort(new Error('drama cancelled'));
+      if (run.message.dramaId === dramaId) run.abort.abort(new JobAbort('cancelled', 'drama cancelled'));
   }
 
   inFlight(): ReadonlySet<string> {
@@ -85,7 +91,7 @@ export class InProcessJobBus implements JobBus {
     const all = Promise.all([...this.running.values()].map((r) => r.done));
     const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([all, grace]);
-    for (const run of this.running.values()) run.abort.abort(new Error('shutting down'));
+    for (const run of this.running.values()) run.abort.abort(new JobAbort('shutdown', 'shutting down'));
     await all;
   }
 

@@ -10,7 +10,13 @@ import {
   type Producer,
 } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { JobBus, JobConsumer, JobHandler, JobMessage } from '../../application/ports/job-bus.port.js';
+import {
+  JobAbort,
+  type JobBus,
+  type JobConsumer,
+  type JobHandler,
+  type JobMessage,
+} from '../../application/ports/job-bus.port.js';
 import { STAGES, type Stage } from '../../domain/drama/drama.types.js';
 import { jobsInFlight } from '../observability/metrics.js';
 
@@ -28,6 +34,11 @@ export interface KafkaJobBusOptions {
   heartbeatIntervalMs: number;
   /** How long close()/stop() let running jobs finish before aborting and handing them back. */
   shutdownGraceMs: number;
+  /**
+   * How long a publish may take before it fails (the broker is down or hung): the dispatcher then
+   * retries and says so, instead of waiting minutes inside the client's own retries.
+   */
+  publishTimeoutMs?: number;
   /**
    * Records a dead-lettered job as failed (the worker's FailStage) so the drama does not wait on it.
    * Called once per job sent to the DLQ; the offset is committed only after it resolves.
@@ -194,7 +205,7 @@ export class KafkaJobBus implements JobBus {
       const topic = this.topics.stage(job.stage);
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), job]);
     }
-    await this.producer.sendBatch({
+    const sent = this.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({
         topic,
@@ -205,6 +216,21 @@ export class KafkaJobBus implements JobBus {
         })),
       })),
     });
+    // A send that outlives the timeout may still land later: a job published twice is skipped by the
+    // worker (its lease, its result already recorded), never run twice at once.
+    sent.catch(() => undefined);
+    const timeoutMs = this.options.publishTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      sent,
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`the Kafka broker did not take ${jobs.length} job(s) within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
   }
 
   async consume(
@@ -263,7 +289,7 @@ export class KafkaJobBus implements JobBus {
         for (const job of this.local.values()) {
           if (job.message.stage !== stage || !job.started) continue;
           job.abortReason ??= 'shutdown';
-          job.abort.abort(new Error('shutting down'));
+          job.abort.abort(new JobAbort('shutdown', 'shutting down'));
         }
         // A handler that ignores its abort signal must not hold the process: leave the group anyway
         // (its offset is not committed, so the job goes to another worker).
@@ -445,7 +471,7 @@ export class KafkaJobBus implements JobBus {
     for (const job of this.local.values()) {
       if (job.message.dramaId !== dramaId) continue;
       job.abortReason ??= 'cancelled';
-      job.abort.abort(new Error('drama cancelled'));
+      job.abort.abort(new JobAbort('cancelled', 'drama cancelled'));
     }
   }
 

@@ -59,7 +59,16 @@ describe('Pika video generator against the fal.ai queue double', () => {
       aspect_ratio: '16:9',
     });
     const id = ctx.recorded[0]?.taskId;
-    expect(ctx.recorded).toEqual([{ provider: 'pika', taskId: id }]);
+    expect(ctx.recorded).toEqual([expect.objectContaining({ provider: 'pika', taskId: id })]);
+    // The paid request was recorded as being sent before it went out, and then answered by that task.
+    expect(ctx.submissions).toEqual([
+      expect.objectContaining({
+        provider: 'pika',
+        callKey: ctx.recorded[0]!.callKey,
+        submissionId: ctx.recorded[0]!.submissionId,
+        outcome: 'recorded',
+      }),
+    ]);
     expect(fake.server.count(`GET /fal-ai/pika/requests/${id}/status`)).toBe(5);
     expect(fake.server.count(`GET /fal-ai/pika/requests/${id}`)).toBe(1);
     expect(fake.server.count((r) => r.path.includes('/v2.2/text-to-video/requests/'))).toBe(0);

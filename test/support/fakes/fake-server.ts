@@ -61,6 +61,9 @@ export class FakeServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Sees every request as it arrives, before it is answered (a test can kill the caller there). */
+  onRequest?: (request: RecordedRequest) => void;
+
   /** Answers what the base does not (media, canned replies); set by each provider double. */
   handler: Handler = (_req, res) => json(res, 404, { error: 'not found' });
 
@@ -121,6 +124,7 @@ export class FakeServer {
       at: Date.now(),
     };
     this.requests.push(recorded);
+    this.onRequest?.(recorded);
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs).unref());
     const canned = this.#canned.find((c) => c.left > 0 && matches(c.match, recorded));
     if (canned) {

@@ -49,6 +49,7 @@ export class WanxImageGenerator implements ImageGenerator {
         provider: this.provider,
         ctx,
         label: 'storyboard image',
+        request,
         submit: (signal) => this.#submit(request, signal),
         status: (id, signal) => dashscopeTaskStatus(this.#http, id, signal),
         cancel: (id) => this.cancelExternalTask(id),

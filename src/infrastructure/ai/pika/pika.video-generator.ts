@@ -94,6 +94,7 @@ export class PikaVideoGenerator implements VideoGenerator {
         provider: this.provider,
         ctx,
         label: 'video clip',
+        request,
         submit: (signal) => this.#submit(request, mode, signal),
         status: (id, signal) => this.#status(id, signal),
         cancel: (id) => this.cancelExternalTask(id),

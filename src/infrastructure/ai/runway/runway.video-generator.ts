@@ -102,6 +102,7 @@ export class RunwayVideoGenerator implements VideoGenerator {
         provider: this.provider,
         ctx,
         label: 'video clip',
+        request,
         submit: (signal) => this.#submit(request, mode, signal),
         status: (id, signal) => this.#status(id, signal),
         cancel: (id) => this.cancelExternalTask(id),

@@ -1,8 +1,5 @@
-import {
-  ProviderError,
-  type ExternalTask,
-  type JobContext,
-} from '../../../application/ports/ai-providers.port.js';
+import { ProviderError, type JobContext } from '../../../application/ports/ai-providers.port.js';
+import { contentHash, fileHash } from '../../../application/shared/hashing.js';
 import { backoffDelay, sleep } from './backoff.js';
 
 /** One look at a remote task, in our terms. */
@@ -20,6 +17,11 @@ export interface RemoteTaskSpec<T> {
   ctx: JobContext;
   /** What the task makes, for progress messages ("video clip"). */
   label: string;
+  /**
+   * The request as the job sees it (prompt, sizes, seed, a local input file…): the same request gives
+   * the same call key in every attempt of the job, which is how a later attempt finds this call's task.
+   */
+  request: object;
   /** Sends the paid request and returns the provider's task id. */
   submit(signal: AbortSignal): Promise<string>;
   status(taskId: string, signal: AbortSignal): Promise<RemoteStatus<T>>;
@@ -39,19 +41,37 @@ export interface RemoteTaskResult<T> {
   resumed: boolean;
 }
 
+/** A key for one paid call: the request's content, with a local input file by its content. */
+export async function callKeyOf(label: string, request: object): Promise<string> {
+  const { imagePath, ...rest } = request as { imagePath?: unknown };
+  const image = typeof imagePath === 'string' ? await fileHash(imagePath) : null;
+  return `${label}:${contentHash({ ...rest, image })}`;
+}
+
 const taken = new WeakMap<JobContext, Set<string>>();
 
 /**
- * The next task an earlier attempt of this job recorded for `provider` and this attempt has not picked up
- * yet: a job that makes several outputs in a fixed order resumes each of its tasks in that order.
+ * Task ids recorded for this call (by any attempt) that this attempt has not picked up yet, oldest first;
+ * tasks recorded before calls had keys are taken in recording order, as they were made.
  */
-function takeRecorded(ctx: JobContext, provider: string): ExternalTask | undefined {
+function recordedFor(ctx: JobContext, provider: string, callKey: string): string[] {
   const used = taken.get(ctx) ?? new Set<string>();
   taken.set(ctx, used);
-  const task = ctx.resumeExternalTasks.find((t) => t.provider === provider && !used.has(t.taskId));
-  if (task) used.add(task.taskId);
-  return task;
+  const keyed = ctx.paid.tasks(provider, callKey).filter((id) => !used.has(id));
+  const legacy = ctx.resumeExternalTasks
+    .filter((t) => t.provider === provider && t.callKey === undefined && !used.has(t.taskId))
+    .map((t) => t.taskId);
+  const picked = keyed.length > 0 ? keyed : legacy.slice(0, 1);
+  for (const id of picked) used.add(id);
+  return picked;
 }
+
+/** The provider answered and refused: nothing was created (a 5xx or a lost connection may have). */
+const refusedForSure = (error: unknown): boolean =>
+  error instanceof ProviderError &&
+  ((error.details.status !== undefined && error.details.status < 500) ||
+    error.details.providerCode === 'refused' ||
+    error.details.providerCode === 'dns');
 
 type PollOutcome<T> = { done: true; output: T } | { done: false; error: ProviderError };
 
@@ -118,25 +138,46 @@ async function poll<T>(spec: RemoteTaskSpec<T>, taskId: string, immediate: boole
 }
 
 /**
- * Runs one paid remote task to its output. A task an earlier attempt recorded is polled instead of
- * submitting again; it is replaced only when it can no longer give an output (expired, cancelled, or
- * failed for a transient reason). A new task id is recorded, and the record awaited, before polling.
+ * Runs one paid remote task to its output, paying for it at most once across every attempt of the job:
+ * 1. a task an attempt recorded for this call is polled instead of submitting again (it is replaced only
+ *    when it can no longer give an output: expired, cancelled, failed for a transient reason);
+ * 2. a request that was sent but whose answer was never recorded (the process died in between) may have
+ *    created a billed task nobody can find: it is not sent again — the call fails as `unconfirmed`, which
+ *    the pipeline treats as permanent (the next provider of the chain takes over, ending at the local
+ *    renderer; regenerating the scene sends it again on purpose);
+ * 3. otherwise the request is recorded as being sent, sent, and its task id recorded before polling.
  */
 export async function runRemoteTask<T>(spec: RemoteTaskSpec<T>): Promise<RemoteTaskResult<T>> {
   const { ctx, provider } = spec;
-  const recorded = takeRecorded(ctx, provider);
-  if (recorded) {
-    const outcome = await poll(spec, recorded.taskId, true);
-    if (outcome.done) return { taskId: recorded.taskId, output: outcome.output, resumed: true };
+  const callKey = await callKeyOf(spec.label, spec.request);
+  for (const taskId of recordedFor(ctx, provider, callKey)) {
+    const outcome = await poll(spec, taskId, true);
+    if (outcome.done) return { taskId, output: outcome.output, resumed: true };
     if (outcome.error.errorClass !== 'transient') throw outcome.error;
-    ctx.reportProgress(
-      0,
-      `${spec.label}: earlier ${provider} task unusable (${outcome.error.message}); submitting anew`,
+    ctx.reportProgress(0, `${spec.label}: earlier ${provider} task unusable (${outcome.error.message})`);
+  }
+  const unconfirmed = ctx.paid.unconfirmed(provider, callKey);
+  if (unconfirmed) {
+    throw new ProviderError(
+      provider,
+      'unconfirmed',
+      `a paid ${spec.label} request was sent at ${unconfirmed.startedAt} by an earlier attempt that stopped ` +
+        `before ${provider}'s answer was recorded; it is not sent again, so it is not paid for twice ` +
+        '(regenerate the scene to send it again)',
     );
   }
-  const taskId = await spec.submit(ctx.signal);
+  const submissionId = await ctx.paid.submitting(provider, callKey);
+  let taskId: string;
   try {
-    await ctx.recordExternalTask({ provider, taskId });
+    taskId = await spec.submit(ctx.signal);
+  } catch (error) {
+    if (refusedForSure(error)) {
+      await ctx.paid.refused(submissionId, (error as Error).message).catch(() => undefined);
+    }
+    throw error;
+  }
+  try {
+    await ctx.recordExternalTask({ provider, taskId, callKey, submissionId });
   } catch (error) {
     // Unrecorded, the task could never be resumed: stop paying for it.
     await spec.cancel?.(taskId).catch(() => undefined);
