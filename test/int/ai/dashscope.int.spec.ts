@@ -239,7 +239,9 @@ describe('DashScope native API: wanx images, qwen_tts voice, probes', () => {
       input: { prompt: image.prompt, negative_prompt: '模糊' },
       parameters: { size: '720*1280', n: 1, seed: 12345, watermark: false },
     });
-    expect(ctx.recorded).toEqual([expect.objectContaining({ provider: 'wanx', taskId: [...fake.tasks.keys()][0] })]);
+    expect(ctx.recorded).toEqual([
+      expect.objectContaining({ provider: 'wanx', taskId: [...fake.tasks.keys()][0] }),
+    ]);
     // The paid request was recorded as being sent before it went out, and then answered by that task.
     expect(ctx.submissions).toEqual([
       expect.objectContaining({

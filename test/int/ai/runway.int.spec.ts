@@ -67,7 +67,9 @@ describe('Runway video generator against the Runway double', () => {
     expect(submission?.headers['x-runway-version']).toBe('2024-11-06');
     expect(submission?.body).toMatchObject({ model: 'gen4_turbo', ratio: '720:1280', duration: 5, seed: 42 });
     expect(submission?.body.promptImage).toMatch(/^data:image\/png;base64,/);
-    expect(ctx.recorded).toEqual([expect.objectContaining({ provider: 'runway', taskId: [...fake.tasks.keys()][0] })]);
+    expect(ctx.recorded).toEqual([
+      expect.objectContaining({ provider: 'runway', taskId: [...fake.tasks.keys()][0] }),
+    ]);
     // The paid request was recorded as being sent before it went out, and then answered by that task.
     expect(ctx.submissions).toEqual([
       expect.objectContaining({

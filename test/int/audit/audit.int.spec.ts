@@ -363,6 +363,24 @@ describe('auditors and operators on postgres', () => {
       const list = (await admin.client.get('/api/v1/admin/projections')).body.data.items as any[];
       expect(list.every((p) => p.status === 'live' && p.lag === 0)).toBe(true);
       expect(list.find((p) => p.name === 'dramas').tables[0]).not.toBe('dramas__v1');
+      // The rebuilt rows against the rows built live before the rebuild, every row of every view; the
+      // one project renamed during the rebuild differs in exactly what the rename changed.
+      const parse = (rows: string[]) => rows.map((r) => JSON.parse(r) as Record<string, unknown>);
+      const renamedBefore = parse(seeded.projects!).find((r) => r.id === projectId)!;
+      const renamedAfter = parse(liveAfterRename.projects!).find((r) => r.id === projectId)!;
+      expect(renamedAfter).toEqual({
+        ...renamedBefore,
+        title: '重建中改名',
+        version: Number(renamedBefore.version) + 1,
+        updated_at: renamedAfter.updated_at,
+        last_position: renamedAfter.last_position,
+      });
+      expect(liveAfterRename).toEqual({
+        ...seeded,
+        projects: seeded
+          .projects!.map((row) => (JSON.parse(row).id === projectId ? sortedJson(renamedAfter) : row))
+          .sort(),
+      });
       // A second rebuild from scratch, with nothing moving: every row of every view must match.
       const again = await admin.client.post('/api/v1/admin/projections/rebuild');
       expect(again.status).toBe(202);

@@ -32,11 +32,29 @@ describe('controlling a drama', () => {
     const paused = await client.post(`/api/v1/dramas/${id}/pause`);
     expect(paused.status).toBe(200);
     expect(paused.body.data.status).toBe('paused');
-    // whatever was already running finishes; nothing new starts
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Whatever was already running finishes; nothing new starts. Wait for the running jobs to end and
+    // for the process manager to have reacted to all of it, then check nothing moved.
+    const stream = `drama-${id}`;
+    const settled = async () => {
+      const events = await app.runtime.store.readStream(stream);
+      const open = new Set<string>();
+      for (const e of events as { type: string; data: { jobId?: string } }[]) {
+        if (e.type === 'JobStarted') open.add(e.data.jobId!);
+        if (['StageCompleted', 'StageFailed', 'JobReleased'].includes(e.type)) open.delete(e.data.jobId!);
+      }
+      const head = await app.runtime.store.headPosition();
+      const manager = (await app.runtime.consumers.status()).find((c) => c.name === 'drama-process-manager');
+      return open.size === 0 && manager!.position >= head;
+    };
+    for (const deadline = Date.now() + 60_000; !(await settled());) {
+      if (Date.now() > deadline) throw new Error('the paused drama did not settle');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const frozen = (await client.get(`/api/v1/dramas/${id}`)).body.data;
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const eventsFrozen = (await app.runtime.store.readStream(stream)).length;
+    expect(await settled()).toBe(true);
     const still = (await client.get(`/api/v1/dramas/${id}`)).body.data;
+    expect((await app.runtime.store.readStream(stream)).length).toBe(eventsFrozen);
     expect(still.status).toBe('paused');
     expect(still.stages).toEqual(frozen.stages);
     expect(still.episodes[0].status).not.toBe('completed');
@@ -59,7 +77,9 @@ describe('controlling a drama', () => {
       (d: any) => d.stage === 'video' && d.stages[3].status === 'running',
       60_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let ffmpeg start
+    // The renders really run (else the cancel below would prove nothing about aborting them).
+    await waitFor(client, `/api/v1/dramas/${id}`, () => ffmpegChildren().length > 0, 30_000);
+    expect(ffmpegChildren().length).toBeGreaterThan(0);
     const cancelled = await client.post(`/api/v1/dramas/${id}/cancel`);
     expect(cancelled.body.data.status).toBe('cancelled');
     await waitFor(client, `/api/v1/dramas/${id}`, () => ffmpegChildren().length === 0, 5_000);
