@@ -66,7 +66,9 @@ export class ConsumerEngine implements ConsumerAdmin {
     }
     const event = await this.eventOf(parked);
     try {
-      await (consumer.spec.replay ? consumer.spec.replay(event) : consumer.spec.handle([event], null));
+      const { spec } = consumer;
+      if (spec.replay) await spec.replay(event);
+      else await spec.handle([event], null, await spec.prepare?.([event]));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       await this.parked.failedAgain(id, reason);

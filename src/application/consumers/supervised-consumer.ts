@@ -23,8 +23,14 @@ export interface ConsumerSpec {
   types?: readonly string[];
   batchSize?: number;
   checkpoint: CheckpointStrategy;
+  /**
+   * Work on a batch that must not run inside the checkpoint's transaction — reads through other
+   * connections (on PGlite, with its single connection, they would wait for that transaction for ever).
+   * Its result is handed to `handle`.
+   */
+  prepare?(events: StoredEvent[]): Promise<unknown>;
   /** The work for a batch, in the checkpoint's transaction when it has one. Must be idempotent. */
-  handle(events: StoredEvent[], tx: SqlExecutor | null): Promise<void>;
+  handle(events: StoredEvent[], tx: SqlExecutor | null, prepared?: unknown): Promise<void>;
   /** An operator's retry of a parked event (default: `handle([event], null)`). */
   replay?(event: StoredEvent): Promise<void>;
   bound?: ConsumerBound;
@@ -231,8 +237,9 @@ export class SupervisedConsumer {
   }
 
   private async advance(to: number, events: StoredEvent[]): Promise<void> {
+    const prepared = events.length > 0 ? await this.spec.prepare?.(events) : undefined;
     const moved = await this.spec.checkpoint.advance(this.position, to, (tx) =>
-      events.length > 0 ? this.spec.handle(events, tx) : Promise.resolve(),
+      events.length > 0 ? this.spec.handle(events, tx, prepared) : Promise.resolve(),
     );
     if (!moved) throw new CheckpointMoved();
     this.position = to;

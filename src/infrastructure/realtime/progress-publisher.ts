@@ -59,7 +59,10 @@ export class ProgressPublisher {
         load: () => this.load(),
         advance: (from, to, work) => this.advance(from, to, work),
       },
-      handle: (events) => this.publish(events),
+      // The messages are made before the checkpoint's transaction (they read the drama streams), and
+      // published inside it.
+      prepare: (events) => this.messages(events),
+      handle: (_events, _tx, messages) => this.publish(messages as ProgressMessage[]),
     });
     await this.consumer.start();
   }
@@ -107,10 +110,16 @@ export class ProgressPublisher {
     });
   }
 
-  private async publish(events: StoredEvent[]): Promise<void> {
+  private async messages(events: StoredEvent[]): Promise<ProgressMessage[]> {
+    const messages: ProgressMessage[] = [];
     for (const event of events) {
-      const message: ProgressMessage | null = await this.folds.map(event);
-      if (message) await this.options.hub.publish(await withMediaUrls(message, this.options.url));
+      const message = await this.folds.map(event);
+      if (message) messages.push(await withMediaUrls(message, this.options.url));
     }
+    return messages;
+  }
+
+  private async publish(messages: ProgressMessage[]): Promise<void> {
+    for (const message of messages) await this.options.hub.publish(message);
   }
 }

@@ -205,9 +205,11 @@ describe('auditors and operators on postgres', () => {
       });
       const id = created.body.data.id;
       const history = (await owner.client.get(`/api/v1/projects/${id}/history`)).body.data.items;
-      const createdAt = history[0].recorded_at as string;
+      // The instant the API reported: as_of compares the same clock.
+      const createdAt = created.body.data.created_at as string;
       const createdPosition = history[0].position as number;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The rename must be decided in a later millisecond than the creation.
+      while (Date.now() <= Date.parse(createdAt)) await new Promise((resolve) => setImmediate(resolve));
       expect((await owner.client.put(`/api/v1/projects/${id}`, { title: '新名字' })).status).toBe(200);
 
       const now = await owner.client.get(`/api/v1/projects/${id}`);
@@ -231,6 +233,27 @@ describe('auditors and operators on postgres', () => {
       expect(garbage.body.message).toContain('as_of');
       const stranger = await registerUser(app.baseUrl, 'stranger');
       expect((await stranger.client.get(`/api/v1/projects/${id}?as_of=${createdPosition}`)).status).toBe(404);
+    });
+
+    it('finds a project and a drama at the created_at the API reported for them', async () => {
+      const project = (await owner.client.get(`/api/v1/projects/${projectId}`)).body.data;
+      const atCreation = await owner.client.get(
+        `/api/v1/projects/${projectId}?as_of=${encodeURIComponent(project.created_at)}`,
+      );
+      expect(atCreation.status).toBe(200);
+      expect(atCreation.body.data).toMatchObject({ id: projectId, created_at: project.created_at });
+      const drama = (await owner.client.get(`/api/v1/dramas/${dramaId}`)).body.data;
+      const requested = await owner.client.get(
+        `/api/v1/dramas/${dramaId}?as_of=${encodeURIComponent(drama.created_at)}`,
+      );
+      expect(requested.status).toBe(200);
+      expect(requested.body.data).toMatchObject({
+        id: dramaId,
+        status: 'pending',
+        created_at: drama.created_at,
+      });
+      const before = new Date(Date.parse(drama.created_at) - 1).toISOString();
+      expect((await owner.client.get(`/api/v1/dramas/${dramaId}?as_of=${before}`)).status).toBe(404);
     });
 
     it('shows a drama mid-run with its earlier status, and the project as it was then', async () => {

@@ -135,3 +135,51 @@ async function adminClient(baseUrl: string) {
   });
   return api(baseUrl, registered.body.data.token as string);
 }
+
+describe('controlling a drama the read model has not got', () => {
+  let app: TestApp;
+  const stalled: Projection = (() => {
+    const dramas = ALL_PROJECTIONS.find((p) => p.name === 'dramas')!;
+    const refuse = async () => {
+      throw new Error('the dramas read model is down');
+    };
+    return { ...dramas, apply: refuse, applyBatch: refuse };
+  })();
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      dialect: 'pglite',
+      env: { CONSUMER_MAX_ATTEMPTS: '1000', CONSUMER_RETRY_BASE_MS: '5', CONSUMER_RETRY_MAX_MS: '50' },
+      runtime: { projections: ALL_PROJECTIONS.map((p) => (p.name === 'dramas' ? stalled : p)) },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('authorises pause and cancel from the drama stream: never a 404 for a drama just requested', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const accepted = await client.post('/api/v1/projects/generate-drama', {
+      title: 't',
+      description: '',
+      genre: '',
+      episodes: 1,
+      scenes_per_episode: 1,
+      duration_sec: 10,
+      prompt: '一个程序员',
+      video_provider: 'local',
+      use_local_llm: true,
+    });
+    expect(accepted.status).toBe(202);
+    const id = accepted.body.data.drama_id as string;
+    expect((await client.get(`/api/v1/dramas/${id}`)).status).toBe(404); // the read model really is behind
+    const paused = await client.post(`/api/v1/dramas/${id}/pause`);
+    expect(paused.status).toBe(200);
+    expect(paused.body.data).toEqual({ id, status: 'paused' });
+    const cancelled = await client.post(`/api/v1/dramas/${id}/cancel`);
+    expect(cancelled.body.data).toEqual({ id, status: 'cancelled' });
+    // Someone else still gets 404, read model or not.
+    const other = await registerUser(app.baseUrl, 'other');
+    expect((await other.client.post(`/api/v1/dramas/${id}/resume`)).status).toBe(404);
+  }, 120_000);
+});
