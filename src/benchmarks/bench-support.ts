@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { NewEvent } from '../application/ports/event-store.port.js';
 import pg from 'pg';
 
 export const percentile = (sorted: number[], p: number) =>
@@ -80,3 +81,17 @@ export async function benchUserToken(call: ApiCall, email = 'bench@example.com')
   });
   return (registered.data as { token: string }).token;
 }
+
+/** A new event with fresh ids and metadata, as a command would append it. */
+export const benchEvent = (type: string, data: unknown): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data,
+  metadata: {
+    correlationId: randomUUID(),
+    causationId: null,
+    userId: null,
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+  },
+});

@@ -1,5 +1,4 @@
 import { fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -13,7 +12,7 @@ import { PostgresDatabase } from '../infrastructure/database/postgres.database.j
 import { PgAppendNotifier } from '../infrastructure/event-store/pg-append-notifier.js';
 import { eventStoreMigrations } from '../infrastructure/event-store/sql-event-store.schema.js';
 import { SqlEventStore } from '../infrastructure/event-store/sql.event-store.js';
-import { printTable, round, scratchDatabase } from './bench-support.js';
+import { benchEvent, printTable, round, scratchDatabase } from './bench-support.js';
 
 /**
  * npm run soak:log -- [--seconds 60] [--writers 2] [--appenders 4] [--subscribers 4] [--json]
@@ -70,18 +69,7 @@ const flag = (args: string[], name: string, fallback: number) => {
   return value;
 };
 
-const newEvent = (i: number): NewEvent => ({
-  id: randomUUID(),
-  type: 'SoakEvent',
-  data: { i },
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: null,
-    userId: null,
-    schemaVersion: 1,
-    occurredAt: new Date().toISOString(),
-  },
-});
+const newEvent = (i: number): NewEvent => benchEvent('SoakEvent', { i });
 
 /** One writer process: `appenders` concurrent loops until the time is up. */
 async function writer(url: string, seconds: number, appenders: number, index: number): Promise<WriterReport> {

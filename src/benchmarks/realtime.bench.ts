@@ -19,27 +19,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { WebSocket } from 'ws';
-import type { NewEvent } from '../application/ports/event-store.port.js';
 import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
 import { JoseTokenService } from '../infrastructure/identity/jose.token-service.js';
 import { createRuntime, type Runtime } from '../runtime.js';
-import { percentile, printTable, round, scratchDatabase } from './bench-support.js';
+import { benchEvent, percentile, printTable, round, scratchDatabase } from './bench-support.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
-const event = (type: string, data: unknown): NewEvent => ({
-  id: randomUUID(),
-  type,
-  data,
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: null,
-    userId: null,
-    schemaVersion: 1,
-    occurredAt: new Date().toISOString(),
-  },
-});
+const event = benchEvent;
 
 interface Project {
   id: string;

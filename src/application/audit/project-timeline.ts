@@ -5,7 +5,7 @@ import type { DramaKind } from '../../domain/drama/drama.types.js';
 import { projectDecider } from '../../domain/project/project.decider.js';
 import type { ProjectEvent, ProjectState } from '../../domain/project/project.events.js';
 import type { StoredEvent } from '../ports/event-store.port.js';
-import type { ProjectView } from '../projects/project.view.js';
+import { type ProjectView, projectViewOf } from '../projects/project.view.js';
 
 const PROJECT_EVENT_TYPES = new Set(['ProjectCreated', 'ProjectUpdated', 'ProjectDeleted', 'SceneAdded']);
 
@@ -58,21 +58,7 @@ export class ProjectTimeline {
 
   /** The project as GET /projects/:id shows it, or null if it does not exist (yet, or any more). */
   view(): (ProjectView & { owner_id: string }) | null {
-    const p = this.project;
-    if (p.status !== 'active') return null;
-    return {
-      id: p.projectId,
-      owner_id: p.ownerId,
-      title: p.title,
-      description: p.description,
-      genre: p.genre,
-      target_episodes: p.targetEpisodes,
-      target_duration_sec: p.targetDurationSec,
-      status: this.status,
-      version: this.projectVersion,
-      created_at: new Date(p.createdAt).toISOString(),
-      updated_at: new Date(p.updatedAt).toISOString(),
-    };
+    return projectViewOf(this.project, this.status, this.projectVersion);
   }
 }
 

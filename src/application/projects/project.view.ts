@@ -17,6 +17,28 @@ export interface ProjectView {
 
 export const toProjectView = ({ owner_id: _owner, ...row }: ProjectRow): ProjectView => row;
 
+/** A project's state as clients see it, given its status (which follows its dramas) and stream version. */
+export function projectViewOf(
+  state: ProjectState,
+  status: string,
+  version: number,
+): (ProjectView & { owner_id: string }) | null {
+  if (state.status !== 'active') return null;
+  return {
+    id: state.projectId,
+    owner_id: state.ownerId,
+    title: state.title,
+    description: state.description,
+    genre: state.genre,
+    target_episodes: state.targetEpisodes,
+    target_duration_sec: state.targetDurationSec,
+    status,
+    version,
+    created_at: new Date(state.createdAt).toISOString(),
+    updated_at: new Date(state.updatedAt).toISOString(),
+  };
+}
+
 /**
  * The project as this write decided it, for when the read model has not caught up within the wait (or
  * cannot apply the event): a write never answers 404 for what it just wrote. The status is the read
@@ -27,17 +49,8 @@ export function decidedProjectView(
   version: number,
   row: ProjectRow | null,
 ): ProjectView | null {
-  if (state.status !== 'active') return null;
-  return {
-    id: state.projectId,
-    title: state.title,
-    description: state.description,
-    genre: state.genre,
-    target_episodes: state.targetEpisodes,
-    target_duration_sec: state.targetDurationSec,
-    status: row?.status ?? 'draft',
-    version,
-    created_at: state.createdAt,
-    updated_at: state.updatedAt,
-  };
+  const view = projectViewOf(state, row?.status ?? 'draft', version);
+  if (!view) return null;
+  const { owner_id: _owner, ...rest } = view;
+  return rest;
 }
