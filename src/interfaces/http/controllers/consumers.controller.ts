@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
   CONSUMER_ADMIN,
   type ConsumerAdmin,
@@ -67,11 +67,13 @@ export class ConsumersController {
 
   /** Applies the event again through its consumer (after a fix); 409 with the reason if it fails again. */
   @Post('parked/:id/retry')
+  @HttpCode(200)
   async retry(@Param('id', IdPipe) id: string) {
     return parkedView(await this.consumers.retryParked(id));
   }
 
   @Post('parked/:id/skip')
+  @HttpCode(200)
   async skip(@Param('id', IdPipe) id: string) {
     return parkedView(await this.consumers.skipParked(id));
   }
