@@ -394,7 +394,11 @@ describe('auditors and operators on postgres', () => {
       expect(renamedAfter).toEqual({
         ...renamedBefore,
         title: '重建中改名',
-        version: Number(renamedBefore.version) + 1,
+        // bigint columns come back as strings from node-postgres: keep the type the row had.
+        version:
+          typeof renamedBefore.version === 'string'
+            ? String(Number(renamedBefore.version) + 1)
+            : Number(renamedBefore.version) + 1,
         updated_at: renamedAfter.updated_at,
         last_position: renamedAfter.last_position,
       });
