@@ -86,6 +86,16 @@ describe('verify and the project dramas list over HTTP', () => {
     expect(drifted.body.data.drift).toHaveLength(2);
   });
 
+  it('gives each history entry its event id, which later events name as their cause', async () => {
+    const history = await owner.client.get(`/api/v1/projects/${projectId}/history?page_size=100`);
+    expect(history.status).toBe(200);
+    const items = history.body.data.items as { id: string; metadata: { causationId: string | null } }[];
+    const ids = new Set(items.map((e) => e.id));
+    expect(ids.size).toBe(items.length);
+    const caused = items.filter((e) => e.metadata.causationId && ids.has(e.metadata.causationId));
+    expect(caused.length).toBeGreaterThan(0);
+  });
+
   it('lets an admin verify any project, and hides it from everyone else', async () => {
     const registered = await api(app.baseUrl).post('/api/v1/auth/register', {
       username: 'admin',

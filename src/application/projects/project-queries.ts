@@ -36,6 +36,8 @@ export class ListProjectsQuery extends Query<Page<ProjectView>> {
 }
 
 export interface HistoryEntry {
+  /** The event's id: what a later event's `metadata.causationId` names. */
+  id: string;
   position: number;
   stream_id: string;
   version: number;
@@ -113,6 +115,7 @@ export class ProjectHistoryHandler implements IQueryHandler<ProjectHistoryQuery>
     const last = events[events.length - 1];
     return {
       items: events.map((e) => ({
+        id: e.id,
         position: e.globalPosition,
         stream_id: e.streamId,
         version: e.streamVersion,
