@@ -2,21 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import type { Page, WebSocket as PageSocket } from 'playwright-core';
 import { type Browser, buildStudio, openBrowser } from '../support/browser.js';
 import { buildDist, type ChildApp, startChildApp } from '../support/child-app.js';
 import { watchWs } from '../support/progress-clients.js';
+import {
+  expiredToken,
+  goTo,
+  positions,
+  projectionFigures,
+  testId,
+  unsigned,
+} from '../support/studio-pages.js';
 import { api } from '../support/test-app.js';
 
 const JWT_SECRET = 'studio-test-secret-studio-test-secret-0123';
 const ADMIN_EMAIL = 'studio-admin@example.com';
 const PASSWORD = 'Test@12345';
-
-/** Media links are signed with an expiry: compare views without it. */
-const unsigned = (value: unknown) => JSON.stringify(value).replace(/signature=[^"&]+|expires=\d+/g, '');
-
-const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 
 /**
  * The studio in Debian's Chromium against `node dist/src/main.js` on its embedded default (PGlite,
@@ -66,6 +68,10 @@ describe('the studio in a real browser', () => {
     await page.getByLabel('语言').selectOption('en');
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    // Beside the studio, the API keeps its own answers: an unknown /api path is still a JSON 404.
+    const unknown = await page.request.get('/api/v1/no-such-route');
+    expect(unknown.status()).toBe(404);
+    expect(await unknown.json()).toEqual({ code: 404, message: 'no such route', data: null });
     noProblems();
   });
 
@@ -128,9 +134,7 @@ describe('the studio in a real browser', () => {
       async () => {
         await browser.context.setOffline(true);
         await page.locator('[data-state="offline"]').waitFor();
-        const before = await log.evaluateAll((items) =>
-          items.map((li) => Number(li.getAttribute('data-position'))),
-        );
+        const before = await positions(page, '.event-log li');
         // The server moves on while the page is offline: wait until it has a message the page has not got.
         const missed = watchWs(app.baseUrl, projectId, {
           token: creator.token,
@@ -163,9 +167,7 @@ describe('the studio in a real browser', () => {
       (n) => document.querySelectorAll('.event-log li').length >= n,
       expected.length,
     );
-    const shown = await log.evaluateAll((items) =>
-      items.map((li) => Number(li.getAttribute('data-position'))),
-    );
+    const shown = await positions(page, '.event-log li');
     expect(new Set(shown).size).toBe(shown.length);
     expect([...shown].sort((a, b) => a - b)).toEqual(expected);
     expect(shown.filter((p) => p > Math.max(...seen)).length).toBeGreaterThan(0);
@@ -224,6 +226,8 @@ describe('the studio in a real browser', () => {
       expect(Number(shown!.replace(/,/g, ''))).toBe(usage.totals[metric] ?? 0);
     }
     await accessible('drama-completed');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await browser.screenshot('docs-drama', { fullPage: false });
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await browser.screenshot('drama-phone');
@@ -262,6 +266,7 @@ describe('the studio in a real browser', () => {
     await page.waitForURL(new RegExp(`as_of=${requestedAt}`));
     await testId(page, 'drama-then-status').getByText('pending').waitFor();
     expect(await page.locator('[data-testid="drama-then"] .badge').first().textContent()).toBe('pending');
+    await browser.screenshot('docs-history', { fullPage: false });
     // Before the drama was requested there is no drama to show (and nothing is asked of the API).
     await page.getByLabel('Position in the log').fill(String(requestedAt - 1));
     await page.getByText('The drama had not been requested yet.').waitFor();
@@ -299,13 +304,6 @@ describe('the studio in a real browser', () => {
     noProblems();
   }, 90_000);
 
-  /** A client-side navigation, as a click on an in-app link does (a full load would cut requests short). */
-  const goTo = (path: string) =>
-    page.evaluate((to) => {
-      history.pushState(null, '', to);
-      dispatchEvent(new PopStateEvent('popstate'));
-    }, path);
-
   it('makes a video of one scene from the project page and follows its task', async () => {
     await page.getByRole('link', { name: 'Project', exact: true }).click();
     await page.getByRole('heading', { name: 'Dramas and video tasks' }).waitFor();
@@ -334,7 +332,7 @@ describe('the studio in a real browser', () => {
       duration_sec: 30,
     });
     expect(accepted.status).toBe(202);
-    await goTo(`/dramas/${accepted.body.data.drama_id}`);
+    await goTo(page, `/dramas/${accepted.body.data.drama_id}`);
     const status = testId(page, 'drama-status');
     await page.getByRole('button', { name: 'Pause' }).click();
     await status.getByText('paused').waitFor();
@@ -350,7 +348,7 @@ describe('the studio in a real browser', () => {
   }, 90_000);
 
   it('edits a project with If-Match and shows a change made elsewhere as a conflict', async () => {
-    await goTo(`/projects/${projectId}`);
+    await goTo(page, `/projects/${projectId}`);
     await page.getByText('Edit project').click();
     await page.getByLabel('Title', { exact: true }).fill('Renamed in the studio');
     await page.getByRole('button', { name: 'Save changes' }).click();
@@ -383,13 +381,7 @@ describe('the studio in a real browser', () => {
     await page.getByRole('heading', { name: 'Renamed elsewhere' }).waitFor();
     await page.locator('.who', { hasText: /^Creator$/ }).waitFor();
 
-    const expired = await new SignJWT({ email: creator.email })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(creator.userId)
-      .setIssuer('3kstory')
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
-      .sign(new TextEncoder().encode(JWT_SECRET));
+    const expired = await expiredToken(JWT_SECRET, creator.userId, creator.email);
     await page.evaluate((token) => {
       const session = JSON.parse(localStorage.getItem('3kstory.session')!);
       localStorage.setItem('3kstory.session', JSON.stringify({ ...session, token }));
@@ -434,17 +426,7 @@ describe('the studio in a real browser', () => {
     await page.getByRole('link', { name: 'Operator' }).click();
     const rows = page.locator('[data-testid="projections"] tbody tr');
     await rows.first().waitFor();
-    const figures = () =>
-      rows.evaluateAll((trs) =>
-        trs.map((tr) => ({
-          name: tr.getAttribute('data-projection'),
-          status: tr.getAttribute('data-status'),
-          checkpoint: tr.querySelector('[data-field="checkpoint"]')!.textContent,
-          head: tr.querySelector('[data-field="head"]')!.textContent,
-          lag: tr.querySelector('[data-field="lag"]')!.textContent,
-        })),
-      );
-    const start = await figures();
+    const start = await projectionFigures(page);
     expect(start.map((r) => r.name)).toEqual(
       expect.arrayContaining(['projects', 'dramas', 'scenes', 'usage']),
     );
@@ -464,9 +446,14 @@ describe('the studio in a real browser', () => {
         (tr) => tr.getAttribute('data-status') === 'live',
       ),
     );
-    expect(await figures()).toEqual(start);
+    expect(await projectionFigures(page)).toEqual(start);
     expect(await views()).toBe(before);
     await browser.screenshot('operator-rebuilt');
+
+    await page.getByLabel('Language').selectOption('zh');
+    await page.getByRole('heading', { name: '运维' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('3kstory.lang'))).toBe('zh');
+    await browser.screenshot('docs-operator-zh', { fullPage: false });
     noProblems();
   }, 150_000);
 });

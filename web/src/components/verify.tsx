@@ -32,9 +32,11 @@ export function VerifyPanel({ projectId }: { projectId: string }) {
     <section class="panel" aria-labelledby="verify-heading">
       <h2 id="verify-heading">{t('verify.title')}</h2>
       <p class="hint">{t('verify.lead')}</p>
-      <button type="button" onClick={run} disabled={state.busy}>
-        {state.busy ? t('verify.running') : t('verify.run')}
-      </button>
+      <div class="actions">
+        <button type="button" onClick={run} disabled={state.busy}>
+          {state.busy ? t('verify.running') : t('verify.run')}
+        </button>
+      </div>
       <ErrorNotice error={state.error} />
       {r && (
         <div data-testid="verify-result" data-ok={String(r.ok)}>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { get, post } from '../api.js';
 import { ConsumersPanel, ParkedPanel } from '../components/consumers.js';
 import { ErrorNotice, Loading, Notice, StatusBadge } from '../components/ui.js';
-import { formatTime } from '../format.js';
+import { formatNumber, formatTime } from '../format.js';
 import { useAsync, useInterval } from '../hooks.js';
 import { useI18n } from '../i18n.js';
 import { useCurrentUser, usePageTitle } from '../page.js';
@@ -40,7 +40,7 @@ function RebuildState({ p }: { p: ProjectionStatus }) {
         ? r.error
         : t('ops.rebuilt', {
             events: r.events ?? 0,
-            seconds: r.seconds ?? 0,
+            seconds: formatNumber(r.seconds ?? 0, lang),
             at: formatTime(r.finishedAt, lang),
           })}
     </span>
