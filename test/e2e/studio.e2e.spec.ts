@@ -304,6 +304,18 @@ describe('the studio in a real browser', () => {
     noProblems();
   }, 90_000);
 
+  it('regenerates one scene and its episode, live', async () => {
+    await goTo(page, `/dramas/${dramaId}`);
+    const status = testId(page, 'drama-status');
+    await status.locator('.badge-completed').waitFor();
+    await page.locator('.scene-card').first().getByRole('button', { name: 'Regenerate this scene' }).click();
+    await page.getByText('Regenerating: the scene and its episode are being made again.').waitFor();
+    await page.locator('.event-log li[data-type="scene.regenerating"]').waitFor();
+    await page.locator('.event-log li[data-type="drama.completed"]').nth(1).waitFor({ timeout: 120_000 });
+    await status.locator('.badge-completed').waitFor();
+    noProblems();
+  }, 150_000);
+
   it('makes a video of one scene from the project page and follows its task', async () => {
     await page.getByRole('link', { name: 'Project', exact: true }).click();
     await page.getByRole('heading', { name: 'Dramas and video tasks' }).waitFor();
@@ -373,10 +385,26 @@ describe('the studio in a real browser', () => {
     await page.getByRole('button', { name: 'Reload' }).click();
     await page.getByRole('heading', { name: 'Renamed elsewhere' }).waitFor();
     expect(await page.getByLabel('Title', { exact: true }).inputValue()).toBe('Renamed elsewhere');
+
+    // A project made by hand, then deleted (with its version as If-Match).
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
+    await page.getByText('New empty project').click();
+    await page.getByLabel('Title', { exact: true }).fill('To be deleted');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('heading', { name: 'To be deleted' }).waitFor();
+    await page.getByText('Edit project').click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete project' }).click();
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    await page.getByRole('link', { name: 'Renamed elsewhere' }).waitFor();
+    expect(await page.getByRole('link', { name: 'To be deleted' }).count()).toBe(0);
     noProblems();
   });
 
   it('keeps the session across a reload, sends an expired one back to log in, and logs in by keyboard', async () => {
+    await page.getByRole('link', { name: 'Renamed elsewhere' }).click();
+    await page.getByRole('heading', { name: 'Renamed elsewhere' }).waitFor();
+    await browser.settled();
     await page.reload();
     await page.getByRole('heading', { name: 'Renamed elsewhere' }).waitFor();
     await page.locator('.who', { hasText: /^Creator$/ }).waitFor();
@@ -386,9 +414,12 @@ describe('the studio in a real browser', () => {
       const session = JSON.parse(localStorage.getItem('3kstory.session')!);
       localStorage.setItem('3kstory.session', JSON.stringify({ ...session, token }));
     }, expired);
+    await browser.settled();
     await browser.allowing([{ url: new RegExp(`^${app.baseUrl}/api/v1/`), status: 401 }], async () => {
       await page.reload();
       await page.getByText('Your session has expired. Please log in again.').waitFor();
+      // Calls sent with the old token before the first refusal came back are refused too.
+      await browser.settled();
     });
     expect(page.url()).toContain(`next=${encodeURIComponent(`/projects/${projectId}`)}`);
 
@@ -435,7 +466,7 @@ describe('the studio in a real browser', () => {
     await accessible('operator');
 
     await page.getByRole('button', { name: 'Rebuild all' }).click();
-    await page.getByText(/^Rebuilding: /).waitFor();
+    await page.getByText(/^Rebuild started: /).waitFor();
     await page.waitForFunction(
       (n) => document.querySelectorAll('[data-testid="projections"] tbody tr .badge-completed').length === n,
       start.length,

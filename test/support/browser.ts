@@ -40,6 +40,8 @@ export interface Browser {
   /** Lets `run` provoke refusals matching `allowed` (e.g. a 400 it checks is shown); nothing else. */
   allowing<T>(allowed: Allowed[], run: () => Promise<T>): Promise<T>;
   screenshot(name: string, options?: { fullPage?: boolean }): Promise<string>;
+  /** Resolves once no request of the page is in flight (before a reload, which would cut them short). */
+  settled(timeoutMs?: number): Promise<void>;
   /** Runs axe-core (WCAG 2 A and AA rules) on the page; returns the violations, summarised. */
   axe(): Promise<string[]>;
   close(): Promise<void>;
@@ -77,13 +79,17 @@ export async function openBrowser(options: { locale: string; baseUrl: string }):
     allowed.some((a) => 'failure' in a && failure.includes(a.failure) && a.url.test(url));
   const responses = new Map<string, number>();
   const allowedFailures = new Set<string>();
+  const inFlight = new Set<unknown>();
+  page.on('request', (request) => inFlight.add(request));
+  page.on('requestfinished', (request) => inFlight.delete(request));
+  page.on('requestfailed', (request) => inFlight.delete(request));
 
   page.on('response', (response) => {
     const status = response.status();
     responses.set(response.url(), status);
-    if (status >= 400 && !isAllowed(response.url(), status)) {
-      problems.push(`HTTP ${status} ${response.request().method()} ${response.url()}`);
-    }
+    if (status < 400) return;
+    if (isAllowed(response.url(), status)) allowedFailures.add(response.url());
+    else problems.push(`HTTP ${status} ${response.request().method()} ${response.url()}`);
   });
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
@@ -126,6 +132,13 @@ export async function openBrowser(options: { locale: string; baseUrl: string }):
         return await run();
       } finally {
         allowed = [];
+      }
+    },
+    async settled(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight.size > 0) {
+        if (Date.now() > deadline) throw new Error(`${inFlight.size} request(s) still in flight`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
     async screenshot(name, shotOptions = {}) {

@@ -226,7 +226,7 @@ export const en = {
   'ops.rebuildOne': 'Rebuild {name}',
   'ops.rebuildProgress': 'Rebuild of {name}',
   'ops.rebuilt': '{events} events in {seconds} s, {at}',
-  'ops.started': 'Rebuilding: {names}',
+  'ops.started': 'Rebuild started: {names}',
   'ops.nothingStarted': 'Already rebuilding.',
   'ops.name': 'Name',
   'ops.version': 'Version',

@@ -225,7 +225,7 @@ export const zh: Record<MessageKey, string> = {
   'ops.rebuildOne': '重建 {name}',
   'ops.rebuildProgress': '{name} 的重建',
   'ops.rebuilt': '{events} 个事件，用时 {seconds} 秒，{at}',
-  'ops.started': '正在重建：{names}',
+  'ops.started': '已开始重建：{names}',
   'ops.nothingStarted': '已在重建中。',
   'ops.name': '名称',
   'ops.version': '版本',
