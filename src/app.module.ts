@@ -9,6 +9,7 @@ import { DATABASE } from './application/ports/database.port.js';
 import { EVENT_STORE } from './application/ports/event-store.port.js';
 import { EVENT_HISTORY } from './application/ports/event-history.port.js';
 import { timeTravelQueryHandlers } from './application/audit/time-travel.queries.js';
+import { VerifyProjectHandler } from './application/audit/verify.query.js';
 import { PASSWORD_HASHER, TOKEN_SERVICE, USER_REPOSITORY } from './application/ports/identity.port.js';
 import { PROJECTION_ADMIN, PROJECTION_PROGRESS } from './application/ports/read-models.port.js';
 import { CONSUMER_ADMIN } from './application/ports/consumer.port.js';
@@ -117,6 +118,7 @@ export class AppModule {
         ...dramaCommandHandlers,
         ...dramaQueryHandlers,
         ...timeTravelQueryHandlers,
+        VerifyProjectHandler,
       ],
     };
   }

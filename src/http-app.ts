@@ -10,6 +10,7 @@ import { metricsHandler } from './interfaces/http/metrics.handler.js';
 import { openApiJsonHandler, swaggerUiHandler } from './interfaces/http/openapi/docs.handler.js';
 import { buildOpenApiDocument } from './interfaces/http/openapi/openapi.document.js';
 import { nestRoutes } from './interfaces/http/openapi/nest-routes.js';
+import { studioDir, studioHandler } from './interfaces/http/studio.handler.js';
 import type { Runtime } from './runtime.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -56,6 +57,8 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
     ),
   );
   app.use('/api/docs', swaggerUiHandler({ base: '/api/docs', documentUrl: '/api/docs-json' }));
+  // The studio (web/, built into dist/web): / and its client-side routes; /api, /media, /ws pass through.
+  app.use(studioHandler({ dir: studioDir() }));
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
   app.setGlobalPrefix(API_PREFIX);
   return app;

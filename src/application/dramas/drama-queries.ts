@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { findDrama } from '../../../projections/dramas/dramas.queries.js';
+import { findDrama, listProjectDramas } from '../../../projections/dramas/dramas.queries.js';
 import { listScenes } from '../../../projections/scenes/scenes.queries.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { BLOB_STORE, type BlobStore } from '../ports/blob-store.port.js';
@@ -36,6 +36,27 @@ export class GetTaskQuery extends Query<TaskView> {
 }
 
 export class ListScenesQuery extends Query<SceneView[]> {
+  constructor(
+    readonly projectId: string,
+    readonly viewerId: string,
+  ) {
+    super();
+  }
+}
+
+/** One drama or video task of a project, as listed on the project's page. */
+export interface ProjectDramaItem {
+  id: string;
+  kind: string;
+  status: string;
+  stage: string | null;
+  progress: number;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export class ListProjectDramasQuery extends Query<{ items: ProjectDramaItem[] }> {
   constructor(
     readonly projectId: string,
     readonly viewerId: string,
@@ -86,4 +107,31 @@ export class ListScenesHandler extends MediaQueryBase implements IQueryHandler<L
   }
 }
 
-export const dramaQueryHandlers = [GetDramaHandler, GetTaskHandler, ListScenesHandler];
+/** Newest first; `kind` tells a drama (GET /dramas/:id) from a video task (GET /tasks/:id). */
+@QueryHandler(ListProjectDramasQuery)
+export class ListProjectDramasHandler implements IQueryHandler<ListProjectDramasQuery> {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  async execute({ projectId, viewerId }: ListProjectDramasQuery): Promise<{ items: ProjectDramaItem[] }> {
+    await loadOwnedProject(this.db, projectId, viewerId);
+    const rows = await listProjectDramas(this.db, projectId);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        status: r.status,
+        stage: r.stage,
+        progress: r.progress,
+        error: r.error,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+      })),
+    };
+  }
+}
+
+export const dramaQueryHandlers = [
+  GetDramaHandler,
+  GetTaskHandler,
+  ListScenesHandler,
+  ListProjectDramasHandler,
+];

@@ -2,11 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { findProject, listProjects } from '../../../projections/projects/projects.queries.js';
 import { type ProjectUsage, projectUsage } from '../../../projections/usage/usage.queries.js';
-import { type ProjectCreated, projectStreamId } from '../../domain/project/project.events.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
 import { EVENT_HISTORY, type EventHistory, type HistoryFilter } from '../ports/event-history.port.js';
 import type { EventMetadata } from '../ports/event-store.port.js';
+import { projectOwner } from '../audit/verify.query.js';
 import { type ProjectView, toProjectView } from './project.view.js';
 
 export interface Page<T> {
@@ -36,6 +36,8 @@ export class ListProjectsQuery extends Query<Page<ProjectView>> {
 }
 
 export interface HistoryEntry {
+  /** The event's id: what a later event's `metadata.causationId` names. */
+  id: string;
   position: number;
   stream_id: string;
   version: number;
@@ -103,9 +105,7 @@ export class ProjectHistoryHandler implements IQueryHandler<ProjectHistoryQuery>
 
   async execute({ projectId, viewerId, page, pageSize, filter }: ProjectHistoryQuery): Promise<HistoryPage> {
     const streams = await this.history.projectStreams(projectId);
-    const created = await this.history.read([projectStreamId(projectId)], { types: ['ProjectCreated'] });
-    const owner = (created.events[0]?.data as ProjectCreated['data'] | undefined)?.ownerId;
-    if (owner !== viewerId) throw projectNotFound(projectId);
+    if ((await projectOwner(this.history, projectId)) !== viewerId) throw projectNotFound(projectId);
     const offset = (page - 1) * pageSize;
     const { events, total } = await this.history.read(
       streams.map((s) => s.streamId),
@@ -115,6 +115,7 @@ export class ProjectHistoryHandler implements IQueryHandler<ProjectHistoryQuery>
     const last = events[events.length - 1];
     return {
       items: events.map((e) => ({
+        id: e.id,
         position: e.globalPosition,
         stream_id: e.streamId,
         version: e.streamVersion,

@@ -7,7 +7,11 @@ import {
   GenerateVideoCommand,
   type TaskAccepted,
 } from '../../../application/dramas/drama-commands.js';
-import { ListScenesQuery } from '../../../application/dramas/drama-queries.js';
+import {
+  ListProjectDramasQuery,
+  ListScenesQuery,
+  type ProjectDramaItem,
+} from '../../../application/dramas/drama-queries.js';
 import type { SceneView } from '../../../application/dramas/drama.views.js';
 import { AddSceneCommand } from '../../../application/projects/add-scene.command.js';
 import { APP_CONFIG, type AppConfig } from '../../../infrastructure/config/config.js';
@@ -54,6 +58,15 @@ export class GenerationController {
   ): Promise<Accepted> {
     checkCallbackTarget(body.callback_url, this.callbacks);
     return this.commands.execute(new GenerateDramaCommand(user.id, body));
+  }
+
+  /** The project's dramas and video tasks, newest first. */
+  @Get(':id/dramas')
+  dramas(
+    @CurrentUser() user: AuthUser,
+    @Param('id', IdPipe) id: string,
+  ): Promise<{ items: ProjectDramaItem[] }> {
+    return this.queries.execute(new ListProjectDramasQuery(id, user.id));
   }
 
   @Get(':id/scenes')

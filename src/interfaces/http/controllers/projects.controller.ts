@@ -29,6 +29,7 @@ import {
 import type { ProjectView } from '../../../application/projects/project.view.js';
 import type { ProjectFields } from '../../../domain/project/project.events.js';
 import { GetProjectAsOfQuery } from '../../../application/audit/time-travel.queries.js';
+import { type VerifyView, VerifyProjectQuery } from '../../../application/audit/verify.query.js';
 import { type AuthUser, CurrentUser } from '../auth.js';
 import {
   type AsOfQuery,
@@ -137,5 +138,11 @@ export class ProjectsController {
     return this.queries.execute(
       new ProjectHistoryQuery(id, user.id, query.page, query.page_size, toHistoryFilter(query)),
     );
+  }
+
+  /** The CLI's `verify`: read models against a replay of the project's events, drift field by field. */
+  @Get(':id/verify')
+  verify(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string): Promise<VerifyView> {
+    return this.queries.execute(new VerifyProjectQuery(id, user.id));
   }
 }
