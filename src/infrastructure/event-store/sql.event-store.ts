@@ -119,7 +119,11 @@ export interface SqlEventStoreOptions {
   onAppended?: () => void;
   /** How long an idle subscriber sleeps when nothing wakes it (a safety net under NOTIFY). */
   idlePollMs?: number;
-  /** Append transactions in flight at once; more concurrent appends are grouped into them. */
+  /**
+   * Append transactions in flight at once; more concurrent appends are grouped into them. Appends commit
+   * one at a time under the log lock, so two (one committing, the next one checked and waiting) keep it
+   * busy; more only make smaller batches (BENCHMARKS.md, "Event store").
+   */
   appendConcurrency?: number;
 }
 
@@ -137,7 +141,7 @@ export class SqlEventStore implements EventStore {
     this.batcher = new AppendBatcher(
       (request) => this.appendOne(request),
       (requests) => this.appendMany(requests),
-      db.dialect === 'pglite' ? 1 : (options.appendConcurrency ?? 4),
+      db.dialect === 'pglite' ? 1 : (options.appendConcurrency ?? 2),
     );
   }
 
