@@ -59,7 +59,10 @@ async function benchOne(name: string, db: Database, scale: Scale, notifierUrl?: 
     'CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, event_id uuid, data jsonb)',
   );
   let notifier: PgAppendNotifier | null = null;
-  const store = new SqlEventStore(db, { onAppended: () => notifier?.publish() });
+  const store = new SqlEventStore(db, {
+    onAppended: () => notifier?.publish(),
+    appendConcurrency: Number(process.env.BENCH_APPEND_CONCURRENCY ?? 2),
+  });
   if (notifierUrl && db instanceof PostgresDatabase) {
     notifier = new PgAppendNotifier(notifierUrl, db.pool, store.signal, logger);
     await notifier.start();

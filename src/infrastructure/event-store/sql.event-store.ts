@@ -91,16 +91,21 @@ class AppendBatcher {
       await this.one(only!).then(only!.resolve, only!.reject);
       return;
     }
+    // Stream rows are locked in stream order in every batch, so two batches never wait for each other's
+    // rows in a cycle (the sort is stable: appends to one stream keep their order).
+    const ordered = [...batch].sort((a, b) =>
+      a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
+    );
     try {
-      const results = await this.many(batch);
-      batch.forEach((request, i) => {
+      const results = await this.many(ordered);
+      ordered.forEach((request, i) => {
         const result = results.get(i);
         if (result instanceof Error || (result && !Array.isArray(result))) request.reject(result);
         else if (!result) request.reject(new Error(`append to ${request.streamId} returned nothing`));
         else request.resolve(result);
       });
     } catch (error) {
-      for (const request of batch) request.reject(error);
+      for (const request of ordered) request.reject(error);
     }
   }
 }
@@ -119,7 +124,11 @@ export interface SqlEventStoreOptions {
   onAppended?: () => void;
   /** How long an idle subscriber sleeps when nothing wakes it (a safety net under NOTIFY). */
   idlePollMs?: number;
-  /** Append transactions in flight at once; more concurrent appends are grouped into them. */
+  /**
+   * Append transactions in flight at once; more concurrent appends are grouped into them. Appends commit
+   * one at a time under the log lock, so two (one committing, the next one checked and waiting) keep it
+   * busy; more only make smaller batches (BENCHMARKS.md, "Event store").
+   */
   appendConcurrency?: number;
 }
 
@@ -137,7 +146,7 @@ export class SqlEventStore implements EventStore {
     this.batcher = new AppendBatcher(
       (request) => this.appendOne(request),
       (requests) => this.appendMany(requests),
-      db.dialect === 'pglite' ? 1 : (options.appendConcurrency ?? 4),
+      db.dialect === 'pglite' ? 1 : (options.appendConcurrency ?? 2),
     );
   }
 
@@ -151,8 +160,11 @@ export class SqlEventStore implements EventStore {
     const rows = await new Promise<AppendRow[]>((resolve, reject) =>
       this.batcher.submit({ streamId, kind, version, events, resolve, reject }),
     ).catch(async (error: unknown) => {
-      // A concurrent retry of the same append won the race on the event id: re-run to report its result.
-      if (isCode(error, '23505')) return this.appendOne({ streamId, kind, version, events });
+      // A concurrent retry of the same append won the race on the event id (or a batch it was grouped
+      // into lost one, or a deadlock with a transaction outside the store): run it again alone.
+      if (isCode(error, '23505') || isCode(error, '40P01')) {
+        return this.appendOne({ streamId, kind, version, events });
+      }
       throw error;
     });
     return this.result(rows);
