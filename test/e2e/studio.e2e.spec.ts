@@ -462,7 +462,20 @@ describe('the studio in a real browser', () => {
       expect.arrayContaining(['projects', 'dramas', 'scenes', 'usage']),
     );
     expect(start.every((r) => r.status === 'live' && r.lag === '0')).toBe(true);
-    await page.getByText('Not available on this server').first().waitFor();
+    // The consumers of the log, each running, none behind, and nothing parked.
+    const consumers = page.locator('[data-testid="consumers"] tbody tr');
+    await consumers.first().waitFor();
+    const consumerRows = await consumers.evaluateAll((trs) =>
+      trs.map((tr) => ({
+        name: tr.getAttribute('data-consumer'),
+        state: tr.querySelector('.badge')?.className ?? '',
+      })),
+    );
+    expect(consumerRows.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['projection:projects', 'projection:dramas']),
+    );
+    expect(consumerRows.filter((c) => !c.state.includes('badge-running'))).toEqual([]);
+    await page.getByText('No parked events.').waitFor();
     await accessible('operator');
 
     await page.getByRole('button', { name: 'Rebuild all' }).click();

@@ -269,6 +269,7 @@ export const en = {
   'status.not_installed': 'not installed',
   'status.ok': 'ok',
   'status.degraded': 'degraded',
+  'status.starting': 'starting',
   'status.retrying': 'retrying',
   'status.stopped': 'stopped',
   'status.parked': 'parked',

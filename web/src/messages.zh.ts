@@ -268,6 +268,7 @@ export const zh: Record<MessageKey, string> = {
   'status.not_installed': '未安装',
   'status.ok': '正常',
   'status.degraded': '降级',
+  'status.starting': '启动中',
   'status.retrying': '重试中',
   'status.stopped': '已停止',
   'status.parked': '已搁置',
