@@ -479,5 +479,85 @@ describe('auditors and operators on postgres', () => {
       expect(status.stdout).toMatch(/dramas\s+1\s+1\s+\d+\s+\d+\s+0\s+live/);
       expect((await cli('projections', 'rebuild', 'nope')).code).toBe(2);
     }, 180_000);
+
+    it('lists the consumers and their parked events, and retries or skips one', async () => {
+      await caughtUp();
+      const listed = await cli('consumers', '--json');
+      expect(listed.code).toBe(0);
+      const rows = JSON.parse(listed.stdout) as {
+        name: string;
+        position: number;
+        lag: number;
+        parked: number;
+      }[];
+      const head = await app.runtime.store.headPosition();
+      expect(rows.map((r) => r.name)).toEqual(
+        expect.arrayContaining([
+          'projection:projects',
+          'projection:dramas',
+          'projection:scenes',
+          'projection:usage',
+        ]),
+      );
+      for (const r of rows.filter((r) => r.name.startsWith('projection:'))) {
+        expect(r).toMatchObject({ position: head, lag: 0, parked: 0 });
+      }
+      expect((await cli('parked', 'list')).stdout).toContain('no parked events');
+
+      // Two events the projects projection could not apply (as the engine records them after its retries).
+      const [created, requested] = await app.runtime.db.query<{
+        event_id: string;
+        global_position: string;
+        type: string;
+        stream_id: string;
+      }>(
+        `SELECT event_id, global_position, type, stream_id FROM es_events
+          WHERE stream_id IN ($1, $2) ORDER BY global_position LIMIT 2`,
+        [`project-${projectId}`, `drama-${dramaId}`],
+      );
+      expect([created?.type, requested?.type]).toEqual(['ProjectCreated', 'DramaRequested']);
+      const park = async (event: {
+        event_id: string;
+        global_position: string;
+        type: string;
+        stream_id: string;
+      }) => {
+        const id = crypto.randomUUID();
+        await app.runtime.db.query(
+          `INSERT INTO consumer_parked (id, consumer, position, event_id, event_type, stream_id, attempts, error)
+           VALUES ($1, 'projection:projects', $2, $3, $4, $5, 5, 'the projects read model was down')`,
+          [id, event.global_position, event.event_id, event.type, event.stream_id],
+        );
+        return id;
+      };
+      const first = await park(created!);
+      const second = await park(requested!);
+      const parked = await cli('parked', 'list', '--json');
+      expect(parked.code).toBe(0);
+      const items = (
+        JSON.parse(parked.stdout) as { items: { id: string; consumer: string; status: string }[] }
+      ).items;
+      expect(items.map((i) => i.id).sort()).toEqual([first, second].sort());
+      expect(
+        (JSON.parse((await cli('consumers', '--json')).stdout) as typeof rows).find(
+          (r) => r.name === 'projection:projects',
+        )?.parked,
+      ).toBe(2);
+
+      const retried = await cli('parked', 'retry', first);
+      expect(retried.stderr).toBe('');
+      expect(retried.stdout).toMatch(/projection:projects position \d+: retried/);
+      expect((await cli('verify', '--project', projectId)).code).toBe(0); // applying it again changed nothing
+      const again = await cli('parked', 'retry', first);
+      expect(again.code).not.toBe(0);
+      expect(again.stderr).toContain(`parked event ${first} was already retried`);
+      expect((await cli('parked', 'skip', second)).stdout).toMatch(/position \d+: skipped/);
+      expect((await cli('parked', 'list')).stdout).toContain('no parked events');
+      expect((await cli('parked', 'list', '--status', 'skipped')).stdout).toContain(second);
+      const missing = await cli('parked', 'skip', crypto.randomUUID());
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toMatch(/no parked event/);
+      expect((await cli('parked', 'retry', 'not-an-id')).code).toBe(2);
+    }, 120_000);
   });
 });
