@@ -186,6 +186,19 @@ describe('auditors and operators on postgres', () => {
       const bad = await owner.client.get(`/api/v1/projects/${projectId}/history?from=yesterday`);
       expect(bad.status).toBe(400);
       expect(bad.body.message).toContain('from');
+      for (const query of [
+        'from=0000-01-01T00:00:00Z',
+        'to=0000-01-01T00:00:00Z',
+        'from_position=9223372036854775808',
+        'after=1e400',
+      ]) {
+        const outOfRange = await owner.client.get(`/api/v1/projects/${projectId}/history?${query}`);
+        expect([query, outOfRange.status, outOfRange.body.message]).toEqual([
+          query,
+          400,
+          expect.stringContaining(query.split('=')[0]!),
+        ]);
+      }
       const badType = await owner.client.get(`/api/v1/projects/${projectId}/history?type=drop table`);
       expect(badType.status).toBe(400);
       expect(badType.body.message).toContain('type');
@@ -231,6 +244,19 @@ describe('auditors and operators on postgres', () => {
       const garbage = await owner.client.get(`/api/v1/projects/${id}?as_of=last-tuesday`);
       expect(garbage.status).toBe(400);
       expect(garbage.body.message).toContain('as_of');
+      // Out of range for a position or for the database's dates: a 400 naming the parameter, never a 500.
+      for (const value of ['9223372036854775808', '0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z']) {
+        const outOfRange = await owner.client.get(
+          `/api/v1/projects/${id}?as_of=${encodeURIComponent(value)}`,
+        );
+        expect([value, outOfRange.status, outOfRange.body.message]).toEqual([
+          value,
+          400,
+          expect.stringContaining('as_of'),
+        ]);
+      }
+      const earliest = await owner.client.get(`/api/v1/projects/${id}?as_of=0001-01-01T00:00:00Z`);
+      expect(earliest.status).toBe(404); // in range, before the project existed
       const stranger = await registerUser(app.baseUrl, 'stranger');
       expect((await stranger.client.get(`/api/v1/projects/${id}?as_of=${createdPosition}`)).status).toBe(404);
     });
