@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { projectsProjection } from '../../../projections/projects/projects.projection.js';
-import type { StoredEvent } from '../../../src/application/ports/event-store.port.js';
 import type { Projection } from '../../../src/application/ports/projection.port.js';
 import { ALL_PROJECTIONS } from '../../../src/runtime.js';
 import { eventually } from '../../support/events.js';
+import { poisonedProjects } from '../../support/poison.js';
 import { watchWs } from '../../support/progress-clients.js';
 import { api, registerUser, startTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -15,29 +14,7 @@ import { api, registerUser, startTestApp, type TestApp } from '../../support/tes
  */
 describe('a projection that throws on one event', () => {
   let app: TestApp;
-  let broken = true;
-  const poison = (title: unknown) => broken && title === 'poison pill';
-  const guard = (events: readonly StoredEvent[]) => {
-    if (events.some((e) => poison((e.data as { title?: unknown }).title))) {
-      throw new Error('projects cannot store this title');
-    }
-  };
-  const batch = projectsProjection.applyBatch;
-  const guarded: Projection = {
-    ...projectsProjection,
-    async apply(tx, event, tables) {
-      guard([event]);
-      return projectsProjection.apply(tx, event, tables);
-    },
-    ...(batch
-      ? {
-          async applyBatch(tx, events, tables) {
-            guard(events);
-            return batch.call(projectsProjection, tx, events, tables);
-          },
-        }
-      : {}),
-  };
+  const poisoned = poisonedProjects();
 
   beforeAll(async () => {
     app = await startTestApp({
@@ -48,7 +25,7 @@ describe('a projection that throws on one event', () => {
         CONSUMER_RETRY_BASE_MS: '5',
         CONSUMER_RETRY_MAX_MS: '50',
       },
-      runtime: { projections: ALL_PROJECTIONS.map((p) => (p.name === 'projects' ? guarded : p)) },
+      runtime: { projections: poisoned.projections },
     });
   });
   afterAll(async () => {
@@ -122,7 +99,7 @@ describe('a projection that throws on one event', () => {
     expect(again.status).toBe(409);
     expect(again.body.message).toContain('projects cannot store this title');
 
-    broken = false; // the fix is deployed
+    poisoned.fix(); // the fix is deployed
     const fixed = await admin.post(`/api/v1/admin/parked/${parked.items[0].id}/retry`);
     expect(fixed.status).toBe(200);
     expect(fixed.body.data.status).toBe('retried');
