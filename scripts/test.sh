@@ -20,7 +20,7 @@ if [[ -z ${TEST_KAFKA_BROKERS:-} ]]; then
   fi
   export TEST_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 fi
-echo "== tests" && npm run --silent test:jest -- "$@"
+echo "== tests" && npm run --silent test:jest -- --maxWorkers="${JEST_WORKERS:-2}" "$@"
 if [ -z "${EVENTSTORE_URL:-}" ]; then
   echo "!! KurrentDB event-store suite NOT RUN (EVENTSTORE_URL unset; see README \"Distributed mode\")" >&2
 fi
