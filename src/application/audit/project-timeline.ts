@@ -1,9 +1,10 @@
 import { DRAMA_STATUS } from '../../../projections/projects/projects.projection.js';
-import type { DramaEvent } from '../../domain/drama/drama.events.js';
 import { type DramaState, evolveDrama } from '../../domain/drama/drama.state.js';
+import { decodeDramaEvent, isDramaStream } from '../../domain/drama/drama.streams.js';
 import type { DramaKind } from '../../domain/drama/drama.types.js';
 import { projectDecider } from '../../domain/project/project.decider.js';
-import type { ProjectEvent, ProjectState } from '../../domain/project/project.events.js';
+import type { ProjectState } from '../../domain/project/project.events.js';
+import { projectStream } from '../../domain/project/project.streams.js';
 import type { StoredEvent } from '../ports/event-store.port.js';
 import { type ProjectView, projectViewOf } from '../projects/project.view.js';
 
@@ -27,19 +28,16 @@ export class ProjectTimeline {
   apply(event: StoredEvent): void {
     this.position = event.globalPosition;
     this.lastEventAt = event.recordedAt;
-    if (event.streamId.startsWith('project-')) {
+    if (projectStream.owns(event.streamId)) {
       if (!PROJECT_EVENT_TYPES.has(event.type)) return;
-      this.project = projectDecider.evolve(this.project, {
-        type: event.type,
-        data: event.data,
-      } as ProjectEvent);
+      this.project = projectDecider.evolve(this.project, projectStream.decode(event));
       this.projectVersion = event.streamVersion;
       if (event.type === 'ProjectCreated') this.status = 'draft';
       return;
     }
-    if (!event.streamId.startsWith('drama-') && !event.streamId.startsWith('videotask-')) return;
+    if (!isDramaStream(event.streamId)) return;
     const before = this.dramas.get(event.streamId) ?? { status: 'empty' };
-    const after = evolveDrama(before, { type: event.type, data: event.data } as DramaEvent);
+    const after = evolveDrama(before, decodeDramaEvent(event));
     this.dramas.set(event.streamId, after);
     if (event.type === 'DramaRequested' && after.status !== 'empty') {
       this.kinds.set(event.streamId, after.kind);

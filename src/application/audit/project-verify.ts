@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { listProjectDramas, toDramaRow } from '../../../projections/dramas/dramas.queries.js';
 import { findProject } from '../../../projections/projects/projects.queries.js';
 import { scenesProjection } from '../../../projections/scenes/scenes.projection.js';
-import type { DramaEvent } from '../../domain/drama/drama.events.js';
 import { type DramaState, evolveDrama } from '../../domain/drama/drama.state.js';
+import { decodeDramaEvent, isDramaStream } from '../../domain/drama/drama.streams.js';
 import type { Database, SqlExecutor } from '../ports/database.port.js';
 import type { EventHistory } from '../ports/event-history.port.js';
 import type { StoredEvent } from '../ports/event-store.port.js';
@@ -148,12 +148,9 @@ export async function verifyProject(
 
   const dramaStates = new Map<string, DramaState>();
   for (const event of upTo('dramas')) {
-    if (event.streamId.startsWith('project-')) continue;
+    if (!isDramaStream(event.streamId)) continue;
     const before = dramaStates.get(event.streamId) ?? { status: 'empty' };
-    dramaStates.set(
-      event.streamId,
-      evolveDrama(before, { type: event.type, data: event.data } as DramaEvent),
-    );
+    dramaStates.set(event.streamId, evolveDrama(before, decodeDramaEvent(event)));
   }
   const expectedDramas = new Map<string, Record<string, unknown>>();
   for (const [streamId, state] of dramaStates) {

@@ -1,9 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { toDramaRow } from '../../../projections/dramas/dramas.queries.js';
-import type { DramaEvent } from '../../domain/drama/drama.events.js';
-import { type DramaState, evolveDrama } from '../../domain/drama/drama.state.js';
-import { dramaStreamId } from '../../domain/drama/drama.types.js';
+import { dramaStream } from '../../domain/drama/drama.streams.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { type DramaView, MediaLinks, toDramaView } from '../dramas/drama.views.js';
 import { BLOB_STORE, type BlobStore } from '../ports/blob-store.port.js';
@@ -69,16 +67,13 @@ export class GetDramaAsOfHandler implements IQueryHandler<GetDramaAsOfQuery> {
   }
 
   async execute({ dramaId, viewerId, asOf }: GetDramaAsOfQuery): Promise<DramaView & AsOfLabel> {
-    const streamId = dramaStreamId(dramaId);
+    const streamId = dramaStream.streamId(dramaId);
     const { events: all } = await this.history.read(
       [streamId],
       'position' in asOf ? { toPosition: asOf.position } : {},
     );
     const events = eventsAsOf(all, asOf);
-    const state = events.reduce<DramaState>(
-      (s, e) => evolveDrama(s, { type: e.type, data: e.data } as DramaEvent),
-      { status: 'empty' },
-    );
+    const state = dramaStream.fold(events);
     if (state.status === 'empty' || state.ownerId !== viewerId || state.kind === 'single_video') {
       throw notFound('DRAMA.NOT_FOUND', `drama ${dramaId} did not exist at as_of ${asOfLabel(asOf)}`);
     }

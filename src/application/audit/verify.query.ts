@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { type ProjectCreated, projectStreamId } from '../../domain/project/project.events.js';
+import type { ProjectCreated } from '../../domain/project/project.events.js';
+import { projectStream } from '../../domain/project/project.streams.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
 import { EVENT_HISTORY, type EventHistory } from '../ports/event-history.port.js';
@@ -19,7 +20,7 @@ export interface VerifyView {
 
 /** The owner named by the project's first event: a deleted project keeps its owner. */
 export async function projectOwner(history: EventHistory, projectId: string): Promise<string | null> {
-  const created = await history.read([projectStreamId(projectId)], { types: ['ProjectCreated'] });
+  const created = await history.read([projectStream.streamId(projectId)], { types: ['ProjectCreated'] });
   return (created.events[0]?.data as ProjectCreated['data'] | undefined)?.ownerId ?? null;
 }
 

@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DramaCommand } from '../../domain/drama/drama.commands.js';
-import { dramaDecider } from '../../domain/drama/drama.decider.js';
-import { type DramaRequest, streamIdFor } from '../../domain/drama/drama.types.js';
-import { projectDecider } from '../../domain/project/project.decider.js';
-import { projectStreamId } from '../../domain/project/project.events.js';
+import { dramaKindFor, dramaStreamFor } from '../../domain/drama/drama.streams.js';
+import type { DramaRequest } from '../../domain/drama/drama.types.js';
+import { projectStream } from '../../domain/project/project.streams.js';
 import { invalid, notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
@@ -172,7 +171,7 @@ abstract class DramaCommandBase {
   }
 
   protected async request(streamId: string, command: DramaCommand) {
-    const result = await handleCommand(this.deps, streamId, dramaDecider, command);
+    const result = await handleCommand(this.deps, streamId, dramaKindFor(streamId), command);
     if (result.lastPosition !== null)
       await this.progress.waitFor('dramas', result.lastPosition, READ_YOUR_WRITES_MS);
     return result;
@@ -180,7 +179,7 @@ abstract class DramaCommandBase {
 
   /** The caller's project, from its stream (commands never authorise against a read model). */
   protected async ownedProject(projectId: string, ownerId: string) {
-    const { state } = await loadAggregate(this.store, projectStreamId(projectId), projectDecider);
+    const { state } = await loadAggregate(this.store, projectStream.streamId(projectId), projectStream);
     if (state.status !== 'active' || state.ownerId !== ownerId) {
       throw notFound('PROJECT.NOT_FOUND', `project ${projectId} not found`);
     }
@@ -209,7 +208,7 @@ export class GenerateDramaHandler extends DramaCommandBase implements ICommandHa
     this.checkVideoProvider(video, input.aspect_ratio, input.duration_sec / input.scenes_per_episode, true);
     const projectId = this.ids.uuid();
     const dramaId = this.ids.uuid();
-    await handleCommand(this.deps, projectStreamId(projectId), projectDecider, {
+    await handleCommand(this.deps, projectStream.streamId(projectId), projectStream, {
       type: 'CreateProject',
       data: {
         projectId,
@@ -237,7 +236,7 @@ export class GenerateDramaHandler extends DramaCommandBase implements ICommandHa
       notes,
       ...(input.callback_url ? { callbackUrl: input.callback_url } : {}),
     };
-    await this.request(streamIdFor('drama', dramaId), {
+    await this.request(dramaStreamFor('drama', dramaId), {
       type: 'RequestDrama',
       data: { dramaId, projectId, ownerId, request, now: this.now() },
     });
@@ -269,7 +268,7 @@ export class GenerateScenesHandler
       providers: { video: 'local', image: 'local', tts: 'local' },
       notes: project.targetEpisodes > 20 ? ['scripts are written for at most 20 episodes at a time'] : [],
     };
-    await this.request(streamIdFor('script_only', dramaId), {
+    await this.request(dramaStreamFor('script_only', dramaId), {
       type: 'RequestDrama',
       data: { dramaId, projectId, ownerId, request, now: this.now() },
     });
@@ -306,7 +305,7 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
       },
       ...(input.callback_url ? { callbackUrl: input.callback_url } : {}),
     };
-    await this.request(streamIdFor('single_video', taskId), {
+    await this.request(dramaStreamFor('single_video', taskId), {
       type: 'RequestDrama',
       data: { dramaId: taskId, projectId, ownerId, request, now },
     });
@@ -328,7 +327,7 @@ export class ControlDramaHandler extends DramaCommandBase implements ICommandHan
             : { type: 'RegenerateScene', data: { actorId, sceneId: action.regenerateScene, now } };
     // Authorised by the drama's own stream (the decider answers 404 to anyone but its owner), so a
     // control right after generate-drama works whether or not the read model has the drama yet.
-    const result = await this.request(streamIdFor('drama', dramaId), command);
+    const result = await this.request(dramaStreamFor('drama', dramaId), command);
     const state = result.state;
     return { id: dramaId, status: state.status === 'empty' ? 'pending' : state.status };
   }

@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
 import type { DramaCommand } from '../../domain/drama/drama.commands.js';
-import { dramaDecider } from '../../domain/drama/drama.decider.js';
-import type { DramaEvent } from '../../domain/drama/drama.events.js';
+import { dramaKindFor } from '../../domain/drama/drama.streams.js';
 import { planNext } from '../../domain/drama/drama.planner.js';
-import { fold } from '../../domain/shared/decider.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.port.js';
 import type { EventStore, StoredEvent } from '../ports/event-store.port.js';
 import type { Clock, IdGenerator } from '../ports/system.port.js';
@@ -74,14 +72,12 @@ export class DramaProcessManager {
     const deps = { store: this.store, clock: this.clock, ids: this.ids };
     for (let round = 0; round < 10; round++) {
       const stored = await this.store.readStream(streamId);
-      const state = fold(
-        dramaDecider,
-        stored.map((e) => ({ type: e.type, data: e.data }) as DramaEvent),
-      );
+      const kind = dramaKindFor(streamId);
+      const state = kind.fold(stored);
       const commands: DramaCommand[] = planNext(state, plannerDeps(this.options, this.clock.now()));
       let produced = 0;
       for (const command of commands) {
-        const result = await handleCommand(deps, streamId, dramaDecider, command, { context });
+        const result = await handleCommand(deps, streamId, kind, command, { context });
         produced += result.events.length;
         if (command.type === 'FailDrama' && result.events.length > 0) {
           this.logger.warn(

@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
-import { dramaDecider } from '../../domain/drama/drama.decider.js';
-import type { DramaEvent } from '../../domain/drama/drama.events.js';
-import { type ActiveDrama, leaseEnd, slot } from '../../domain/drama/drama.state.js';
+import { decodeDramaEvent, dramaIdOf, foldDrama } from '../../domain/drama/drama.streams.js';
+import { leaseEnd, openJobs } from '../../domain/drama/drama.state.js';
 import type { JobSpec } from '../../domain/drama/drama.types.js';
-import { fold } from '../../domain/shared/decider.js';
 import { memoryCheckpoint } from '../consumers/checkpoints.js';
 import type { ConsumerEngine } from '../consumers/consumer-engine.js';
 import type { SupervisedConsumer } from '../consumers/supervised-consumer.js';
@@ -24,8 +22,6 @@ const WATCHED = [
   'DramaCompleted',
   'DramaFailed',
 ] as const;
-
-const dramaIdOf = (streamId: string) => streamId.slice(streamId.indexOf('-') + 1);
 
 export const jobMessage = (streamId: string, job: JobSpec, scheduled?: StoredEvent): JobMessage => ({
   jobId: job.jobId,
@@ -92,7 +88,7 @@ export class JobDispatcher {
   private async onEvents(events: StoredEvent[]): Promise<void> {
     const publish: JobMessage[] = [];
     for (const event of events) {
-      const e = { type: event.type, data: event.data } as DramaEvent;
+      const e = decodeDramaEvent(event);
       switch (e.type) {
         case 'JobScheduled': {
           const message = jobMessage(event.streamId, e.data, event);
@@ -161,10 +157,7 @@ export class JobDispatcher {
   /** Publishes every open job of a live drama (idempotent: the bus ignores ids it already holds). */
   async redispatch(streamId: string): Promise<void> {
     const stored = await this.store.readStream(streamId);
-    const state = fold(
-      dramaDecider,
-      stored.map((e) => ({ type: e.type, data: e.data }) as DramaEvent),
-    );
+    const state = foldDrama(stored);
     if (state.status !== 'pending' && state.status !== 'running') return;
     const messages = openJobs(state).map((job) => {
       const message = jobMessage(streamId, job, scheduledEventOf(stored, job.jobId));
@@ -192,10 +185,3 @@ export class JobDispatcher {
     );
   }
 }
-
-const openJobs = (drama: ActiveDrama) =>
-  Object.values(drama.jobs).filter(
-    (job) =>
-      (job.status === 'scheduled' || job.status === 'running') &&
-      drama.latest[slot(job.stage, job.target)] === job.jobId,
-  );

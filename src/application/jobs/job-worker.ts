@@ -2,11 +2,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DramaCommand } from '../../domain/drama/drama.commands.js';
-import { dramaDecider } from '../../domain/drama/drama.decider.js';
-import type { DramaEvent } from '../../domain/drama/drama.events.js';
-import { type ActiveDrama, type JobState, slot } from '../../domain/drama/drama.state.js';
+import { dramaKindFor, foldDrama } from '../../domain/drama/drama.streams.js';
+import { type ActiveDrama, isOpenJob, type JobState } from '../../domain/drama/drama.state.js';
 import type { Stage, StageOutput } from '../../domain/drama/drama.types.js';
-import { fold } from '../../domain/shared/decider.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { ExternalTask, JobContext, PaidCalls, Usage } from '../ports/ai-providers.port.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
@@ -280,17 +278,8 @@ export class JobWorker {
     const count = (type: string) =>
       stored.filter((e) => e.type === type && (e.data as { jobId?: string }).jobId === message.jobId).length;
     const starts = count('JobStarted') - count('JobReleased');
-    const state = fold(
-      dramaDecider,
-      stored.map((e) => ({ type: e.type, data: e.data }) as DramaEvent),
-    );
-    if (state.status !== 'pending' && state.status !== 'running') return { open: false, starts };
-    const job = state.jobs[message.jobId];
-    const open =
-      job !== undefined &&
-      (job.status === 'scheduled' || job.status === 'running') &&
-      state.latest[slot(job.stage, job.target)] === job.jobId;
-    return { open, starts };
+    const state = foldDrama(stored);
+    return { open: state.status !== 'empty' && isOpenJob(state, message.jobId), starts };
   }
 
   /** A job the bus gave up on (dead-lettered): its stage fails with the reason, like a permanent failure. */
@@ -321,17 +310,14 @@ export class JobWorker {
 
   private async load(streamId: string): Promise<ActiveDrama> {
     const stored = await this.deps.store.readStream(streamId);
-    const state = fold(
-      dramaDecider,
-      stored.map((e) => ({ type: e.type, data: e.data }) as DramaEvent),
-    );
+    const state = foldDrama(stored);
     if (state.status === 'empty') throw new Error(`stream ${streamId} is empty`);
     return state;
   }
 
   /** Appends under the job's request context (see handle): correlation of the request, causation JobScheduled. */
   private command(message: JobMessage, command: DramaCommand) {
-    return handleCommand(this.deps, message.streamId, dramaDecider, command);
+    return handleCommand(this.deps, message.streamId, dramaKindFor(message.streamId), command);
   }
 
   private now(): string {

@@ -1,3 +1,4 @@
+import { dramaIdOf } from '../../domain/drama/drama.streams.js';
 import type { Logger } from 'pino';
 import { DramaProcessManager } from '../dramas/drama-process-manager.js';
 import type { PipelineOptions } from '../dramas/planner-deps.js';
@@ -74,7 +75,7 @@ export class Pipeline {
         types: ['DramaCancelled'],
         checkpoint: memoryCheckpoint(await store.headPosition()),
         handle: async (events) => {
-          for (const event of events) bus.cancelDrama(event.streamId.slice(event.streamId.indexOf('-') + 1));
+          for (const event of events) bus.cancelDrama(dramaIdOf(event.streamId));
         },
       });
       await this.cancellations.start();

@@ -1,10 +1,8 @@
+import type { KnownStream } from '../../domain/streams.js';
 import type { StoredEvent } from './event-store.port.js';
 
 /** A stream that belongs to a project: its own, each drama's and video task's, and their webhook streams. */
-export interface ProjectStream {
-  streamId: string;
-  kind: 'project' | 'drama' | 'videotask' | 'webhook';
-}
+export type ProjectStream = KnownStream;
 
 /** Which events to read: every bound is inclusive and optional. */
 export interface HistoryFilter {

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { findScene } from '../../../projections/scenes/scenes.queries.js';
-import { projectDecider } from '../../domain/project/project.decider.js';
-import { type ManualScene, projectStreamId } from '../../domain/project/project.events.js';
+import type { ManualScene } from '../../domain/project/project.events.js';
+import { projectStream } from '../../domain/project/project.streams.js';
 import { BLOB_STORE, type BlobStore } from '../ports/blob-store.port.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
@@ -36,8 +36,8 @@ export class AddSceneHandler implements ICommandHandler<AddSceneCommand> {
     const sceneId = this.ids.uuid();
     const result = await handleCommand(
       { store: this.store, clock: this.clock, ids: this.ids },
-      projectStreamId(projectId),
-      projectDecider,
+      projectStream.streamId(projectId),
+      projectStream,
       {
         type: 'AddScene',
         data: { projectId, actorId: ownerId, sceneId, scene, now: this.clock.now().toISOString() },

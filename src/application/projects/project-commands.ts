@@ -1,17 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { findProject } from '../../../projections/projects/projects.queries.js';
-import { projectDecider } from '../../domain/project/project.decider.js';
-import {
-  type ProjectFields,
-  type ProjectState,
-  projectStreamId,
-} from '../../domain/project/project.events.js';
+import { type ProjectFields, type ProjectState } from '../../domain/project/project.events.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
+import { projectStream } from '../../domain/project/project.streams.js';
 import { handleCommand } from '../shared/command-handler.js';
 import { decidedProjectView, type ProjectView, toProjectView } from './project.view.js';
 
@@ -87,7 +83,7 @@ export class CreateProjectHandler
 {
   async execute({ ownerId, fields }: CreateProjectCommand): Promise<ProjectView> {
     const projectId = this.ids.uuid();
-    const result = await handleCommand(this.deps, projectStreamId(projectId), projectDecider, {
+    const result = await handleCommand(this.deps, projectStream.streamId(projectId), projectStream, {
       type: 'CreateProject',
       data: { ...fields, projectId, ownerId, now: this.clock.now().toISOString() },
     });
@@ -103,8 +99,8 @@ export class UpdateProjectHandler
   async execute(command: UpdateProjectCommand): Promise<ProjectView> {
     const result = await handleCommand(
       this.deps,
-      projectStreamId(command.projectId),
-      projectDecider,
+      projectStream.streamId(command.projectId),
+      projectStream,
       {
         type: 'UpdateProject',
         data: {
@@ -128,8 +124,8 @@ export class DeleteProjectHandler
   async execute(command: DeleteProjectCommand): Promise<{ id: string; version: number }> {
     const result = await handleCommand(
       this.deps,
-      projectStreamId(command.projectId),
-      projectDecider,
+      projectStream.streamId(command.projectId),
+      projectStream,
       {
         type: 'DeleteProject',
         data: { projectId: command.projectId, actorId: command.actorId, now: this.clock.now().toISOString() },

@@ -1,6 +1,7 @@
 import type { DramaState } from '../../domain/drama/drama.state.js';
 import type { EventStore, StoredEvent } from '../ports/event-store.port.js';
-import { isDramaStream, type ProgressMessage, toProgressMessage } from './progress-message.js';
+import { isDramaStream } from '../../domain/drama/drama.streams.js';
+import { type ProgressMessage, toProgressMessage } from './progress-message.js';
 
 const EMPTY: DramaState = { status: 'empty' };
 

@@ -1,12 +1,8 @@
+import { projectStream } from '../../domain/project/project.streams.js';
 import type { DramaState } from '../../domain/drama/drama.state.js';
 import type { EventStore } from '../ports/event-store.port.js';
 import type { ProgressHub } from '../ports/progress-hub.port.js';
-import {
-  PROJECT_STREAM_PREFIX,
-  type ProgressMessage,
-  toProgressMessage,
-  withMediaUrls,
-} from './progress-message.js';
+import { type ProgressMessage, toProgressMessage, withMediaUrls } from './progress-message.js';
 
 export interface ProgressFeedDeps {
   store: EventStore;
@@ -40,7 +36,7 @@ export class ProgressFeed {
   /** Messages of the project's events in (since, upTo], in position order. */
   async replay(projectId: string, since: number, upTo: number): Promise<ProgressMessage[]> {
     if (upTo <= since) return [];
-    const streams = [`${PROJECT_STREAM_PREFIX}${projectId}`, ...(await this.deps.dramaStreams(projectId))];
+    const streams = [projectStream.streamId(projectId), ...(await this.deps.dramaStreams(projectId))];
     const messages: ProgressMessage[] = [];
     for (const streamId of streams) {
       let state: DramaState = { status: 'empty' };

@@ -1,12 +1,13 @@
-import { DRAMA_EVENT_TYPES, type DramaEvent } from '../../domain/drama/drama.events.js';
+import { DRAMA_EVENT_TYPES } from '../../domain/drama/drama.events.js';
 import {
   type DramaSummary,
   type EpisodeProgress,
   summarizeDrama,
 } from '../../domain/drama/drama.progress.js';
 import { type ActiveDrama, type DramaState, evolveDrama } from '../../domain/drama/drama.state.js';
+import { decodeDramaEvent, isDramaStream } from '../../domain/drama/drama.streams.js';
 import { DRAMA_TARGET, type Stage, TASK_TARGET, type VideoOutput } from '../../domain/drama/drama.types.js';
-import type { ProjectEvent } from '../../domain/project/project.events.js';
+import { projectStream } from '../../domain/project/project.streams.js';
 import type { StoredEvent } from '../ports/event-store.port.js';
 
 export type ProgressMessageType =
@@ -45,9 +46,6 @@ export interface ProgressMessage {
   at: string;
 }
 
-export const PROJECT_STREAM_PREFIX = 'project-';
-const DRAMA_STREAM_PREFIXES = ['drama-', 'videotask-'];
-
 export const PROJECT_PROGRESS_EVENT_TYPES = [
   'ProjectCreated',
   'ProjectUpdated',
@@ -55,16 +53,13 @@ export const PROJECT_PROGRESS_EVENT_TYPES = [
   'SceneAdded',
 ] as const;
 
-export const isDramaStream = (streamId: string) => DRAMA_STREAM_PREFIXES.some((p) => streamId.startsWith(p));
-export const isProjectStream = (streamId: string) => streamId.startsWith(PROJECT_STREAM_PREFIX);
-
 function projectMessage(event: StoredEvent): ProgressMessage | null {
   const base = {
     position: event.globalPosition,
-    project_id: event.streamId.slice(PROJECT_STREAM_PREFIX.length),
+    project_id: projectStream.idOf(event.streamId),
     at: event.recordedAt,
   };
-  const e = { type: event.type, data: event.data } as ProjectEvent;
+  const e = projectStream.decode(event);
   switch (e.type) {
     case 'ProjectCreated':
       return { ...base, type: 'project.created', status: 'draft', data: { title: e.data.title } };
@@ -107,7 +102,7 @@ function dramaMessage(
   const current = { stage: now.stage, progress: now.progress, status: now.status };
   const changed =
     !was || was.progress !== now.progress || was.status !== now.status || was.stage !== now.stage;
-  const e = { type: event.type, data: event.data } as DramaEvent;
+  const e = decodeDramaEvent(event);
   const progressOnly = () => (changed ? { ...current, type: 'progress' as const, data: {} } : null);
   switch (e.type) {
     case 'DramaRequested':
@@ -210,9 +205,9 @@ export function toProgressMessage(
   before: DramaState,
   event: StoredEvent,
 ): { state: DramaState; message: ProgressMessage | null } {
-  if (isProjectStream(event.streamId)) return { state: before, message: projectMessage(event) };
+  if (projectStream.owns(event.streamId)) return { state: before, message: projectMessage(event) };
   if (!isDramaStream(event.streamId)) return { state: before, message: null };
-  const state = evolveDrama(before, { type: event.type, data: event.data } as DramaEvent);
+  const state = evolveDrama(before, decodeDramaEvent(event));
   if (state.status === 'empty') return { state, message: null };
   const body = dramaMessage(before, state, event);
   if (!body) return { state, message: null };

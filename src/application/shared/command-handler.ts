@@ -1,5 +1,5 @@
-import { type Decider, fold } from '../../domain/shared/decider.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
+import type { StreamKind } from '../../domain/shared/stream-kind.js';
 import {
   type EventMetadata,
   type EventStore,
@@ -59,18 +59,17 @@ const decidedAt = (command: unknown): string | undefined => {
   return typeof now === 'string' && !Number.isNaN(Date.parse(now)) ? now : undefined;
 };
 
-/** A stream folded with its decider: the state commands decide on, and the version it is at. */
-export async function loadAggregate<State, Event extends { type: string; data: unknown }>(
+/** A stream folded with its decider (events decoded by its kind): the state and the version it is at. */
+export async function loadAggregate<State>(
   store: EventStore,
   streamId: string,
-  decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+  kind: Pick<StreamKind<State, never, { type: string; data: unknown }>, 'fold'>,
 ): Promise<{ state: State; version: number }> {
   const stored = await store.readStream(streamId);
-  const state = stored.reduce(
-    (s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event),
-    decider.initialState(),
-  );
-  return { state, version: stored.length === 0 ? 0 : stored[stored.length - 1]!.streamVersion };
+  return {
+    state: kind.fold(stored),
+    version: stored.length === 0 ? 0 : stored[stored.length - 1]!.streamVersion,
+  };
 }
 
 /**
@@ -80,7 +79,7 @@ export async function loadAggregate<State, Event extends { type: string; data: u
 export async function handleCommand<State, Command, Event extends { type: string; data: unknown }>(
   deps: CommandDeps,
   streamId: string,
-  decider: Decider<State, Command, Event>,
+  kind: StreamKind<State, Command, Event>,
   command: Command,
   options: CommandOptions = {},
 ): Promise<CommandResult<State, Event>> {
@@ -88,12 +87,9 @@ export async function handleCommand<State, Command, Event extends { type: string
   for (let attempt = 1; ; attempt++) {
     const stored = await deps.store.readStream(streamId);
     const version = stored.length === 0 ? 0 : stored[stored.length - 1]!.streamVersion;
-    const state = fold(
-      decider,
-      stored.map((e) => ({ type: e.type, data: e.data }) as Event),
-    );
+    const state = kind.fold(stored);
     // Decide first: a command the actor may not run fails as such (e.g. 404), before any version talk.
-    const events = decider.decide(command, state);
+    const events = kind.decider.decide(command, state);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
       throw preconditionFailed(streamId, options.expectedVersion, version);
     }
@@ -104,14 +100,14 @@ export async function handleCommand<State, Command, Event extends { type: string
       id: deps.ids.uuid(),
       type: event.type,
       data: event.data,
-      metadata,
+      metadata: { ...metadata, schemaVersion: kind.schemaVersion(event.type) },
     }));
     try {
       const result = await deps.store.appendToStream(streamId, toAppend, {
         expectedVersion: version === 0 ? 'no_stream' : version,
       });
       return {
-        state: events.reduce(decider.evolve, state),
+        state: events.reduce(kind.decider.evolve, state),
         version: result.nextVersion,
         events,
         lastPosition: result.lastPosition,

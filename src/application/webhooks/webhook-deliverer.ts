@@ -1,23 +1,18 @@
 import type { Logger } from 'pino';
-import { fold } from '../../domain/shared/decider.js';
 import { type BackoffPolicy, nextAttemptAt } from '../../domain/webhook/webhook.backoff.js';
 import {
   type Delivery,
   nextCheckAt,
   type WebhookCommand,
-  webhookDecider,
   type WebhookState,
 } from '../../domain/webhook/webhook.decider.js';
-import {
-  WEBHOOK_EVENT_TYPES,
-  type WebhookEvent,
-  webhookStreamId,
-} from '../../domain/webhook/webhook.events.js';
+import { WEBHOOK_EVENT_TYPES, type WebhookEvent } from '../../domain/webhook/webhook.events.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.port.js';
 import type { EventStore, StoredEvent } from '../ports/event-store.port.js';
 import type { Clock, IdGenerator } from '../ports/system.port.js';
 import type { WebhookSecretStore, WebhookSender } from '../ports/webhook.port.js';
+import { webhookStream } from '../../domain/webhook/webhook.streams.js';
 import { handleCommand } from '../shared/command-handler.js';
 import { memoryCheckpoint, storedCheckpoint } from '../consumers/checkpoints.js';
 import type { ConsumerEngine } from '../consumers/consumer-engine.js';
@@ -119,7 +114,7 @@ export class WebhookDeliverer {
       if (!plan) continue;
       const { subjectId, ...rest } = plan;
       await this.run(
-        webhookStreamId(subjectId),
+        webhookStream.streamId(subjectId),
         {
           type: 'ScheduleWebhook',
           data: { deliveryId: terminal.id, subjectId, ...rest, scheduledAt: this.now() },
@@ -172,7 +167,7 @@ export class WebhookDeliverer {
   private async follow(events: StoredEvent[]): Promise<void> {
     for (const stored of events) {
       this.track(stored);
-      const event = { type: stored.type, data: stored.data } as WebhookEvent;
+      const event = webhookStream.decode(stored);
       const { deliveryId } = event.data;
       switch (event.type) {
         case 'WebhookScheduled':
@@ -353,10 +348,7 @@ export class WebhookDeliverer {
 
   private async load(streamId: string): Promise<WebhookState> {
     const stored = await this.parts.store.readStream(streamId);
-    return fold(
-      webhookDecider,
-      stored.map((e) => ({ type: e.type, data: e.data }) as WebhookEvent),
-    );
+    return webhookStream.fold(stored);
   }
 
   private async run(
@@ -365,7 +357,7 @@ export class WebhookDeliverer {
     context?: RequestContext,
   ): Promise<WebhookEvent[]> {
     const { store, clock, ids } = this.parts;
-    const result = await handleCommand({ store, clock, ids }, streamId, webhookDecider, command, { context });
+    const result = await handleCommand({ store, clock, ids }, streamId, webhookStream, command, { context });
     return result.events;
   }
 

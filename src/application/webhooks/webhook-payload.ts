@@ -1,7 +1,6 @@
-import { dramaDecider } from '../../domain/drama/drama.decider.js';
+import { decodeDramaEvent, foldDrama } from '../../domain/drama/drama.streams.js';
 import type { DramaEvent, DramaRequested } from '../../domain/drama/drama.events.js';
 import { summarizeDrama } from '../../domain/drama/drama.progress.js';
-import { fold } from '../../domain/shared/decider.js';
 import type { WebhookEventName } from '../../domain/webhook/webhook.events.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { StoredEvent } from '../ports/event-store.port.js';
@@ -55,16 +54,11 @@ export async function planCallback(
   if (!url) return null;
   const outcome = OUTCOME[terminal.type as (typeof TERMINAL_EVENTS)[number]];
   if (!outcome) return null;
-  const state = fold(
-    dramaDecider,
-    stream
-      .filter((e) => e.streamVersion <= terminal.streamVersion)
-      .map((e) => ({ type: e.type, data: e.data }) as DramaEvent),
-  );
+  const state = foldDrama(stream.filter((e) => e.streamVersion <= terminal.streamVersion));
   if (state.status === 'empty') return null;
   const summary = summarizeDrama(state);
   const link = (key: string | null | undefined) => (key ? blobs.url(key) : Promise.resolve(null));
-  const ending = { type: terminal.type, data: terminal.data } as DramaEvent;
+  const ending = decodeDramaEvent(terminal);
   const isTask = requested.kind === 'single_video';
   const event: WebhookEventName = `${isTask ? 'task' : 'drama'}.${outcome}`;
   const error =

@@ -4,9 +4,10 @@ import type { DramaCommand } from './drama.commands.js';
 import type { DramaEvent } from './drama.events.js';
 import {
   type ActiveDrama,
+  currentJob,
   type DramaState,
   evolveDrama,
-  type JobState,
+  isLive,
   leaseEnd,
   leaseFrom,
   scriptOf,
@@ -26,16 +27,6 @@ const owned = (state: DramaState, actorId: string): ActiveDrama => {
   const drama = active(state);
   if (drama.ownerId !== actorId) throw dramaNotFound(drama.dramaId);
   return drama;
-};
-
-const isLive = (drama: ActiveDrama) => drama.status === 'pending' || drama.status === 'running';
-
-/** A job whose result still counts: known, newest for its slot, and of a drama that was not stopped. */
-const currentJob = (drama: ActiveDrama, jobId: string): JobState | null => {
-  const job = drama.jobs[jobId];
-  if (!job || drama.latest[slot(job.stage, job.target)] !== jobId) return null;
-  if (drama.status === 'cancelled' || drama.status === 'failed') return null;
-  return job;
 };
 
 const notRunnable = (reason: string) => new DomainError('conflict', 'JOB.NOT_RUNNABLE', reason);

@@ -90,6 +90,35 @@ export type DramaState = { status: 'empty' } | ActiveDrama;
 
 export const slot = (stage: Stage, target: string) => `${stage}:${target}`;
 
+/** Whether a drama still takes work: not yet completed, failed, cancelled or paused. */
+export const isLive = (drama: ActiveDrama) => drama.status === 'pending' || drama.status === 'running';
+
+/**
+ * A job whose result still counts: known, the newest for its `stage:target`, and of a drama that was
+ * not stopped. The one definition of "is this job still current" (decider, worker, dispatcher).
+ */
+export function currentJob(drama: ActiveDrama, jobId: string): JobState | null {
+  const job = drama.jobs[jobId];
+  if (!job || drama.latest[slot(job.stage, job.target)] !== jobId) return null;
+  if (drama.status === 'cancelled' || drama.status === 'failed') return null;
+  return job;
+}
+
+/**
+ * The current jobs still waiting for a worker or running. A paused drama keeps them (they resume with
+ * it); a dispatcher hands them out only while the drama is live.
+ */
+export function openJobs(drama: ActiveDrama): JobState[] {
+  return Object.values(drama.jobs).filter(
+    (job) =>
+      (job.status === 'scheduled' || job.status === 'running') && currentJob(drama, job.jobId) !== null,
+  );
+}
+
+/** Whether a job still wants a worker now: current, unfinished, and its drama live (not paused). */
+export const isOpenJob = (drama: ActiveDrama, jobId: string): boolean =>
+  isLive(drama) && openJobs(drama).some((job) => job.jobId === jobId);
+
 export const scriptOf = (state: ActiveDrama): ScriptOutput | null => {
   const record = state.outputs[slot('script', 'drama')];
   return record?.output.stage === 'script' ? record.output : null;

@@ -126,8 +126,3 @@ export interface JobSpec {
   notBefore: string | null;
   leaseSec: number;
 }
-
-export const dramaStreamId = (dramaId: string) => `drama-${dramaId}`;
-export const videoTaskStreamId = (taskId: string) => `videotask-${taskId}`;
-export const streamIdFor = (kind: DramaKind, id: string) =>
-  kind === 'single_video' ? videoTaskStreamId(id) : dramaStreamId(id);

@@ -56,5 +56,3 @@ export type ProjectState =
       sceneSlots: string[];
     } & ProjectFields)
   | { status: 'deleted'; projectId: string; ownerId: string };
-
-export const projectStreamId = (projectId: string) => `project-${projectId}`;

@@ -88,5 +88,3 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEvent['type'][] = [
   'WebhookDelivered',
   'WebhookAbandoned',
 ];
-
-export const webhookStreamId = (subjectId: string) => `webhook-${subjectId}`;

@@ -5,6 +5,7 @@ import type {
   ProjectStream,
 } from '../../application/ports/event-history.port.js';
 import type { StoredEvent } from '../../application/ports/event-store.port.js';
+import { projectStreamSet } from '../../domain/streams.js';
 import type { Migration } from '../database/migrations.js';
 import { sqlStatements } from '../database/migrations.js';
 import { EVENT_COLUMNS, type EventRow, toStoredEvent } from './global-log-reader.js';
@@ -21,8 +22,6 @@ export const eventHistoryMigrations: Migration[] = [
   },
 ];
 
-const STREAM_KINDS: Record<string, ProjectStream['kind']> = { drama: 'drama', videotask: 'videotask' };
-
 /** The project's streams and their history, read straight from es_events (PostgreSQL and PGlite). */
 export class SqlEventHistory implements EventHistory {
   constructor(private readonly sql: SqlExecutor) {}
@@ -33,16 +32,10 @@ export class SqlEventHistory implements EventHistory {
         ORDER BY global_position`,
       [projectId],
     );
-    const streams: ProjectStream[] = [{ streamId: `project-${projectId}`, kind: 'project' }];
-    for (const { stream_id } of rows) {
-      const dash = stream_id.indexOf('-');
-      const kind = STREAM_KINDS[stream_id.slice(0, dash)];
-      if (!kind) continue;
-      streams.push({ streamId: stream_id, kind });
-      // Webhook deliveries of a drama or task live on webhook-<its id>.
-      streams.push({ streamId: `webhook-${stream_id.slice(dash + 1)}`, kind: 'webhook' });
-    }
-    return streams;
+    return projectStreamSet(
+      projectId,
+      rows.map((r) => r.stream_id),
+    );
   }
 
   async read(

@@ -5,6 +5,7 @@ import type {
   ProjectStream,
 } from '../../application/ports/event-history.port.js';
 import type { EventStore, StoredEvent } from '../../application/ports/event-store.port.js';
+import { projectStreamSet } from '../../domain/streams.js';
 
 const matches = (e: StoredEvent, f: HistoryFilter, types: Set<string> | null) =>
   (!types || types.has(e.type)) &&
@@ -30,15 +31,10 @@ export class StoreEventHistory implements EventHistory {
       'SELECT stream_id FROM project_dramas WHERE project_id = $1 ORDER BY requested_position',
       [projectId],
     );
-    const streams: ProjectStream[] = [{ streamId: `project-${projectId}`, kind: 'project' }];
-    for (const { stream_id } of rows) {
-      const dash = stream_id.indexOf('-');
-      const kind = stream_id.slice(0, dash);
-      if (kind !== 'drama' && kind !== 'videotask') continue;
-      streams.push({ streamId: stream_id, kind });
-      streams.push({ streamId: `webhook-${stream_id.slice(dash + 1)}`, kind: 'webhook' });
-    }
-    return streams;
+    return projectStreamSet(
+      projectId,
+      rows.map((r) => r.stream_id),
+    );
   }
 
   async read(

@@ -1,3 +1,4 @@
+import { projectStream } from '../../domain/project/project.streams.js';
 import { ProjectTimeline } from '../../application/audit/project-timeline.js';
 import { verifyProject } from '../../application/audit/project-verify.js';
 import { summarizeDrama } from '../../domain/drama/drama.progress.js';
@@ -53,7 +54,7 @@ export async function replay(
   for (const event of events) {
     timeline.apply(event);
     const drama = timeline.dramas.get(event.streamId);
-    const state = event.streamId.startsWith('project-')
+    const state = projectStream.owns(event.streamId)
       ? { project: timeline.view() }
       : drama && drama.status !== 'empty'
         ? {

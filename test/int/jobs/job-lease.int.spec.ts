@@ -8,7 +8,7 @@ import type { JobMessage } from '../../../src/application/ports/job-bus.port.js'
 import { systemClock, randomIds } from '../../../src/application/ports/system.port.js';
 import type { StageExecutor } from '../../../src/application/stages/stage-executor.js';
 import { handleCommand } from '../../../src/application/shared/command-handler.js';
-import { dramaDecider } from '../../../src/domain/drama/drama.decider.js';
+import { dramaStream } from '../../../src/domain/drama/drama.streams.js';
 import { type JobSpec, type Stage, STAGES } from '../../../src/domain/drama/drama.types.js';
 import { migrate } from '../../../src/infrastructure/database/migrations.js';
 import { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
@@ -79,7 +79,7 @@ describe('job leases', () => {
     const streamId = `drama-${dramaId}`;
     const deps = { store, clock: systemClock, ids: randomIds };
     const now = new Date().toISOString();
-    await handleCommand(deps, streamId, dramaDecider, {
+    await handleCommand(deps, streamId, dramaStream, {
       type: 'RequestDrama',
       data: {
         dramaId,
@@ -111,7 +111,7 @@ describe('job leases', () => {
       notBefore: null,
       leaseSec,
     };
-    await handleCommand(deps, streamId, dramaDecider, { type: 'ScheduleJobs', data: { jobs: [job], now } });
+    await handleCommand(deps, streamId, dramaStream, { type: 'ScheduleJobs', data: { jobs: [job], now } });
     return jobMessage(streamId, job);
   };
 
@@ -176,7 +176,7 @@ describe('job leases', () => {
     await handleCommand(
       { store, clock: { now: () => later }, ids: randomIds },
       message.streamId,
-      dramaDecider,
+      dramaStream,
       {
         type: 'StartJob',
         data: { jobId: message.jobId, worker: 'worker-b', now: later.toISOString() },

@@ -4,8 +4,7 @@ import type { Database } from '../../../src/application/ports/database.port.js';
 import type { Projection } from '../../../src/application/ports/projection.port.js';
 import { randomIds, systemClock } from '../../../src/application/ports/system.port.js';
 import { handleCommand } from '../../../src/application/shared/command-handler.js';
-import { projectDecider } from '../../../src/domain/project/project.decider.js';
-import { projectStreamId } from '../../../src/domain/project/project.events.js';
+import { projectStream } from '../../../src/domain/project/project.streams.js';
 import { migrate } from '../../../src/infrastructure/database/migrations.js';
 import { SqlEventStore } from '../../../src/infrastructure/event-store/sql.event-store.js';
 import { eventStoreMigrations } from '../../../src/infrastructure/event-store/sql-event-store.schema.js';
@@ -57,9 +56,9 @@ describe.each(DIALECTS)('projection runner on %s', (dialect) => {
     const deps = { store, clock: systemClock, ids: randomIds };
     for (let i = 0; i < 30; i++) {
       const projectId = randomIds.uuid();
-      const stream = projectStreamId(projectId);
+      const stream = projectStream.streamId(projectId);
       const now = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
-      await handleCommand(deps, stream, projectDecider, {
+      await handleCommand(deps, stream, projectStream, {
         type: 'CreateProject',
         data: {
           projectId,
@@ -74,7 +73,7 @@ describe.each(DIALECTS)('projection runner on %s', (dialect) => {
       });
       if (i % 3 === 0) {
         const state = (await store.readStream(stream))[0]!.data as { ownerId: string };
-        await handleCommand(deps, stream, projectDecider, {
+        await handleCommand(deps, stream, projectStream, {
           type: 'UpdateProject',
           data: {
             projectId,
@@ -84,7 +83,7 @@ describe.each(DIALECTS)('projection runner on %s', (dialect) => {
           },
         });
         if (i % 2 === 0) {
-          await handleCommand(deps, stream, projectDecider, {
+          await handleCommand(deps, stream, projectStream, {
             type: 'DeleteProject',
             data: { projectId, actorId: state.ownerId, now },
           });
@@ -158,7 +157,7 @@ describe.each(DIALECTS)('projection runner on %s', (dialect) => {
     // the live runner follows the swap: new events land in the new tables
     const deps = { store, clock: systemClock, ids: randomIds };
     const projectId = randomIds.uuid();
-    const result = await handleCommand(deps, projectStreamId(projectId), projectDecider, {
+    const result = await handleCommand(deps, projectStream.streamId(projectId), projectStream, {
       type: 'CreateProject',
       data: {
         projectId,

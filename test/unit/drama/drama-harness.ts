@@ -6,7 +6,7 @@ import {
   type ActiveDrama,
   type DramaState,
   type JobState,
-  slot,
+  openJobs,
 } from '../../../src/domain/drama/drama.state.js';
 import type { DramaRequest, ErrorClass, StageOutput } from '../../../src/domain/drama/drama.types.js';
 import { writeTemplateScript } from '../../../src/domain/script/template-script.js';
@@ -82,11 +82,7 @@ export class DramaHarness {
   }
 
   openJobs(): JobState[] {
-    const s = this.state;
-    return Object.values(s.jobs).filter(
-      (j) =>
-        (j.status === 'scheduled' || j.status === 'running') && s.latest[slot(j.stage, j.target)] === j.jobId,
-    );
+    return openJobs(this.state);
   }
 
   complete(job: JobState, output: StageOutput = this.outputFor(job), provider = job.provider): DramaEvent[] {

@@ -185,11 +185,13 @@ describe('drama process manager (planNext)', () => {
     expect(h.plan()).toEqual([]);
     h.run({ type: 'ResumeDrama', data: { actorId: OWNER, now: NOW } });
     h.settle();
-    expect(h.openJobs().map((j) => j.stage)).toEqual(['storyboard']);
+    const [storyboard] = h.openJobs();
+    expect(storyboard?.stage).toBe('storyboard');
     h.run({ type: 'CancelDrama', data: { actorId: OWNER, reason: 'changed my mind', now: NOW } });
     expect(h.plan()).toEqual([]);
+    expect(h.openJobs()).toEqual([]); // a cancelled drama has no job a worker may take
     expect(() =>
-      h.run({ type: 'StartJob', data: { jobId: h.openJobs()[0]!.jobId, worker: 'w', now: NOW } }),
+      h.run({ type: 'StartJob', data: { jobId: storyboard!.jobId, worker: 'w', now: NOW } }),
     ).toThrow(expect.objectContaining({ code: 'JOB.NOT_RUNNABLE' }) as never);
   });
 
