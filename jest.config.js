@@ -19,6 +19,14 @@ if (!process.env.EVENTSTORE_URL && process.argv.some((arg) => /kurrentdb/i.test(
     'KurrentDB suite NOT RUN: set EVENTSTORE_URL (e.g. esdb://localhost:2113?tls=false) to run it.',
   );
 }
+// The suites that need a Kafka broker or Redis besides PostgreSQL: the `services` project (the `int`
+// project leaves the same files out by the patterns below).
+const servicesSuites = [
+  '<rootDir>/test/int/jobs/kafka*.int.spec.ts',
+  '<rootDir>/test/int/redis/**/*.int.spec.ts',
+  '<rootDir>/test/int/scale/**/*.int.spec.ts',
+  '<rootDir>/test/int/realtime/progress-fanout.int.spec.ts',
+];
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -29,12 +37,26 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.unit.spec.ts'] },
     {
+      // Integration and end-to-end suites that need only PostgreSQL (and PGlite, in process).
       ...common,
       displayName: 'int',
       testMatch: ['<rootDir>/test/**/*.int.spec.ts', '<rootDir>/test/**/*.e2e.spec.ts'],
-      testPathIgnorePatterns: process.env.EVENTSTORE_URL
-        ? ['/node_modules/']
-        : ['/node_modules/', kurrentSuite],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '/test/int/jobs/kafka[^/]*\\.int\\.spec\\.ts$',
+        '/test/int/redis/',
+        '/test/int/scale/',
+        '/test/int/realtime/progress-fanout\\.int\\.spec\\.ts$',
+        ...(process.env.EVENTSTORE_URL ? [] : [kurrentSuite]),
+      ],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      // Suites that also need a Kafka broker or Redis (npm test starts the broker when none answers).
+      ...common,
+      displayName: 'services',
+      testMatch: servicesSuites,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

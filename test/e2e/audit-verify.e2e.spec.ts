@@ -41,7 +41,7 @@ describe('verify and the project dramas list over HTTP', () => {
     expect(scripted.status).toBe('completed');
     const head = await app.runtime.store.headPosition();
     for (const name of app.runtime.runner.names) await app.runtime.runner.waitFor(name, head, 60_000);
-  }, 180_000);
+  }, 120_000);
 
   afterAll(async () => {
     await app?.close();

@@ -49,7 +49,7 @@ describe('operators: metrics and correlated logs (PostgreSQL)', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     })();
-    const drama = await waitFor(client, `/api/v1/dramas/${dramaId}`, finished, 180_000).finally(() => {
+    const drama = await waitFor(client, `/api/v1/dramas/${dramaId}`, finished, 100_000).finally(() => {
       making = false;
     });
     await sampler;
@@ -59,7 +59,7 @@ describe('operators: metrics and correlated logs (PostgreSQL)', () => {
     expect((await client.get(`/api/v1/no-such-route/${projectId}`)).status).toBe(404);
     // Refused before routing (malformed JSON): still labelled with the route it was meant for.
     expect((await client.put(`/api/v1/projects/${projectId}`, '{"title": ')).status).toBe(400);
-  }, 200_000);
+  }, 120_000);
   afterAll(async () => {
     await app?.close();
   });

@@ -145,7 +145,7 @@ describe('the studio in a real browser', () => {
         await browser.screenshot('drama-offline');
         await browser.context.setOffline(false);
         await page.locator('[data-state="live"]').waitFor();
-        await status.locator('.badge-completed').waitFor({ timeout: 180_000 });
+        await status.locator('.badge-completed').waitFor({ timeout: 100_000 });
         return before;
       },
     );
@@ -184,7 +184,7 @@ describe('the studio in a real browser', () => {
     );
     expect(steps.length).toBeGreaterThan(0);
     noProblems();
-  }, 240_000);
+  }, 120_000);
 
   it('plays the episode with its subtitles and offers MP4, SRT and VTT', async () => {
     const video = page.locator('figure.episode video').first();
@@ -314,7 +314,7 @@ describe('the studio in a real browser', () => {
     await page.locator('.event-log li[data-type="drama.completed"]').nth(1).waitFor({ timeout: 120_000 });
     await status.locator('.badge-completed').waitFor();
     noProblems();
-  }, 150_000);
+  }, 120_000);
 
   it('makes a video of one scene from the project page and follows its task', async () => {
     await page.getByRole('link', { name: 'Project', exact: true }).click();
@@ -333,7 +333,7 @@ describe('the studio in a real browser', () => {
     expect(duration).toBeLessThan(4);
     await accessible('task');
     noProblems();
-  }, 150_000);
+  }, 120_000);
 
   it('pauses, resumes and cancels a drama', async () => {
     const accepted = await api(app.baseUrl, creator.token).post('/api/v1/projects/generate-drama', {
@@ -499,5 +499,5 @@ describe('the studio in a real browser', () => {
     expect(await page.evaluate(() => localStorage.getItem('3kstory.lang'))).toBe('zh');
     await browser.screenshot('docs-operator-zh', { fullPage: false });
     noProblems();
-  }, 150_000);
+  }, 120_000);
 });

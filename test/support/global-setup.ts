@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * Integration suites need the real PostgreSQL (and Redis) that CI provides. If one is missing the run
- * stops here, loudly, instead of letting suites skip and look green.
+ * Integration suites need the real servers CI provides: PostgreSQL for every one (the `int` project),
+ * Kafka and Redis too for the `services` project. If one is missing the run stops here, loudly, instead
+ * of letting suites skip and look green.
  */
 async function checkRedis(url: string): Promise<void> {
   const { Redis } = await import('ioredis');
@@ -55,10 +56,16 @@ async function checkKafka(brokers: string | undefined): Promise<void> {
   }
 }
 
-export default async function globalSetup(): Promise<void> {
-  await checkKafka(process.env.TEST_KAFKA_BROKERS);
-  process.env.TEST_REDIS_URL ??= process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  await checkRedis(process.env.TEST_REDIS_URL);
+/** Jest hands each project's global setup its own config: the `services` project also needs Kafka and Redis. */
+export default async function globalSetup(
+  _globalConfig: unknown,
+  project?: { displayName?: { name?: string } },
+): Promise<void> {
+  if (project?.displayName?.name === 'services') {
+    await checkKafka(process.env.TEST_KAFKA_BROKERS);
+    process.env.TEST_REDIS_URL ??= process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    await checkRedis(process.env.TEST_REDIS_URL);
+  }
   const adminUrl =
     process.env.TEST_PG_ADMIN_URL ??
     process.env.DATABASE_URL ??

@@ -8,8 +8,11 @@ const KURRENTDB_NOT_RUN = `
   EVENTSTORE_URL=esdb://localhost:2113?tls=false npm run test:jest -- --selectProjects=int --testPathPatterns kurrentdb
 ================================================================================================`;
 
-export default async function globalTeardown(): Promise<void> {
-  if (!process.env.EVENTSTORE_URL) console.warn(KURRENTDB_NOT_RUN);
+export default async function globalTeardown(
+  _globalConfig: unknown,
+  project?: { displayName?: { name?: string } },
+): Promise<void> {
+  if (project?.displayName?.name === 'int' && !process.env.EVENTSTORE_URL) console.warn(KURRENTDB_NOT_RUN);
   const adminUrl =
     process.env.TEST_PG_ADMIN_URL ??
     process.env.DATABASE_URL ??

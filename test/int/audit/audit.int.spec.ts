@@ -75,7 +75,7 @@ describe('auditors and operators on postgres', () => {
   const caughtUp = async () => {
     const head = await app.runtime.store.headPosition();
     for (const name of app.runtime.runner.names) {
-      expect(await app.runtime.runner.waitFor(name, head, 120_000)).toBe(true);
+      expect(await app.runtime.runner.waitFor(name, head, 60_000)).toBe(true);
     }
   };
 
@@ -97,10 +97,10 @@ describe('auditors and operators on postgres', () => {
     });
     expect(accepted.status).toBe(202);
     ({ project_id: projectId, drama_id: dramaId } = accepted.body.data);
-    const drama = await waitFor(owner.client, `/api/v1/dramas/${dramaId}`, finished, 240_000);
+    const drama = await waitFor(owner.client, `/api/v1/dramas/${dramaId}`, finished, 100_000);
     expect(drama.status).toBe('completed');
     await caughtUp();
-  }, 300_000);
+  }, 120_000);
 
   afterAll(async () => {
     await app?.close();
@@ -443,7 +443,7 @@ describe('auditors and operators on postgres', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(await allRows()).toEqual(liveAfterRename);
-    }, 300_000);
+    }, 120_000);
   });
 
   describe('CLI', () => {
@@ -504,7 +504,7 @@ describe('auditors and operators on postgres', () => {
       expect(status.code).toBe(0);
       expect(status.stdout).toMatch(/dramas\s+1\s+1\s+\d+\s+\d+\s+0\s+live/);
       expect((await cli('projections', 'rebuild', 'nope')).code).toBe(2);
-    }, 180_000);
+    }, 120_000);
 
     it('lists the consumers and their parked events, and retries or skips one', async () => {
       await caughtUp();

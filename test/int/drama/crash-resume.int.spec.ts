@@ -38,7 +38,7 @@ describe('crash and resume (kill -9) on the embedded default', () => {
 
     server = await startChildApp(env);
     const again = api(server.baseUrl, token);
-    const drama = await waitFor<any>(again, `/api/v1/dramas/${dramaId}`, finished, 120_000);
+    const drama = await waitFor<any>(again, `/api/v1/dramas/${dramaId}`, finished, 100_000);
     expect({ status: drama.status, error: drama.error }).toEqual({ status: 'completed', error: null });
     const probe = await probeDownloaded(
       server.baseUrl,
@@ -75,5 +75,5 @@ describe('crash and resume (kill -9) on the embedded default', () => {
     } finally {
       await db.close();
     }
-  }, 300_000);
+  }, 120_000);
 });

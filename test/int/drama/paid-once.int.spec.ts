@@ -102,7 +102,7 @@ describe('paid provider work survives a crash without being paid twice', () => {
     const restartedAt = Date.now();
     server = await startChildApp(env);
     const again = api(server.baseUrl, token);
-    const drama = await waitFor<any>(again, `/api/v1/dramas/${dramaId}`, finished, 180_000);
+    const drama = await waitFor<any>(again, `/api/v1/dramas/${dramaId}`, finished, 100_000);
     const failures = await again.get(
       `/api/v1/projects/${accepted.body.data.project_id as string}/history?type=StageFailed&page_size=100`,
     );
@@ -138,7 +138,7 @@ describe('paid provider work survives a crash without being paid twice', () => {
         expect.arrayContaining([expect.stringContaining('not sent again, so it is not paid for twice')]),
       );
     }
-  }, 400_000);
+  }, 120_000);
 
   it('a video clip whose answer was lost in the crash is not sent again: the scene falls back and says why', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'k3s-paid-video-'));
@@ -155,5 +155,5 @@ describe('paid provider work survives a crash without being paid twice', () => {
     expect(failures.map((f) => f.data.message)).toEqual(
       expect.arrayContaining([expect.stringContaining('not sent again, so it is not paid for twice')]),
     );
-  }, 400_000);
+  }, 120_000);
 });

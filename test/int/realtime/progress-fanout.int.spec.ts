@@ -34,7 +34,7 @@ describe('progress fan-out between API processes over Redis', () => {
     const onB = watchWs(b.baseUrl, projectId, { token, query: 'since=0' });
     const onA = watchWs(a.baseUrl, projectId, { token, query: 'since=0' });
 
-    const done = await onB.next((m) => m.type === 'drama.completed' && m.drama_id === dramaId, 180_000);
+    const done = await onB.next((m) => m.type === 'drama.completed' && m.drama_id === dramaId, 100_000);
     await onA.next((m) => m.type === 'drama.completed', 30_000);
     expect(done.data.episodes[0].video_url).toMatch(/^\/media\//);
     // Everything after B's `subscribed` marker was published live by A and relayed by Redis.
@@ -56,7 +56,7 @@ describe('progress fan-out between API processes over Redis', () => {
     expect(drama).toMatchObject({ status: 'completed', progress: 100 });
     await onA.close();
     await onB.close();
-  }, 300_000);
+  }, 120_000);
 });
 
 async function getAs(baseUrl: string, token: string, path: string) {

@@ -48,13 +48,13 @@ describe('live progress over WebSocket', () => {
     await flaky.close();
     const before = flaky.events.map((m) => m.position);
     const seenAtDrop = watcher.events.length;
-    await watcher.next(() => watcher.events.length >= seenAtDrop + 3, 120_000);
+    await watcher.next(() => watcher.events.length >= seenAtDrop + 3, 60_000);
     const resumed = watchWs(app.baseUrl, projectId, {
       token,
       query: `since=${before[before.length - 1]}`,
     });
 
-    const completed = await watcher.next((m) => m.type === 'drama.completed', 180_000);
+    const completed = await watcher.next((m) => m.type === 'drama.completed', 100_000);
     await resumed.next((m) => m.type === 'drama.completed', 30_000);
     await Promise.all(checks);
 
@@ -87,7 +87,7 @@ describe('live progress over WebSocket', () => {
     });
     await watcher.close();
     await resumed.close();
-  }, 300_000);
+  }, 120_000);
 
   it('refuses watchers with a close code: 4401 without a valid token, 4403 not the owner, 4404 unknown project', async () => {
     const owner = await registerUser(app.baseUrl);

@@ -127,7 +127,7 @@ describe('multi-process: 2 API + 2 worker processes on Kafka', () => {
     // REST on that process agrees.
     const completed = await watcher.next(
       (m) => m.type === 'drama.completed' || m.type === 'drama.failed',
-      180_000,
+      100_000,
     );
     expect(completed).toMatchObject({ type: 'drama.completed', drama_id: dramaId, project_id: projectId });
     const survivor = api(second.baseUrl, token);
@@ -173,5 +173,5 @@ describe('multi-process: 2 API + 2 worker processes on Kafka', () => {
     // A clean SIGTERM: the surviving worker leaves the group and exits 0.
     await survivorWorker.kill('SIGTERM');
     expect(survivorWorker.process.exitCode).toBe(0);
-  }, 300_000);
+  }, 120_000);
 });
