@@ -19,6 +19,7 @@ import {
 } from '../../application/ports/job-bus.port.js';
 import { STAGES, type Stage } from '../../domain/drama/drama.types.js';
 import { jobsInFlight } from '../observability/metrics.js';
+import { Semaphore } from '../process/semaphore.js';
 
 export interface KafkaJobBusOptions {
   brokers: readonly string[];
@@ -73,31 +74,6 @@ interface LocalJob {
   /** Why the job was aborted: a cancelled drama drops it, a shutdown hands it back. */
   abortReason: 'cancelled' | 'shutdown' | null;
   started: boolean;
-}
-
-class Semaphore {
-  private active = 0;
-  private readonly waiters: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-  release(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.active--;
-  }
-  /** Lets every waiter through (they see the consumer stopping and leave). */
-  drain(): void {
-    while (this.waiters.length > 0) {
-      this.active++;
-      this.waiters.shift()!();
-    }
-  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { ConfigError } from '../../config/config-error.js';
 import { downloadOutput } from '../shared/output-download.js';
 import { timedProbe } from '../shared/probe.js';
 import type { ProviderHttp } from '../shared/provider-http.js';
-import { Semaphore } from '../shared/semaphore.js';
+import { Semaphore } from '../../process/semaphore.js';
 import { wavDurationSec } from '../shared/wav.js';
 import { dashscopeHttp, probeDashScope } from './dashscope-native.js';
 

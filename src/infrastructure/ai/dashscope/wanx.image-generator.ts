@@ -9,7 +9,7 @@ import type { AiConfig, AiLimits } from '../../config/ai.config.js';
 import { timedProbe } from '../shared/probe.js';
 import type { ProviderHttp } from '../shared/provider-http.js';
 import { runRemoteMedia } from '../shared/remote-media.js';
-import { Semaphore } from '../shared/semaphore.js';
+import { Semaphore } from '../../process/semaphore.js';
 import { dashscopeHttp, dashscopeTaskStatus, probeDashScope } from './dashscope-native.js';
 
 type Settings = NonNullable<AiConfig['wanx']>;

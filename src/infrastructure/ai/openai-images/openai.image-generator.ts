@@ -13,7 +13,7 @@ import { parseOpenAiEnvelope } from '../shared/openai-envelope.js';
 import { downloadOutput, nameByType, workFile } from '../shared/output-download.js';
 import { timedProbe } from '../shared/probe.js';
 import { ProviderHttp, type ErrorEnvelope, type HttpReply } from '../shared/provider-http.js';
-import { Semaphore } from '../shared/semaphore.js';
+import { Semaphore } from '../../process/semaphore.js';
 
 type Settings = NonNullable<AiConfig['openaiImages']>;
 

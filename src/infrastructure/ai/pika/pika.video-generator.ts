@@ -12,7 +12,7 @@ import { timedProbe } from '../shared/probe.js';
 import { ProviderHttp, isObject, type ErrorEnvelope, type HttpReply } from '../shared/provider-http.js';
 import { runRemoteMedia } from '../shared/remote-media.js';
 import type { RemoteStatus } from '../shared/remote-task.js';
-import { Semaphore } from '../shared/semaphore.js';
+import { Semaphore } from '../../process/semaphore.js';
 import { assertClipRequest, imageDataUri } from '../shared/video-input.js';
 import { PIKA_ASPECT_RATIO, PIKA_MODELS, falQueueRoot } from './pika.models.js';
 

@@ -10,7 +10,7 @@ import {
 } from '../../../application/ports/ai-providers.port.js';
 import { sniffMediaType } from '../../net/safe-fetch.js';
 import { ChatClient, type ChatClientOptions, type ChatMessage } from './chat-client.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../../process/semaphore.js';
 
 export interface ChatModerationOptions extends ChatClientOptions {
   kind: ProviderInfo['kind'];

@@ -14,7 +14,7 @@ import type { ScriptRequest } from '../../../domain/script/script.schema.js';
 import { ChatClient, type ChatClientOptions } from './chat-client.js';
 import { scriptJsonSchema } from './script-json-schema.js';
 import { retryMessage, scriptMessages } from './script-prompt.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../../process/semaphore.js';
 
 export type StructuredOutput = 'json_schema' | 'json_object';
 

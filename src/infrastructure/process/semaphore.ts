@@ -1,4 +1,7 @@
-/** Bounds how many calls run at once against one provider; waiting callers can be aborted. */
+/**
+ * Bounds how much work runs at once (calls to one provider, jobs of one Kafka consumer); waiting callers
+ * can be aborted, and `drain` lets every waiter through when the owner stops.
+ */
 export class Semaphore {
   #active = 0;
   readonly #waiting: Array<() => void> = [];
@@ -10,15 +13,16 @@ export class Semaphore {
   }
 
   async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.#acquire(signal);
+    await this.acquire(signal);
     try {
       return await work();
     } finally {
-      this.#release();
+      this.release();
     }
   }
 
-  #acquire(signal?: AbortSignal): Promise<void> {
+  /** Takes a slot, waiting for one if all are taken; pair it with exactly one `release`. */
+  acquire(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     if (this.#active < this.limit) {
       this.#active++;
@@ -40,8 +44,13 @@ export class Semaphore {
     });
   }
 
-  #release(): void {
+  release(): void {
     this.#active--;
     this.#waiting.shift()?.();
+  }
+
+  /** Lets every waiter through at once (they see their owner stopping and leave). */
+  drain(): void {
+    while (this.#waiting.length > 0) this.#waiting.shift()!();
   }
 }
