@@ -34,6 +34,7 @@ import {
   LocalVideoGenerator,
 } from './infrastructure/media/local-providers.js';
 import { networkPolicyFor } from './infrastructure/net/safe-fetch.js';
+import { webhookNetworkPolicy } from './infrastructure/config/outbound.config.js';
 import { connectRedis } from './infrastructure/redis/redis.client.js';
 import {
   idempotencyMigrations,
@@ -271,7 +272,12 @@ export async function createRuntime(
       script: new ScriptStage(catalog),
       storyboard: new StoryboardStage(),
       images: new ImagesStage(catalog, blobs),
-      video: new VideoStage(catalog, media, blobs, new SafeRemoteFiles(networkPolicyFor(config.NODE_ENV))),
+      video: new VideoStage(
+        catalog,
+        media,
+        blobs,
+        new SafeRemoteFiles(networkPolicyFor(config.OUTBOUND_ALLOW)),
+      ),
       review: new ReviewStage(catalog, media, blobs),
       assemble: new AssembleStage(media, blobs),
     },
@@ -356,10 +362,7 @@ export async function createRuntime(
     checkpoints: new SqlCheckpointStore(db),
     secrets: webhookSecrets,
     sender: new SafeWebhookSender({
-      policy: {
-        allowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
-        trustedHosts: config.WEBHOOK_ALLOWED_HOSTS,
-      },
+      policy: webhookNetworkPolicy(config),
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     }),
     blobs,

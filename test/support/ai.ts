@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import type { ExternalTask, JobContext, Usage } from '../../src/application/ports/ai-providers.port.js';
 import type { AiLimits } from '../../src/infrastructure/config/ai.config.js';
 import { Secret } from '../../src/infrastructure/config/secret.js';
+import { NO_OUTBOUND_EXCEPTIONS } from '../../src/infrastructure/net/safe-fetch.js';
 
 /** Limits small enough for tests against local doubles. */
 export const testLimits = (overrides: Partial<AiLimits> = {}): AiLimits => ({
-  nodeEnv: 'test',
+  outbound: NO_OUTBOUND_EXCEPTIONS,
   requestTimeoutMs: 5_000,
   llmTimeoutMs: 10_000,
   llmMaxAttempts: 3,

@@ -1,3 +1,5 @@
+import type { OutboundAllow } from '../net/safe-fetch.js';
+import { outboundAllowVar } from './outbound.config.js';
 import { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { Secret } from './secret.js';
@@ -19,6 +21,7 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 /** Every variable of the AI providers; empty values count as unset. Documented in .env.example. */
 export const aiConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  OUTBOUND_ALLOW: outboundAllowVar,
 
   AI_REQUEST_TIMEOUT_MS: ms(30_000),
   AI_LLM_TIMEOUT_MS: ms(180_000),
@@ -88,7 +91,8 @@ type RawAiConfig = z.infer<typeof aiConfigSchema>;
 
 /** Limits every adapter shares. */
 export interface AiLimits {
-  nodeEnv: 'development' | 'production' | 'test';
+  /** What provider downloads may reach beyond the public internet and the provider's own API host. */
+  outbound: OutboundAllow;
   requestTimeoutMs: number;
   llmTimeoutMs: number;
   llmMaxAttempts: number;
@@ -188,7 +192,7 @@ export function loadAiConfig(env: Record<string, string | undefined> = process.e
   const image = openAiCompatible(imageBase, raw.IMAGE_MODEL, raw.IMAGE_API_KEY, raw.IMAGE_CONCURRENCY);
   return {
     limits: {
-      nodeEnv: raw.NODE_ENV,
+      outbound: raw.OUTBOUND_ALLOW,
       requestTimeoutMs: raw.AI_REQUEST_TIMEOUT_MS,
       llmTimeoutMs: raw.AI_LLM_TIMEOUT_MS,
       llmMaxAttempts: raw.AI_LLM_MAX_ATTEMPTS,

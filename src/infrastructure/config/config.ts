@@ -1,3 +1,4 @@
+import { outboundAllowVar } from './outbound.config.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -98,6 +99,7 @@ export const configSchema = z.object({
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CONSUMER_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(200),
   CONSUMER_RETRY_MAX_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  OUTBOUND_ALLOW: outboundAllowVar,
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

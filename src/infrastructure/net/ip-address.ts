@@ -40,7 +40,7 @@ const V4_RANGES: Range4[] = [
   [v4(240, 0, 0, 0), 4, 'reserved'],
 ];
 
-function parseIpv4(text: string): number | undefined {
+export function parseIpv4(text: string): number | undefined {
   if (!isIPv4(text)) return undefined;
   const [a, b, c, d] = text.split('.').map(Number) as [number, number, number, number];
   return v4(a, b, c, d);
@@ -110,3 +110,63 @@ export function classifyAddress(address: string): AddressClass {
 }
 
 export const isPublicAddress = (address: string): boolean => classifyAddress(address) === 'public';
+
+/** An address range an operator allowed (`10.0.0.0/8`, `fd00::/8`, `127.0.0.1` for one address). */
+export interface AddressRange {
+  text: string;
+  family: 4 | 6;
+  /** IPv4: one 32-bit number; IPv6: eight 16-bit groups. */
+  first: number | number[];
+  bits: number;
+}
+
+/** Parses `address[/bits]`; undefined when it is not an IPv4 or IPv6 range. */
+export function parseRange(text: string): AddressRange | undefined {
+  const [address = '', bitsText, extra] = text.trim().split('/');
+  if (extra !== undefined) return undefined;
+  const ipv4 = parseIpv4(address);
+  if (ipv4 !== undefined) {
+    const bits = bitsText === undefined ? 32 : Number(bitsText);
+    if (
+      !Number.isInteger(bits) ||
+      bits < 0 ||
+      bits > 32 ||
+      (bitsText !== undefined && !/^\d+$/.test(bitsText))
+    )
+      return undefined;
+    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+    return { text, family: 4, first: (ipv4 & mask) >>> 0, bits };
+  }
+  const ipv6 = parseIpv6(address);
+  if (ipv6 === undefined) return undefined;
+  const bits = bitsText === undefined ? 128 : Number(bitsText);
+  if (
+    !Number.isInteger(bits) ||
+    bits < 0 ||
+    bits > 128 ||
+    (bitsText !== undefined && !/^\d+$/.test(bitsText))
+  )
+    return undefined;
+  return { text, family: 6, first: maskGroups(ipv6, bits), bits };
+}
+
+const maskGroups = (groups: number[], bits: number) =>
+  groups.map((g, i) => {
+    const keep = Math.max(0, Math.min(16, bits - i * 16));
+    return keep === 0 ? 0 : g & ((0xffff << (16 - keep)) & 0xffff);
+  });
+
+/** Whether a literal address lies in a range (an IPv4-mapped IPv6 address is matched as its IPv4 form). */
+export function inRange(address: string, range: AddressRange): boolean {
+  let ipv4 = parseIpv4(address);
+  const ipv6 = ipv4 === undefined ? parseIpv6(address) : undefined;
+  if (ipv6 && ipv6.slice(0, 5).every((g) => g === 0) && ipv6[5] === 0xffff) ipv4 = embeddedIpv4(ipv6, 6);
+  if (range.family === 4) {
+    if (ipv4 === undefined) return false;
+    const mask = range.bits === 0 ? 0 : (~0 << (32 - range.bits)) >>> 0;
+    return (ipv4 & mask) >>> 0 === range.first;
+  }
+  if (!ipv6) return false;
+  const masked = maskGroups(ipv6, range.bits);
+  return masked.every((g, i) => g === (range.first as number[])[i]);
+}

@@ -3,25 +3,75 @@ import { open, rename, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { classifyAddress } from './ip-address.js';
+import { type AddressRange, classifyAddress, inRange, parseRange } from './ip-address.js';
 
 /**
  * Fetches URLs that someone else chose (provider outputs, user image URLs, webhooks) without letting them
- * reach this machine or its private network. Every address a host resolves to is checked and the
- * connection is pinned to the checked address (the guarded DNS lookup is the one the socket connects
- * with), each redirect hop is checked again, and IP literals are checked directly.
+ * reach this machine or its private network, in every mode. Every address a host resolves to is checked
+ * and the connection is pinned to the checked address (the guarded DNS lookup is the one the socket
+ * connects with), each redirect hop is checked again, and IP literals are checked directly. Only what the
+ * operator listed (OUTBOUND_ALLOW) or configured (a provider's API host) is reached otherwise.
  */
 export interface NetworkPolicy {
-  /** True in development and test so local doubles work; false in production. */
-  allowPrivateAddresses: boolean;
-  /** `host[:port]` values always fetched, whatever they resolve to: the provider's configured API host. */
+  /**
+   * `host[:port]` or `host` values always fetched, whatever they resolve to: the provider API hosts the
+   * operator configured, and the hosts listed in OUTBOUND_ALLOW.
+   */
   trustedHosts?: readonly string[];
+  /** Address ranges the operator allowed (OUTBOUND_ALLOW), e.g. an internal webhook relay. */
+  allowedRanges?: readonly AddressRange[];
+  /** Every private address allowed: WEBHOOK_ALLOW_PRIVATE_TARGETS, for webhooks only. */
+  allowPrivateAddresses?: boolean;
 }
 
-export const networkPolicyFor = (nodeEnv: string, trustedHosts: readonly string[] = []): NetworkPolicy => ({
-  allowPrivateAddresses: nodeEnv !== 'production',
-  trustedHosts,
+/** What the operator allowed beyond the public internet (OUTBOUND_ALLOW). */
+export interface OutboundAllow {
+  hosts: readonly string[];
+  ranges: readonly AddressRange[];
+}
+
+export const NO_OUTBOUND_EXCEPTIONS: OutboundAllow = { hosts: [], ranges: [] };
+
+/**
+ * Parses OUTBOUND_ALLOW: comma-separated host names (`relay.internal`, `relay.internal:8443`) and
+ * address ranges (`10.1.2.0/24`, `127.0.0.1`, `fd00::/8`). Throws naming the entry it cannot read.
+ */
+export function parseOutboundAllow(text: string): OutboundAllow {
+  const hosts: string[] = [];
+  const ranges: AddressRange[] = [];
+  for (const raw of text.split(',')) {
+    const entry = raw.trim().toLowerCase();
+    if (!entry) continue;
+    const range = parseRange(entry.replace(/^\[|\](?=\/|$)/g, ''));
+    if (range) ranges.push(range);
+    else if (entry.includes('/')) throw new Error(`"${entry}" is not an address range (e.g. 10.0.0.0/8)`);
+    else if (/^[a-z0-9.-]+(:\d{1,5})?$/.test(entry)) hosts.push(entry);
+    else throw new Error(`"${entry}" is neither a host[:port] nor an address range`);
+  }
+  return { hosts, ranges };
+}
+
+/** The one outbound policy: the public internet, plus what the operator allowed and configured. */
+export const networkPolicyFor = (
+  allow: OutboundAllow,
+  trustedHosts: readonly string[] = [],
+): NetworkPolicy => ({
+  trustedHosts: [...allow.hosts, ...trustedHosts.map((h) => h.toLowerCase())],
+  allowedRanges: allow.ranges,
 });
+
+export const isTrustedHost = (url: URL, policy: NetworkPolicy) =>
+  (policy.trustedHosts ?? []).some((h) => h === url.host.toLowerCase() || h === url.hostname.toLowerCase());
+
+/** Whether the policy lets a connection go to this (literal) address. */
+export function addressAllowed(address: string, policy: NetworkPolicy): boolean {
+  const cls = classifyAddress(address);
+  if (cls === 'public') return true;
+  if (cls === 'invalid') return false;
+  if ((policy.allowedRanges ?? []).some((r) => inRange(address, r))) return true;
+  // Even the webhook escape hatch never opens unspecified, multicast or broadcast targets.
+  return policy.allowPrivateAddresses === true && !['unspecified', 'multicast', 'broadcast'].includes(cls);
+}
 
 export type SafeFetchErrorCode =
   | 'bad_url'
@@ -56,6 +106,8 @@ export interface SafeRequestOptions {
   maxRedirects?: number;
   /** False: a 3xx answer is returned as it is (webhooks must not be bounced to another target). */
   followRedirects?: boolean;
+  /** Name resolution (the system's by default). */
+  resolver?: Resolver;
 }
 
 export interface DownloadOptions extends SafeRequestOptions {
@@ -84,12 +136,18 @@ export const describeUrl = (url: string | URL): string => {
 
 const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
 
-function guardedLookup(): LookupFunction {
+/** Name resolution with no address check (a trusted host), through an injected resolver. */
+function plainLookup(resolve: Resolver): LookupFunction {
+  return guardedLookup({ allowPrivateAddresses: true, allowedRanges: [] }, resolve, true);
+}
+
+function guardedLookup(policy: NetworkPolicy, resolve: Resolver, trusted = false): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { all: true, family: options.family ?? 0, hints: options.hints }, (error, found) => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
+    resolve(hostname, { all: true, family, hints: options.hints }, (error, found) => {
       if (error) return callback(error, '', 0);
       const addresses = found as LookupAddress[];
-      const refused = addresses.find((a) => classifyAddress(a.address) !== 'public');
+      const refused = trusted ? undefined : addresses.find((a) => !addressAllowed(a.address, policy));
       if (refused || addresses.length === 0) {
         const reason = refused ? `${refused.address} (${classifyAddress(refused.address)})` : 'nothing';
         const blocked = new SafeFetchError('blocked_address', `${hostname} resolves to ${reason}: refused`);
@@ -102,23 +160,35 @@ function guardedLookup(): LookupFunction {
   };
 }
 
-function checkTarget(url: URL, policy: NetworkPolicy): LookupFunction | undefined {
+/** How host names are resolved; tests inject one to make a public-looking name resolve anywhere. */
+export type Resolver = (
+  hostname: string,
+  options: { all: true; family: number; hints?: number },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+const systemResolver: Resolver = (hostname, options, callback) =>
+  dnsLookup(hostname, options, (error, addresses) => callback(error, addresses as LookupAddress[]));
+
+function checkTarget(url: URL, options: SafeRequestOptions): LookupFunction | undefined {
+  const { policy } = options;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SafeFetchError('bad_url', `only http and https URLs are fetched (got ${url.protocol})`);
   }
   if (url.username || url.password) throw new SafeFetchError('bad_url', 'URLs with credentials are refused');
-  if (policy.allowPrivateAddresses || policy.trustedHosts?.includes(url.host)) return undefined;
+  if (isTrustedHost(url, policy)) return options.resolver ? plainLookup(options.resolver) : undefined;
   const host = bare(url.hostname);
   const literal = classifyAddress(host);
-  if (literal === 'invalid') return guardedLookup();
-  if (literal !== 'public') {
+  // WHATWG URL parsing already turned 0x7f000001, 2130706433 and 127.1 into 127.0.0.1.
+  if (literal === 'invalid') return guardedLookup(policy, options.resolver ?? systemResolver);
+  if (!addressAllowed(host, policy)) {
     throw new SafeFetchError('blocked_address', `${host} is a ${literal} address: refused`);
   }
   return undefined;
 }
 
 function sendOnce(url: URL, options: SafeRequestOptions, signal: AbortSignal): Promise<IncomingMessage> {
-  const lookup = checkTarget(url, options.policy);
+  const lookup = checkTarget(url, options);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(

@@ -1,3 +1,4 @@
+import { parseOutboundAllow } from '../../../src/infrastructure/net/safe-fetch.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFile, stat } from 'node:fs/promises';
 import { ProviderError, type VideoClipRequest } from '../../../src/application/ports/ai-providers.port.js';
@@ -242,18 +243,19 @@ describe('Runway video generator against the Runway double', () => {
     expect(bad.detail).toContain('the API key is invalid');
   });
 
-  it('refuses, in production, an output URL on another host that resolves to a private address', async () => {
+  it('refuses an output URL on another host that resolves to a private address, unless the operator listed it', async () => {
     fake.server.mediaHost = `localhost:${fake.server.port}`;
-    const production = generator({}, { nodeEnv: 'production' });
-    const error = await production.generateClip(clip(), await jobContext()).catch((e: unknown) => e);
+    const error = await generator()
+      .generateClip(clip(), await jobContext())
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({
       errorClass: 'invalid_input',
       details: { providerCode: 'blocked_address' },
     });
     expect((error as Error).message).toContain('localhost resolves to');
 
-    const development = generator({}, { nodeEnv: 'development' });
-    const result = await development.generateClip(clip(), await jobContext());
+    const listed = generator({}, { outbound: parseOutboundAllow(`localhost:${fake.server.port}`) });
+    const result = await listed.generateClip(clip(), await jobContext());
     expect((await stat(result.path)).size).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  NO_OUTBOUND_EXCEPTIONS,
   networkPolicyFor,
+  type OutboundAllow,
+  parseOutboundAllow,
+  type Resolver,
   safeDownload,
   safeFetch,
   type DownloadOptions,
@@ -16,11 +20,13 @@ describe('safe fetch over real HTTP', () => {
   let server: Server;
   let port: number;
   let dir: string;
+  let requests = 0;
   const png = tinyPng();
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'k3s-safe-fetch-'));
     server = createServer((req, res) => {
+      requests++;
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname === '/image.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(png);
       if (url.pathname === '/octet')
@@ -49,8 +55,10 @@ describe('safe fetch over real HTTP', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const options = (nodeEnv: string, more: Partial<DownloadOptions> = {}): DownloadOptions => ({
-    policy: networkPolicyFor(nodeEnv),
+  /** The operator allowed loopback (as a deployment with an internal image host would list it). */
+  const LOOPBACK = parseOutboundAllow('127.0.0.0/8, ::1');
+  const options = (allow: OutboundAllow, more: Partial<DownloadOptions> = {}): DownloadOptions => ({
+    policy: networkPolicyFor(allow),
     accept: ['image/png'],
     sniff: 'image',
     maxBytes: 32 * 1024,
@@ -58,48 +66,99 @@ describe('safe fetch over real HTTP', () => {
     ...more,
   });
   const dest = (name: string) => join(dir, name);
+  /** A public-looking name that resolves to loopback (DNS rebinding, or a hostile record). */
+  const rebinding: Resolver = (_host, _options, callback) =>
+    callback(null, [{ address: '127.0.0.1', family: 4 }]);
 
-  it('refuses a private address in production and allows it in development', async () => {
-    await expect(
-      safeDownload(`http://127.0.0.1:${port}/image.png`, dest('a.png'), options('production')),
-    ).rejects.toMatchObject({
-      code: 'blocked_address',
-      message: '127.0.0.1 is a loopback address: refused',
-    });
-    await expect(
-      safeDownload(`http://localhost:${port}/image.png`, dest('a.png'), options('production')),
-    ).rejects.toMatchObject({
-      code: 'blocked_address',
-    });
-    await expect(
-      safeDownload(`http://[::ffff:127.0.0.1]:${port}/image.png`, dest('a.png'), options('production')),
-    ).rejects.toMatchObject({
-      code: 'blocked_address',
-    });
-    const ok = await safeDownload(
+  it('refuses loopback, private and metadata targets in every spelling, by default, without connecting', async () => {
+    const before = requests;
+    const targets = [
+      `http://127.0.0.1:${port}/image.png`,
       `http://localhost:${port}/image.png`,
-      dest('b.png'),
-      options('development'),
-    );
+      `http://0x7f000001:${port}/image.png`,
+      `http://2130706433:${port}/image.png`,
+      `http://127.1:${port}/image.png`,
+      `http://0177.0.0.1:${port}/image.png`,
+      `http://[::ffff:127.0.0.1]:${port}/image.png`,
+      `http://[::1]:${port}/image.png`,
+      `http://0.0.0.0:${port}/image.png`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fd00:ec2::254]/latest/meta-data/',
+      'http://10.0.0.1/image.png',
+      'http://100.64.0.1/image.png',
+      'http://224.0.0.1/image.png',
+    ];
+    for (const target of targets) {
+      const error = await safeDownload(target, dest('x.png'), options(NO_OUTBOUND_EXCEPTIONS)).catch(
+        (e: unknown) => e,
+      );
+      expect([target, (error as { code?: string }).code]).toEqual([target, 'blocked_address']);
+    }
+    const renamed = await safeDownload(
+      `http://images.example.com:${port}/image.png`,
+      dest('y.png'),
+      options(NO_OUTBOUND_EXCEPTIONS, { resolver: rebinding }),
+    ).catch((e: unknown) => e);
+    expect(renamed).toMatchObject({
+      code: 'blocked_address',
+      message: expect.stringContaining('127.0.0.1 (loopback)'),
+    });
+    expect(requests).toBe(before); // nothing reached the listener
+  });
+
+  it('reaches a private address only when the operator listed it, by range or by host', async () => {
+    const ok = await safeDownload(`http://localhost:${port}/image.png`, dest('b.png'), options(LOOPBACK));
     expect(ok).toMatchObject({ bytes: png.length, contentType: 'image/png' });
     expect(await readFile(ok.path)).toEqual(png);
+    const byHost = parseOutboundAllow(`images.internal:${port}`);
+    await expect(
+      safeDownload(
+        `http://images.internal:${port}/image.png`,
+        dest('c.png'),
+        options(byHost, { resolver: rebinding }),
+      ),
+    ).resolves.toMatchObject({ contentType: 'image/png' });
+    // Listing one host opens neither its other ports nor other private addresses.
+    await expect(
+      safeDownload(`http://127.0.0.1:${port}/image.png`, dest('c.png'), options(byHost)),
+    ).rejects.toMatchObject({ code: 'blocked_address' });
+  });
+
+  it('reads OUTBOUND_ALLOW and names an entry it cannot read', () => {
+    expect(parseOutboundAllow(' Relay.internal:8443, 10.1.0.0/16 ,fd00::/8,127.0.0.1 ')).toMatchObject({
+      hosts: ['relay.internal:8443'],
+      ranges: [{ text: '10.1.0.0/16' }, { text: 'fd00::/8' }, { text: '127.0.0.1' }],
+    });
+    expect(() => parseOutboundAllow('10.0.0.0/33')).toThrow('"10.0.0.0/33" is not an address range');
+    expect(() => parseOutboundAllow('http://x')).toThrow('"http://x" is not an address range');
+    expect(() => parseOutboundAllow('user@relay')).toThrow(
+      '"user@relay" is neither a host[:port] nor an address range',
+    );
   });
 
   it("always fetches the provider's configured host, but checks where it redirects", async () => {
-    const trusted = { policy: networkPolicyFor('production', [`127.0.0.1:${port}`]) };
+    const trusted = { policy: networkPolicyFor(NO_OUTBOUND_EXCEPTIONS, [`127.0.0.1:${port}`]) };
     await expect(
-      safeDownload(`http://127.0.0.1:${port}/image.png`, dest('c.png'), options('production', trusted)),
+      safeDownload(
+        `http://127.0.0.1:${port}/image.png`,
+        dest('c.png'),
+        options(NO_OUTBOUND_EXCEPTIONS, trusted),
+      ),
     ).resolves.toMatchObject({ contentType: 'image/png' });
+    const before = requests;
     const away = `http://127.0.0.1:${port}/redirect?to=${encodeURIComponent(`http://localhost:${port}/image.png`)}`;
-    await expect(safeDownload(away, dest('d.png'), options('production', trusted))).rejects.toMatchObject({
+    await expect(
+      safeDownload(away, dest('d.png'), options(NO_OUTBOUND_EXCEPTIONS, trusted)),
+    ).rejects.toMatchObject({
       code: 'blocked_address',
     });
+    expect(requests).toBe(before + 1); // the redirect was asked for; its private target never was
   });
 
   it('drops credentials when a redirect leaves the origin', async () => {
     const to = encodeURIComponent(`http://localhost:${port}/echo`);
     const answer = await safeFetch(`http://127.0.0.1:${port}/redirect?to=${to}`, {
-      policy: networkPolicyFor('test'),
+      policy: networkPolicyFor(LOOPBACK),
       headers: { authorization: 'Bearer secret', 'x-trace': '1' },
       timeoutMs: 1_000,
       maxBytes: 10_000,
@@ -111,20 +170,20 @@ describe('safe fetch over real HTTP', () => {
 
   it('enforces size, type and time limits and leaves no partial file', async () => {
     await expect(
-      safeDownload(`http://127.0.0.1:${port}/big`, dest('big.png'), options('test')),
+      safeDownload(`http://127.0.0.1:${port}/big`, dest('big.png'), options(LOOPBACK)),
     ).rejects.toMatchObject({ code: 'too_large' });
     await expect(
-      safeDownload(`http://127.0.0.1:${port}/html`, dest('h.png'), options('test')),
+      safeDownload(`http://127.0.0.1:${port}/html`, dest('h.png'), options(LOOPBACK)),
     ).rejects.toMatchObject({
       code: 'bad_content_type',
     });
     await expect(
-      safeDownload(`http://127.0.0.1:${port}/slow`, dest('s.png'), options('test', { timeoutMs: 200 })),
+      safeDownload(`http://127.0.0.1:${port}/slow`, dest('s.png'), options(LOOPBACK, { timeoutMs: 200 })),
     ).rejects.toMatchObject({
       code: 'timeout',
     });
     await expect(
-      safeDownload(`http://127.0.0.1:${port}/octet`, dest('o.png'), options('test')),
+      safeDownload(`http://127.0.0.1:${port}/octet`, dest('o.png'), options(LOOPBACK)),
     ).resolves.toMatchObject({
       contentType: 'image/png',
     });
@@ -139,7 +198,7 @@ describe('safe fetch over real HTTP', () => {
       safeDownload(
         `http://127.0.0.1:${port}/slow`,
         dest('x.png'),
-        options('test', { signal: controller.signal }),
+        options(LOOPBACK, { signal: controller.signal }),
       ),
     ).rejects.toThrow('job cancelled');
   });

@@ -16,7 +16,6 @@ describe('single-scene video tasks', () => {
   const work = mkdtempSync(join(tmpdir(), 'k3s-task-'));
 
   beforeAll(async () => {
-    app = await startTestApp({ dialect: 'pglite' });
     const { path } = await renderStoryboardCard({
       width: 1280,
       height: 720,
@@ -35,6 +34,8 @@ describe('single-scene video tasks', () => {
     });
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+    // The image host is on loopback, so the operator lists exactly it (OUTBOUND_ALLOW).
+    app = await startTestApp({ dialect: 'pglite', env: { OUTBOUND_ALLOW: new URL(imageBase).host } });
   });
   afterAll(async () => {
     await app?.close();
@@ -123,5 +124,71 @@ describe('single-scene video tasks', () => {
       ).status,
     ).toBe(404);
     expect((await other.client.get('/api/v1/tasks/7d3f9c1e-0000-4000-8000-000000000001')).status).toBe(404);
+  });
+});
+
+/**
+ * The default configuration (no OUTBOUND_ALLOW): image_url never reaches this machine or its network,
+ * in any spelling, and the answer does not tell a closed port from a refused address.
+ */
+describe('image_url under the default outbound policy', () => {
+  let app: TestApp;
+  let listener: Server;
+  let port: number;
+  let hits = 0;
+
+  beforeAll(async () => {
+    listener = createServer((_req, res) => {
+      hits++;
+      res.writeHead(200, { 'content-type': 'image/png' }).end();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    port = (listener.address() as AddressInfo).port;
+    app = await startTestApp({ dialect: 'pglite' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    listener?.close();
+  });
+
+  it('refuses loopback, private and metadata addresses before any work, and names the field', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = (
+      await client.post('/api/v1/projects', { title: 't', target_episodes: 1, target_duration_sec: 30 })
+    ).body.data.id;
+    const post = (image_url: string) =>
+      client.post(`/api/v1/projects/${id}/generate-video`, {
+        scene_id: 's',
+        script: '北京',
+        duration_sec: 5,
+        image_url,
+      });
+    for (const url of [
+      `http://127.0.0.1:${port}/a.png`,
+      `http://0x7f000001:${port}/a.png`,
+      `http://2130706433:${port}/a.png`,
+      `http://[::ffff:127.0.0.1]:${port}/a.png`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.8/a.png',
+    ]) {
+      const refused = await post(url);
+      expect([url, refused.status, refused.body.message]).toEqual([
+        url,
+        400,
+        expect.stringMatching(/^image_url: .* address, refused$/),
+      ]);
+    }
+    // A name is resolved when the job fetches it: localhost is refused then, without a connection, and
+    // with the same words a closed port gets.
+    const named = await post(`http://localhost:${port}/a.png`);
+    expect(named.status).toBe(202);
+    const closed = await post('http://localhost:1/a.png');
+    const [a, b] = await Promise.all(
+      [named, closed].map((r) => waitFor<any>(client, `/api/v1/tasks/${r.body.data.task_id}`, finished)),
+    );
+    expect(a.status).toBe('failed');
+    expect(a.error).toMatch(/could not be fetched: not reachable, or not an address this server may fetch/);
+    expect(b.error.replace(/:\d+\//, '/')).toBe(a.error.replace(/:\d+\//, '/'));
+    expect(hits).toBe(0);
   });
 });

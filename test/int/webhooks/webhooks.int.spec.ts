@@ -8,6 +8,8 @@ type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 const FAST_RETRIES = {
   WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+  // The receiver also serves a (broken) image_url: the operator lists loopback for fetches too.
+  OUTBOUND_ALLOW: '127.0.0.1',
   WEBHOOK_RETRY_BASE_MS: '200',
   WEBHOOK_MAX_AGE_SEC: '600',
   WEBHOOK_TIMEOUT_MS: '3000',
@@ -264,7 +266,7 @@ describe('webhooks without private targets', () => {
     receiver = await startReceiver();
     app = await startTestApp({
       dialect: 'postgres',
-      env: { ...FAST_RETRIES, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' },
+      env: { ...FAST_RETRIES, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false', OUTBOUND_ALLOW: '' },
     });
   });
   afterAll(async () => {

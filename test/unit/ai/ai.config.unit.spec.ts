@@ -14,7 +14,7 @@ describe('loadAiConfig', () => {
     expect(config.wanx).toBeUndefined();
     expect(config.qwenTts).toBeUndefined();
     expect(config.openaiImages).toBeUndefined();
-    expect(config.limits.nodeEnv).toBe('development');
+    expect(config.limits.outbound).toEqual({ hosts: [], ranges: [] });
   });
 
   it('turns on the four DashScope providers with one key, on one region', () => {

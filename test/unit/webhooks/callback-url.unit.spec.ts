@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import {
+  NO_OUTBOUND_EXCEPTIONS,
+  networkPolicyFor,
+  parseOutboundAllow,
+} from '../../../src/infrastructure/net/safe-fetch.js';
 import { callbackUrl, checkCallbackTarget } from '../../../src/interfaces/http/schemas/callback-url.js';
 
-const strict = { allowPrivateTargets: false, allowedHosts: ['10.0.0.5:8443'] };
+const strict = networkPolicyFor(NO_OUTBOUND_EXCEPTIONS, ['10.0.0.5:8443']);
 
 describe('callback_url', () => {
   it('accepts absolute http(s) URLs and refuses other schemes, credentials and overlong ones', () => {
@@ -28,13 +33,20 @@ describe('callback_url', () => {
       'http://[fe80::1]/',
       'http://[fd00::1]/',
       'http://[::ffff:10.0.0.1]/',
-      'http://0.0.0.0/',
     ]) {
       expect(() => checkCallbackTarget(url, strict)).toThrow(
         expect.objectContaining({ code: 'CALLBACK.BLOCKED_ADDRESS' }) as never,
       );
-      expect(() => checkCallbackTarget(url, { ...strict, allowPrivateTargets: true })).not.toThrow();
+      expect(() => checkCallbackTarget(url, { ...strict, allowPrivateAddresses: true })).not.toThrow();
     }
+    // The operator's list (OUTBOUND_ALLOW) opens exactly what it names, as it does for every other fetch.
+    const listed = networkPolicyFor(parseOutboundAllow('10.1.0.0/16'));
+    expect(() => checkCallbackTarget('http://10.1.2.3/hook', listed)).not.toThrow();
+    expect(() => checkCallbackTarget('http://10.2.0.1/hook', listed)).toThrow();
+    // Never the unspecified address, whatever is allowed.
+    expect(() => checkCallbackTarget('http://0.0.0.0/', { ...strict, allowPrivateAddresses: true })).toThrow(
+      expect.objectContaining({ code: 'CALLBACK.BLOCKED_ADDRESS' }) as never,
+    );
     // Names are left to the send-time check, which resolves them.
     expect(() => checkCallbackTarget('http://localhost:9000/', strict)).not.toThrow();
     expect(() => checkCallbackTarget('https://93.184.215.14/hook', strict)).not.toThrow();

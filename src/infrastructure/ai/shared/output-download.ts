@@ -40,7 +40,7 @@ export async function downloadOutput(
 ): Promise<Download> {
   try {
     return await safeDownload(file.url, file.path, {
-      policy: networkPolicyFor(limits.nodeEnv, [new URL(apiBaseUrl).host]),
+      policy: networkPolicyFor(limits.outbound, [new URL(apiBaseUrl).host]),
       accept: ACCEPT[file.kind],
       sniff: file.kind,
       maxBytes: limits.downloadMaxBytes,

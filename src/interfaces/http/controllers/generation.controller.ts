@@ -16,7 +16,7 @@ import type { SceneView } from '../../../application/dramas/drama.views.js';
 import { AddSceneCommand } from '../../../application/projects/add-scene.command.js';
 import { APP_CONFIG, type AppConfig } from '../../../infrastructure/config/config.js';
 import { type AuthUser, CurrentUser } from '../auth.js';
-import { type CallbackPolicy, checkCallbackTarget } from '../schemas/callback-url.js';
+import { checkCallbackTarget, checkFetchTarget } from '../schemas/callback-url.js';
 import { uuidParam } from '../schemas/common.schemas.js';
 import {
   type CreateSceneBody,
@@ -28,6 +28,8 @@ import {
   type GenerateVideoBody,
   generateVideoBody,
 } from '../schemas/drama.schemas.js';
+import { webhookNetworkPolicy } from '../../../infrastructure/config/outbound.config.js';
+import { type NetworkPolicy, networkPolicyFor } from '../../../infrastructure/net/safe-fetch.js';
 import { RateLimit } from '../rate-limit.guard.js';
 import { ZodPipe } from '../zod.pipe.js';
 
@@ -36,17 +38,16 @@ const IdPipe = new ZodPipe(uuidParam);
 /** Generation under /projects: the whole drama, scenes (by hand or written), and single clips. */
 @Controller('projects')
 export class GenerationController {
-  private readonly callbacks: CallbackPolicy;
+  private readonly callbacks: NetworkPolicy;
+  private readonly fetches: NetworkPolicy;
 
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.callbacks = {
-      allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
-      allowedHosts: config.WEBHOOK_ALLOWED_HOSTS,
-    };
+    this.callbacks = webhookNetworkPolicy(config);
+    this.fetches = networkPolicyFor(config.OUTBOUND_ALLOW);
   }
 
   @RateLimit('generation')
@@ -105,6 +106,7 @@ export class GenerationController {
     @Body(new ZodPipe(generateVideoBody)) body: GenerateVideoBody,
   ): Promise<TaskAccepted> {
     checkCallbackTarget(body.callback_url, this.callbacks);
+    checkFetchTarget(body.image_url, this.fetches, 'image_url');
     return this.commands.execute(new GenerateVideoCommand(user.id, id, body));
   }
 }

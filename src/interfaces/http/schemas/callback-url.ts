@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { invalid } from '../../../domain/shared/domain-error.js';
 import { classifyAddress } from '../../../infrastructure/net/ip-address.js';
+import { addressAllowed, isTrustedHost, type NetworkPolicy } from '../../../infrastructure/net/safe-fetch.js';
 
 export const CALLBACK_URL_MAX = 2048;
 
@@ -28,25 +29,31 @@ export const callbackUrl = z
   }, 'must not contain user:password (sign with the webhook secret instead)')
   .optional();
 
-export interface CallbackPolicy {
-  allowPrivateTargets: boolean;
-  allowedHosts: readonly string[];
-}
-
 /**
  * Refuses at request time what can be refused without DNS: a literal loopback, private, link-local
  * (169.254.169.254 included) or otherwise non-public address. Host names are checked when the
  * callback is sent, against every address they resolve to then.
  */
-export function checkCallbackTarget(value: string | undefined, policy: CallbackPolicy): void {
-  if (value === undefined || policy.allowPrivateTargets) return;
+export function checkCallbackTarget(value: string | undefined, policy: NetworkPolicy): void {
+  checkFetchTarget(value, policy, 'callback_url', 'CALLBACK.BLOCKED_ADDRESS');
+}
+
+/**
+ * The same request-time check for any URL the server will fetch (callback_url, image_url), under the one
+ * outbound policy: a literal address must be public or listed by the operator.
+ */
+export function checkFetchTarget(
+  value: string | null | undefined,
+  policy: NetworkPolicy,
+  field: string,
+  code = 'URL.BLOCKED_ADDRESS',
+): void {
+  if (value === undefined || value === null || !/^https?:\/\//i.test(value)) return;
   const url = new URL(value);
-  if (policy.allowedHosts.includes(url.host.toLowerCase())) return;
+  if (isTrustedHost(url, policy)) return;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const kind = classifyAddress(host);
-  if (kind !== 'invalid' && kind !== 'public') {
-    throw invalid('CALLBACK.BLOCKED_ADDRESS', `callback_url: ${host} is a ${kind} address, refused`, {
-      field: 'callback_url',
-    });
+  if (kind !== 'invalid' && !addressAllowed(host, policy)) {
+    throw invalid(code, `${field}: ${host} is a ${kind} address, refused`, { field });
   }
 }
