@@ -5,6 +5,7 @@ import { HealthService } from './application/health/health.service.js';
 import { IDENTITY_OPTIONS } from './application/identity/identity.options.js';
 import { IdentityService } from './application/identity/identity.service.js';
 import { BLOB_STORE } from './application/ports/blob-store.port.js';
+import { MEDIA_LINK_VERIFIER } from './application/ports/media-links.port.js';
 import { DATABASE } from './application/ports/database.port.js';
 import { EVENT_STORE } from './application/ports/event-store.port.js';
 import { EVENT_HISTORY } from './application/ports/event-history.port.js';
@@ -76,6 +77,7 @@ export class AppModule {
         { provide: EVENT_STORE, useValue: runtime.store },
         { provide: EVENT_HISTORY, useValue: runtime.history },
         { provide: BLOB_STORE, useValue: runtime.blobs },
+        { provide: MEDIA_LINK_VERIFIER, useValue: runtime.mediaSigner },
         { provide: PROVIDER_CATALOG, useValue: runtime.catalog },
         { provide: PROJECTION_PROGRESS, useValue: runtime.runner },
         { provide: PROJECTION_ADMIN, useValue: runtime.runner },

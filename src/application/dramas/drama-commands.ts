@@ -1,8 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DramaCommand } from '../../domain/drama/drama.commands.js';
-import { dramaKindFor, dramaStreamFor } from '../../domain/drama/drama.streams.js';
+import {
+  dramaKindFor,
+  dramaStream,
+  dramaStreamFor,
+  videoTaskStream,
+} from '../../domain/drama/drama.streams.js';
 import type { DramaRequest } from '../../domain/drama/drama.types.js';
+import { type ImageRef, MEDIA_LINK_VERIFIER, type MediaLinkVerifier } from '../ports/media-links.port.js';
 import { projectStream } from '../../domain/project/project.streams.js';
 import { invalid, notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
@@ -36,7 +42,7 @@ export interface DramaRequestInput {
 export interface GenerateVideoInput {
   scene_id: string;
   script: string;
-  image_url: string | null;
+  image_url: ImageRef | null;
   video_provider: string;
   tts_provider?: string;
   duration_sec: number;
@@ -278,6 +284,48 @@ export class GenerateScenesHandler
 
 @CommandHandler(GenerateVideoCommand)
 export class GenerateVideoHandler extends DramaCommandBase implements ICommandHandler<GenerateVideoCommand> {
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(ID_GENERATOR) ids: IdGenerator,
+    @Inject(DATABASE) db: Database,
+    @Inject(PROJECTION_PROGRESS) progress: ProjectionProgress,
+    @Inject(PROVIDER_CATALOG) providers: ProviderCatalog,
+    @Inject(MEDIA_LINK_VERIFIER) private readonly links: MediaLinkVerifier,
+  ) {
+    super(store, clock, ids, db, progress, providers);
+  }
+
+  /**
+   * A picture from this server's media store is a capability: a valid, unexpired signed link, or the
+   * caller's own object. Anything else (another user's key, a missing one, a forged or expired signature)
+   * gets one answer, so the refusal tells nothing about which keys exist.
+   */
+  private async usableImage(ref: ImageRef, ownerId: string): Promise<string> {
+    if (ref.kind === 'url') return ref.url;
+    if (ref.signature !== undefined || ref.expires !== undefined) {
+      if (this.links.verify(ref.key, ref.expires, ref.signature) === 'ok') return ref.key;
+    } else if (await this.ownsMedia(ref.key, ownerId)) {
+      return ref.key;
+    }
+    throw invalid(
+      'MEDIA.NOT_AVAILABLE',
+      'image_url: not a picture you can use: give a link to your own media as this API returned it, or an http(s) URL',
+      { field: 'image_url' },
+    );
+  }
+
+  /** Media keys of a drama or task start with dramas/<id>/ or tasks/<id>/: its owner owns them. */
+  private async ownsMedia(key: string, ownerId: string): Promise<boolean> {
+    const match = /^(dramas|tasks)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//.exec(
+      key,
+    );
+    if (!match || key.split('/').some((part) => part === '..' || part === '')) return false;
+    const kind = match[1] === 'dramas' ? dramaStream : videoTaskStream;
+    const { state } = await loadAggregate(this.store, kind.streamId(match[2]!), kind);
+    return state.status !== 'empty' && state.ownerId === ownerId;
+  }
+
   async execute({ ownerId, projectId, input }: GenerateVideoCommand): Promise<TaskAccepted> {
     const project = await this.ownedProject(projectId, ownerId);
     const video = this.provider('video', 'video_provider', input.video_provider, null);
@@ -300,7 +348,7 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
       single: {
         sceneRef: input.scene_id,
         script: input.script,
-        imageUrl: input.image_url,
+        imageUrl: input.image_url && (await this.usableImage(input.image_url, ownerId)),
         durationSec: input.duration_sec,
       },
       ...(input.callback_url ? { callbackUrl: input.callback_url } : {}),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderStoryboardCard } from '../../../src/infrastructure/media/storyboard-card.js';
-import { finished, probeDownloaded, waitFor } from '../../support/drama.js';
+import { finished, probeDownloaded, smallDrama, waitFor } from '../../support/drama.js';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app.js';
 
 /** Milestone 1.1: one scene to one MP4, as a task, with the seed's request body. */
@@ -93,6 +93,68 @@ describe('single-scene video tasks', () => {
     const task = await waitFor<any>(client, `/api/v1/tasks/${accepted.body.data.task_id}`, finished);
     expect(task.status).toBe('failed');
     expect(task.error).toMatch(/image_url/);
+  });
+
+  it("takes this server's media only as the caller's own or as a valid signed link, and says the same to everyone else", async () => {
+    const owner = await registerUser(app.baseUrl, 'owner');
+    const accepted = await owner.client.post(
+      '/api/v1/projects/generate-drama',
+      smallDrama({ scenes_per_episode: 1, duration_sec: 10 }),
+    );
+    const drama = await waitFor<any>(owner.client, `/api/v1/dramas/${accepted.body.data.drama_id}`, finished);
+    expect(drama.status).toBe('completed');
+    const [scene] = (await owner.client.get(`/api/v1/projects/${accepted.body.data.project_id}/scenes`)).body
+      .data;
+    const signed = new URL(scene.image_url as string, app.baseUrl);
+    const bare = signed.pathname;
+    expect(bare).toMatch(/^\/media\/dramas\/[0-9a-f-]{36}\/.+\.png$/);
+
+    const attempt = async (who: typeof owner, image_url: string) => {
+      const project = await who.client.post('/api/v1/projects', {
+        title: 'x',
+        target_episodes: 1,
+        target_duration_sec: 30,
+      });
+      return who.client.post(`/api/v1/projects/${project.body.data.id}/generate-video`, {
+        scene_id: 's',
+        script: '北京办公室，程序员正在工作。',
+        duration_sec: 5,
+        image_url,
+      });
+    };
+    // The owner may use the bare path of their own picture, and anyone holding a valid signed link may use it.
+    const own = await attempt(owner, bare);
+    expect(own.status).toBe(202);
+    const stranger = await registerUser(app.baseUrl, 'stranger');
+    expect((await attempt(stranger, `${signed.pathname}${signed.search}`)).status).toBe(202);
+    const task = await waitFor<any>(owner.client, `/api/v1/tasks/${own.body.data.task_id}`, finished);
+    expect(task).toMatchObject({ status: 'completed', error: null });
+
+    // Someone else's key, a forged, expired or missing signature, and a key that does not exist: one answer.
+    const expired = new URL(signed);
+    expired.searchParams.set('expires', '1000');
+    const answers = await Promise.all(
+      [
+        bare,
+        `${bare}?signature=x`,
+        `${bare}?expires=${signed.searchParams.get('expires')}&signature=${'0'.repeat(64)}`,
+        `${expired.pathname}${expired.search}`,
+        `${app.baseUrl}${bare}?signature=x`,
+        `/media/dramas/${crypto.randomUUID()}/scenes/ep-1/image-0000.png`,
+        '/media/dramas/../users/secrets.png',
+      ].map(async (url) => {
+        const answer = await attempt(stranger, url);
+        return [answer.status, answer.body.message];
+      }),
+    );
+    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(
+      new Set([
+        JSON.stringify([
+          400,
+          'image_url: not a picture you can use: give a link to your own media as this API returned it, or an http(s) URL',
+        ]),
+      ]),
+    );
   });
 
   it('rejects bad requests before any work starts', async () => {

@@ -106,7 +106,7 @@ export class GenerationController {
     @Body(new ZodPipe(generateVideoBody)) body: GenerateVideoBody,
   ): Promise<TaskAccepted> {
     checkCallbackTarget(body.callback_url, this.callbacks);
-    checkFetchTarget(body.image_url, this.fetches, 'image_url');
+    checkFetchTarget(body.image_url?.kind === 'url' ? body.image_url.url : null, this.fetches, 'image_url');
     return this.commands.execute(new GenerateVideoCommand(user.id, id, body));
   }
 }

@@ -1,3 +1,4 @@
+import type { ImageRef } from '../../../application/ports/media-links.port.js';
 import { z } from 'zod';
 import {
   IMAGE_PROVIDERS,
@@ -56,16 +57,20 @@ const imageUrl = z
   .string()
   .trim()
   .max(2048)
-  .transform((value, ctx) => {
-    const local = /^\/media\/([^?#]+)/.exec(value);
-    if (local) return decodeURIComponent(local[1]!);
+  .transform((value, ctx): ImageRef => {
+    const media = (url: URL): ImageRef => ({
+      kind: 'media',
+      key: decodeURIComponent(url.pathname.slice('/media/'.length)),
+      ...(url.searchParams.has('expires') ? { expires: url.searchParams.get('expires')! } : {}),
+      ...(url.searchParams.has('signature') ? { signature: url.searchParams.get('signature')! } : {}),
+    });
     try {
+      if (/^\/media\/[^?#]+/.test(value)) return media(new URL(value, 'http://this-server'));
       const url = new URL(value);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-      if (url.pathname.startsWith('/media/') && url.searchParams.has('signature')) {
-        return decodeURIComponent(url.pathname.slice('/media/'.length));
-      }
-      return url.toString();
+      // A signed link of this server, wherever it is reached from, is a media object, not a download.
+      if (url.pathname.startsWith('/media/') && url.searchParams.has('signature')) return media(url);
+      return { kind: 'url', url: url.toString() };
     } catch {
       ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL or a /media/… URL from this server' });
       return z.NEVER;
