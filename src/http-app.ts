@@ -10,6 +10,7 @@ import { metricsHandler } from './interfaces/http/metrics.handler.js';
 import { openApiJsonHandler, swaggerUiHandler } from './interfaces/http/openapi/docs.handler.js';
 import { buildOpenApiDocument } from './interfaces/http/openapi/openapi.document.js';
 import { nestRoutes } from './interfaces/http/openapi/nest-routes.js';
+import { storableInputMiddleware } from './interfaces/http/storable-input.middleware.js';
 import { studioDir, studioHandler } from './interfaces/http/studio.handler.js';
 import type { Runtime } from './runtime.js';
 
@@ -60,6 +61,7 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
   // The studio (web/, built into dist/web): / and its client-side routes; /api, /media, /ws pass through.
   app.use(studioHandler({ dir: studioDir() }));
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
+  app.use(storableInputMiddleware());
   app.setGlobalPrefix(API_PREFIX);
   return app;
 }

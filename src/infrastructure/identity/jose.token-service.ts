@@ -1,7 +1,10 @@
+import { UNSTORABLE_TEXT } from '../../domain/shared/text.js';
 import { jwtVerify, SignJWT } from 'jose';
 import type { TokenClaims, TokenService } from '../../application/ports/identity.port.js';
 
 const ISSUER = '3kstory';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class JoseTokenService implements TokenService {
   private readonly key: Uint8Array;
@@ -25,8 +28,16 @@ export class JoseTokenService implements TokenService {
 
   async verify(token: string): Promise<TokenClaims | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.email !== 'string') return null;
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+        // A token that never expires is not one this server issues: refuse it.
+        requiredClaims: ['exp', 'sub'],
+      });
+      // Only a token this server issued can pass the signature check, but a leaked secret or an old
+      // format must still not reach the database with a subject that is not a user id.
+      if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return null;
+      if (typeof payload.email !== 'string' || UNSTORABLE_TEXT.test(payload.email)) return null;
       return { sub: payload.sub, email: payload.email };
     } catch {
       return null;
