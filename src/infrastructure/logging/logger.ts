@@ -21,12 +21,36 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
+/** Field names whose values are secrets at any depth (pino's redact paths only reach a fixed depth). */
+const SECRET_NAME =
+  /^(.*[_-])?(password|passwd|secret|token|authorization|api_?key|signature|cookie|credentials?|hash)$|(Password|Secret|Token|ApiKey|Signature|Hash)$/i;
+/** Properties of database errors that carry the statement's values (PGlite and pg attach them). */
+const SQL_VALUES = new Set(['params', 'parameters', 'values', 'bindings', 'queryOptions']);
+
+function scrub(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (SQL_VALUES.has(key)) out[key] = '[redacted]';
+    else if (SECRET_NAME.test(key) && item !== null && typeof item !== 'object') out[key] = '[redacted]';
+    else out[key] = scrub(item, depth + 1);
+  }
+  return out;
+}
+
+/** An error as pino writes it, without the SQL parameters or secret-named fields it may carry. */
+export const errSerializer = (error: unknown) =>
+  scrub(error instanceof Error ? pino.stdSerializers.err(error) : error);
+
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino(
     {
       level,
       base: { service: '3kstory' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: errSerializer, error: errSerializer },
+      formatters: { log: (object) => scrub(object) as Record<string, unknown> },
       mixin() {
         const ctx = requestContext.current();
         return ctx ? { correlationId: ctx.correlationId, ...(ctx.userId ? { userId: ctx.userId } : {}) } : {};
