@@ -1,6 +1,7 @@
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import { AppModule } from './app.module.js';
 import { PinoNestLogger } from './infrastructure/logging/logger.js';
 import { correlationMiddleware } from './interfaces/http/correlation.middleware.js';
@@ -17,12 +18,49 @@ import type { Runtime } from './runtime.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const API_PREFIX = 'api/v1';
 
+const envelope = (res: ExpressResponse, status: number, message: string, error: string) =>
+  res.status(status).json({ code: status, message, data: { error } });
+
+function notFoundEnvelope(req: ExpressRequest, res: ExpressResponse): void {
+  envelope(res, 404, `no route for ${req.method} ${req.path}`, 'ROUTE.NOT_FOUND');
+}
+
+/** An error no handler turned into an answer (e.g. a path that is not valid percent-encoding). */
+function errorEnvelope(
+  error: unknown,
+  _req: ExpressRequest,
+  res: ExpressResponse,
+  next: (e?: unknown) => void,
+): void {
+  if (res.headersSent) return next(error);
+  const status =
+    (error as { status?: number; statusCode?: number }).status ??
+    (error as { statusCode?: number }).statusCode;
+  if (error instanceof URIError || (status !== undefined && status >= 400 && status < 500)) {
+    envelope(
+      res,
+      status && status >= 400 && status < 500 ? status : 400,
+      'malformed request',
+      'REQUEST.MALFORMED',
+    );
+    return;
+  }
+  next(error);
+}
+
 export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
     bodyParser: false,
     logger: new PinoNestLogger(runtime.logger.child({ component: 'nest' })),
   });
   app.disable('x-powered-by');
+  // On every answer (API, docs, media, studio): no MIME sniffing, no framing, no referrer leaks.
+  app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
   app.set('trust proxy', 'loopback');
   const routes = () => nestRoutes(registeredControllers(app), API_PREFIX);
   app.use(httpMetricsMiddleware(routes));
@@ -63,6 +101,11 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
   app.use(storableInputMiddleware());
   app.setGlobalPrefix(API_PREFIX);
+  // Routes are registered on init; what comes after them answers whatever none of them took, in the
+  // envelope (Express would send an HTML page).
+  await app.init();
+  app.use(notFoundEnvelope);
+  app.use(errorEnvelope);
   return app;
 }
 

@@ -19,7 +19,6 @@ export const CLOSE = {
   shuttingDown: { code: 1001, reason: 'server shutting down' },
   badRequest: { code: 4400, reason: 'bad request' },
   unauthenticated: { code: 4401, reason: 'authentication required: valid token in Authorization or ?token=' },
-  notOwner: { code: 4403, reason: 'only the project owner may watch its progress' },
   notFound: { code: 4404, reason: 'project not found' },
   tooSlow: { code: 4008, reason: 'client too slow' },
   internal: { code: 1011, reason: 'internal error' },

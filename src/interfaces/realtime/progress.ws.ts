@@ -130,8 +130,8 @@ export class ProgressSocketServer implements OnApplicationBootstrap, BeforeAppli
     const since = sinceRaw === null ? null : positionParam.safeParse(sinceRaw);
     if (since && !since.success) return refuse(CLOSE.badRequest, 'since must be a non-negative integer');
     const access = await this.feed.access(projectId.data, claims.sub);
-    if (access === 'not_found') return refuse(CLOSE.notFound);
-    if (access === 'forbidden') return refuse(CLOSE.notOwner);
+    // Another user's project is answered exactly like a missing one: nothing tells that it exists.
+    if (access !== 'ok') return refuse(CLOSE.notFound);
     if (peer.readyState !== WebSocket.OPEN) return null;
     return this.feed.open(projectId.data, since ? since.data! : null, (message) => this.send(peer, message));
   }

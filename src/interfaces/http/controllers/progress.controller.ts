@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Param, Query, Req, Res } from '@nestj
 import type { Request, Response } from 'express';
 import { PROGRESS_FEED, type ProgressFeed } from '../../../application/realtime/progress-feed.js';
 import type { ProgressMessage } from '../../../application/realtime/progress-message.js';
-import { DomainError, invalid, notFound } from '../../../domain/shared/domain-error.js';
+import { invalid, notFound } from '../../../domain/shared/domain-error.js';
 import { websocketConnections } from '../../../infrastructure/observability/metrics.js';
 import { REALTIME_OPTIONS, type RealtimeOptions } from '../../realtime/progress.options.js';
 import { type AuthUser, CurrentUser } from '../auth.js';
@@ -35,13 +35,8 @@ export class ProgressController {
       since = Math.max(since ?? 0, parsed.data);
     }
     const access = await this.feed.access(projectId, user.id);
-    if (access === 'not_found') throw notFound('PROJECT.NOT_FOUND', `project ${projectId} not found`);
-    if (access === 'forbidden')
-      throw new DomainError(
-        'forbidden',
-        'PROGRESS.NOT_OWNER',
-        'only the project owner may watch its progress',
-      );
+    // Another user's project is answered exactly like a missing one, as REST does.
+    if (access !== 'ok') throw notFound('PROJECT.NOT_FOUND', `project ${projectId} not found`);
 
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
