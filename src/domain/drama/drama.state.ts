@@ -1,5 +1,5 @@
 import { assertNever } from '../shared/decider.js';
-import type { DramaEvent } from './drama.events.js';
+import type { DramaEvent, DramaRequested } from './drama.events.js';
 import type {
   DramaKind,
   DramaRequest,
@@ -124,49 +124,90 @@ export const scriptOf = (state: ActiveDrama): ScriptOutput | null => {
   return record?.output.stage === 'script' ? record.output : null;
 };
 
-const withJob = (
-  state: ActiveDrama,
-  jobId: string,
-  change: (job: JobState) => JobState,
-  at: string,
-): ActiveDrama => {
-  const job = state.jobs[jobId];
-  if (!job) return state;
-  return { ...state, jobs: { ...state.jobs, [jobId]: change(job) }, updatedAt: at };
-};
+type DramaMap = 'jobs' | 'latest' | 'outputs' | 'revisions' | 'rerenders';
 
-/** Folds one drama event. Never throws: a recorded event that no longer fits is ignored. */
-export function evolveDrama(state: DramaState, event: DramaEvent): DramaState {
-  if (event.type === 'DramaRequested') {
-    if (state.status !== 'empty') return state;
-    const d = event.data;
-    return {
-      status: 'pending',
-      dramaId: d.dramaId,
-      projectId: d.projectId,
-      ownerId: d.ownerId,
-      kind: d.kind,
-      request: d.request,
-      createdAt: d.requestedAt,
-      updatedAt: d.requestedAt,
-      jobs: {},
-      latest: {},
-      outputs: {},
-      revisions: {},
-      rerenders: {},
-      episodes: [],
-      failure: null,
-      completedAt: null,
-    };
+/**
+ * A state one fold owns: a shallow copy of the state it started from, whose maps are copied the first
+ * time the fold sets a key in them. Events then change it in place; the states it started from (and
+ * every state anyone else holds) are never touched. A projection folds a whole batch of a stream's
+ * events into one draft instead of copying the drama's job map once per event.
+ */
+class Draft {
+  private readonly owned = new Set<DramaMap>();
+  private readonly ownedJobs = new Set<JobState>();
+  constructor(readonly d: ActiveDrama) {}
+
+  set<K extends DramaMap>(map: K, key: string, value: ActiveDrama[K][string]): void {
+    if (!this.owned.has(map)) {
+      // Keyed by ids: as a prototype-less (dictionary) object, every new id is a hash insert; as a
+      // literal, V8 builds a new hidden class per id (three to four times slower, and old-space garbage).
+      this.d[map] = Object.assign(Object.create(null), this.d[map]) as never;
+      this.owned.add(map);
+    }
+    (this.d[map] as Record<string, unknown>)[key] = value;
   }
-  if (state.status === 'empty') return state;
+
+  /**
+   * A known job to change in place, copied the first time this fold changes it (null for an unknown
+   * id: an event that no longer fits is ignored). Its arrays are shared with the original: replace them.
+   */
+  job(jobId: string, at: string): JobState | null {
+    const job = this.d.jobs[jobId];
+    if (!job) return null;
+    this.d.updatedAt = at;
+    if (this.ownedJobs.has(job)) return job;
+    const copy = { ...job };
+    this.ownedJobs.add(copy);
+    this.set('jobs', jobId, copy);
+    return copy;
+  }
+
+  /** A job this fold created. */
+  add(job: JobState): void {
+    this.ownedJobs.add(job);
+    this.set('jobs', job.jobId, job);
+  }
+}
+
+const started = (d: DramaRequested['data']): ActiveDrama => ({
+  status: 'pending',
+  dramaId: d.dramaId,
+  projectId: d.projectId,
+  ownerId: d.ownerId,
+  kind: d.kind,
+  request: d.request,
+  createdAt: d.requestedAt,
+  updatedAt: d.requestedAt,
+  jobs: {},
+  latest: {},
+  outputs: {},
+  revisions: {},
+  rerenders: {},
+  episodes: [],
+  failure: null,
+  completedAt: null,
+});
+
+/** Applies one event (not DramaRequested) to a draft. Never throws: an event that no longer fits is ignored. */
+function apply(draft: Draft, event: Exclude<DramaEvent, DramaRequested>): void {
+  const state = draft.d;
   switch (event.type) {
     case 'JobScheduled': {
-      const { scheduledAt, ...spec } = event.data;
+      // The event is the job's spec plus `scheduledAt`, field by field: a spread of the parsed event
+      // followed by more fields takes V8's slow path (~100 times slower, measured), and a projection
+      // rebuild folds every JobScheduled of the log. Typed as JobState, a new JobSpec field is a compile error.
+      const spec = event.data;
       const job: JobState = {
-        ...spec,
+        jobId: spec.jobId,
+        stage: spec.stage,
+        target: spec.target,
+        attempt: spec.attempt,
+        provider: spec.provider,
+        inputHash: spec.inputHash,
+        notBefore: spec.notBefore,
+        leaseSec: spec.leaseSec,
+        scheduledAt: spec.scheduledAt,
         status: 'scheduled',
-        scheduledAt,
         startedAt: null,
         finishedAt: null,
         progress: 0,
@@ -177,170 +218,170 @@ export function evolveDrama(state: DramaState, event: DramaEvent): DramaState {
         submissions: [],
         error: null,
       };
-      return {
-        ...state,
-        jobs: { ...state.jobs, [spec.jobId]: job },
-        latest: { ...state.latest, [slot(spec.stage, spec.target)]: spec.jobId },
-        updatedAt: scheduledAt,
-      };
+      draft.add(job);
+      draft.set('latest', slot(spec.stage, spec.target), spec.jobId);
+      state.updatedAt = spec.scheduledAt;
+      return;
     }
     case 'JobStarted': {
       const { jobId, worker, startedAt, leaseUntil } = event.data;
-      const next = withJob(
-        state,
-        jobId,
-        (job) => ({
-          ...job,
-          status: 'running',
-          startedAt,
-          progress: 0,
-          worker,
-          leaseUntil: leaseUntil ?? leaseFrom(startedAt, job),
-        }),
-        startedAt,
-      );
-      return next.status === 'pending' ? { ...next, status: 'running' } : next;
+      const job = draft.job(jobId, startedAt);
+      if (job) {
+        job.status = 'running';
+        job.startedAt = startedAt;
+        job.progress = 0;
+        job.worker = worker;
+        job.leaseUntil = leaseUntil ?? leaseFrom(startedAt, job);
+      }
+      if (state.status === 'pending') state.status = 'running';
+      return;
     }
-    case 'JobLeaseRenewed':
-      return withJob(
-        state,
-        event.data.jobId,
-        (job) => (job.worker === event.data.worker ? { ...job, leaseUntil: event.data.leaseUntil } : job),
-        state.updatedAt,
-      );
-    case 'JobReleased':
-      return withJob(
-        state,
-        event.data.jobId,
-        (job) =>
-          job.status === 'running' && job.worker === event.data.worker
-            ? { ...job, status: 'scheduled', worker: null, leaseUntil: null, releases: job.releases + 1 }
-            : job,
-        event.data.releasedAt,
-      );
+    case 'JobLeaseRenewed': {
+      const job = draft.job(event.data.jobId, state.updatedAt);
+      if (job && job.worker === event.data.worker) job.leaseUntil = event.data.leaseUntil;
+      return;
+    }
+    case 'JobReleased': {
+      const job = draft.job(event.data.jobId, event.data.releasedAt);
+      if (job && job.status === 'running' && job.worker === event.data.worker) {
+        job.status = 'scheduled';
+        job.worker = null;
+        job.leaseUntil = null;
+        job.releases += 1;
+      }
+      return;
+    }
     case 'ExternalSubmissionStarted': {
       const { jobId, provider, callKey, submissionId, startedAt } = event.data;
-      return withJob(
-        state,
-        jobId,
-        (job) => ({
-          ...job,
-          submissions: [...job.submissions, { submissionId, provider, callKey, startedAt, outcome: 'sent' }],
-        }),
-        startedAt,
-      );
+      const job = draft.job(jobId, startedAt);
+      if (job) {
+        job.submissions = [
+          ...job.submissions,
+          { submissionId, provider, callKey, startedAt, outcome: 'sent' },
+        ];
+      }
+      return;
     }
-    case 'ExternalSubmissionFailed':
-      return withJob(
-        state,
-        event.data.jobId,
-        (job) => ({
-          ...job,
-          submissions: job.submissions.map((s) =>
-            s.submissionId === event.data.submissionId ? { ...s, outcome: 'refused' as const } : s,
-          ),
-        }),
-        event.data.failedAt,
-      );
-    case 'JobProgressed':
-      return withJob(
-        state,
-        event.data.jobId,
-        (job) => ({ ...job, progress: event.data.progress }),
-        state.updatedAt,
-      );
-    case 'ExternalTaskRecorded':
-      return withJob(
-        state,
-        event.data.jobId,
-        (job) => ({
-          ...job,
-          externalTasks: [
-            ...job.externalTasks,
-            {
-              provider: event.data.provider,
-              taskId: event.data.taskId,
-              ...(event.data.callKey ? { callKey: event.data.callKey } : {}),
-            },
-          ],
-          submissions: job.submissions.map((s) =>
-            s.submissionId === event.data.submissionId ? { ...s, outcome: 'recorded' as const } : s,
-          ),
-        }),
-        event.data.recordedAt,
-      );
+    case 'ExternalSubmissionFailed': {
+      const job = draft.job(event.data.jobId, event.data.failedAt);
+      if (job) {
+        job.submissions = job.submissions.map((s) =>
+          s.submissionId === event.data.submissionId ? { ...s, outcome: 'refused' as const } : s,
+        );
+      }
+      return;
+    }
+    case 'JobProgressed': {
+      const job = draft.job(event.data.jobId, state.updatedAt);
+      if (job) job.progress = event.data.progress;
+      return;
+    }
+    case 'ExternalTaskRecorded': {
+      const d = event.data;
+      const job = draft.job(d.jobId, d.recordedAt);
+      if (job) {
+        job.externalTasks = [
+          ...job.externalTasks,
+          { provider: d.provider, taskId: d.taskId, ...(d.callKey ? { callKey: d.callKey } : {}) },
+        ];
+        job.submissions = job.submissions.map((s) =>
+          s.submissionId === d.submissionId ? { ...s, outcome: 'recorded' as const } : s,
+        );
+      }
+      return;
+    }
     case 'StageCompleted': {
       const d = event.data;
-      const job = state.jobs[d.jobId];
-      if (!job) return state;
-      const next = withJob(
-        state,
-        d.jobId,
-        (j) => ({ ...j, status: 'completed', progress: 1, finishedAt: d.completedAt }),
-        d.completedAt,
-      );
-      const record: OutputRecord = {
+      const job = draft.job(d.jobId, d.completedAt);
+      if (!job) return;
+      job.status = 'completed';
+      job.progress = 1;
+      job.finishedAt = d.completedAt;
+      draft.set('outputs', slot(d.stage, d.target), {
         output: d.output,
         inputHash: job.inputHash,
         jobId: d.jobId,
         provider: d.provider,
         model: d.model,
         cached: d.cached,
-      };
-      return { ...next, outputs: { ...next.outputs, [slot(d.stage, d.target)]: record } };
+      });
+      return;
     }
     case 'StageFailed': {
       const d = event.data;
-      return withJob(
-        state,
-        d.jobId,
-        (j) => ({
-          ...j,
-          status: 'failed',
-          finishedAt: d.failedAt,
-          error: { errorClass: d.errorClass, message: d.message },
-        }),
-        d.failedAt,
-      );
+      const job = draft.job(d.jobId, d.failedAt);
+      if (job) {
+        job.status = 'failed';
+        job.finishedAt = d.failedAt;
+        job.error = { errorClass: d.errorClass, message: d.message };
+      }
+      return;
     }
     case 'DramaPaused':
-      return { ...state, status: 'paused', updatedAt: event.data.pausedAt };
+      state.status = 'paused';
+      state.updatedAt = event.data.pausedAt;
+      return;
     case 'DramaResumed':
-      return { ...state, status: 'running', updatedAt: event.data.resumedAt };
+      state.status = 'running';
+      state.updatedAt = event.data.resumedAt;
+      return;
     case 'DramaCancelled':
-      return { ...state, status: 'cancelled', updatedAt: event.data.cancelledAt };
+      state.status = 'cancelled';
+      state.updatedAt = event.data.cancelledAt;
+      return;
     case 'SceneRegenerationRequested': {
       const d = event.data;
-      const status: DramaStatus =
-        state.status === 'completed' || state.status === 'failed' ? 'running' : state.status;
-      return {
-        ...state,
-        status,
-        failure: status === 'running' ? null : state.failure,
-        revisions: { ...state.revisions, [d.sceneId]: d.revision },
-        rerenders: { ...state.rerenders, [d.sceneId]: 0 },
-        updatedAt: d.requestedAt,
-      };
+      if (state.status === 'completed' || state.status === 'failed') state.status = 'running';
+      if (state.status === 'running') state.failure = null;
+      draft.set('revisions', d.sceneId, d.revision);
+      draft.set('rerenders', d.sceneId, 0);
+      state.updatedAt = d.requestedAt;
+      return;
     }
     case 'SceneRerenderRequested':
-      return {
-        ...state,
-        rerenders: { ...state.rerenders, [event.data.sceneId]: event.data.rerender },
-        updatedAt: event.data.requestedAt,
-      };
+      draft.set('rerenders', event.data.sceneId, event.data.rerender);
+      state.updatedAt = event.data.requestedAt;
+      return;
     case 'DramaCompleted':
-      return {
-        ...state,
-        status: 'completed',
-        episodes: event.data.episodes,
-        completedAt: event.data.completedAt,
-        updatedAt: event.data.completedAt,
-      };
+      state.status = 'completed';
+      state.episodes = event.data.episodes;
+      state.completedAt = event.data.completedAt;
+      state.updatedAt = event.data.completedAt;
+      return;
     case 'DramaFailed': {
       const { failedAt, ...failure } = event.data;
-      return { ...state, status: 'failed', failure, updatedAt: failedAt };
+      state.status = 'failed';
+      state.failure = failure;
+      state.updatedAt = failedAt;
+      return;
     }
     default:
       return assertNever(event);
   }
+}
+
+/**
+ * Folds a drama's events, in order, onto a state: the same as folding them one by one with
+ * `evolveDrama`, without a copy of the drama per event. The state passed in is never changed.
+ */
+export function foldDrama(state: DramaState, events: Iterable<DramaEvent>): DramaState {
+  let draft: Draft | null = null;
+  let current = state;
+  for (const event of events) {
+    if (event.type === 'DramaRequested') {
+      if (current.status !== 'empty') continue;
+      current = started(event.data);
+      draft = new Draft(current);
+      continue;
+    }
+    if (current.status === 'empty') continue;
+    if (!draft) current = (draft = new Draft({ ...current })).d;
+    apply(draft, event);
+  }
+  return current;
+}
+
+/** Folds one drama event. Never throws: a recorded event that no longer fits is ignored. */
+export function evolveDrama(state: DramaState, event: DramaEvent): DramaState {
+  return foldDrama(state, [event]);
 }
