@@ -1,15 +1,19 @@
 import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type { Projection, TableNames } from '../../src/application/ports/projection.port.js';
+import type {
+  Projection,
+  ProjectionContext,
+  TableNames,
+} from '../../src/application/ports/projection.port.js';
 import type { SqlExecutor } from '../../src/application/ports/database.port.js';
 import { DRAMA_EVENT_TYPES, type DramaEvent } from '../../src/domain/drama/drama.events.js';
-import { type DramaState, evolveDrama } from '../../src/domain/drama/drama.state.js';
+import { type DramaState, foldDrama } from '../../src/domain/drama/drama.state.js';
 import { dramaRowFields } from './dramas.queries.js';
 
 type Tables = 'dramas';
 
 /**
- * The stored state leaves out the script's text (the scenes read model has it, the event store has
- * all of it): it is the bulk of the row and would be parsed and rewritten on every job event.
+ * The state kept between batches leaves out the script's text (the scenes read model has it, the event
+ * store has all of it): it is the bulk of a drama's state, and the row's summary does not read it.
  */
 function slim(state: DramaState): DramaState {
   if (state.status === 'empty') return state;
@@ -19,11 +23,48 @@ function slim(state: DramaState): DramaState {
   return { ...state, outputs: { ...state.outputs, 'script:drama': { ...record, output } } };
 }
 
-/** Folds each touched stream once per batch: one read of their rows, one multi-row upsert. */
+const isOpen = (state: DramaState) =>
+  state.status === 'pending' || state.status === 'running' || state.status === 'paused';
+
+/** States kept between batches, per table (a rebuild's tables are not the live ones). */
+const MEMO_ENTRIES = 2_000;
+
+interface Folded {
+  position: number;
+  state: DramaState;
+}
+
+/**
+ * The state a row was built from: the memo's, if it was folded up to exactly the row's position (a
+ * stream's events up to a position fold to one state, whoever folded them), else folded again from the
+ * stream in the log, up to that position.
+ */
+async function stateAt(
+  tx: SqlExecutor,
+  streamId: string,
+  position: number,
+  memo: Map<string, unknown>,
+  key: string,
+  context: ProjectionContext,
+): Promise<DramaState> {
+  const known = memo.get(key) as Folded | undefined;
+  if (known?.position === position) return known.state;
+  const events = await context.readStream(streamId, tx);
+  const upTo = events.filter((stored) => stored.globalPosition <= position);
+  return slim(foldDrama({ status: 'empty' }, upTo.map(decodeDramaEvent)));
+}
+
+const decodeDramaEvent = (stored: StoredEvent) => ({ type: stored.type, data: stored.data }) as DramaEvent;
+
+/**
+ * Folds each touched stream once per batch: one read of the rows' positions, one multi-row upsert of the
+ * summary columns. The folded state itself lives in memory (and in the log), not in the row.
+ */
 async function applyDramaEvents(
   tx: SqlExecutor,
   events: readonly StoredEvent[],
   t: TableNames<Tables>,
+  context: ProjectionContext,
 ): Promise<void> {
   const streams = new Map<string, StoredEvent[]>();
   for (const event of events) {
@@ -31,49 +72,54 @@ async function applyDramaEvents(
     if (list) list.push(event);
     else streams.set(event.streamId, [event]);
   }
-  const rows = await tx.query<{ stream_id: string; state: DramaState; last_position: string }>(
-    `SELECT stream_id, state, last_position FROM ${t.dramas} WHERE stream_id = ANY ($1::text[])`,
+  const rows = await tx.query<{ stream_id: string; last_position: string | number }>(
+    `SELECT stream_id, last_position FROM ${t.dramas} WHERE stream_id = ANY ($1::text[])`,
     [[...streams.keys()]],
   );
-  const existing = new Map(rows.map((r) => [r.stream_id, r]));
+  const positions = new Map(rows.map((r) => [r.stream_id, Number(r.last_position)]));
+  const { memo } = context;
   const records: Record<string, unknown>[] = [];
   for (const [streamId, list] of streams) {
-    const row = existing.get(streamId);
-    let state: DramaState = row?.state ?? { status: 'empty' };
-    let last = row ? Number(row.last_position) : 0;
-    for (const stored of list) {
-      if (stored.globalPosition <= last) continue;
-      const next = slim(evolveDrama(state, { type: stored.type, data: stored.data } as DramaEvent));
-      if (next.status === 'empty') continue;
-      state = next;
-      last = stored.globalPosition;
-    }
-    if (state.status === 'empty' || (row && last === Number(row.last_position))) continue;
-    records.push({ ...dramaRowFields(state, streamId), state, last_position: last });
+    const key = `${t.dramas}:${streamId}`;
+    const stored = positions.get(streamId);
+    // Events at or before the row's position were folded into it already (a batch applied twice).
+    const fresh = stored === undefined ? list : list.filter((event) => event.globalPosition > stored);
+    if (fresh.length === 0) continue;
+    const before: DramaState =
+      stored === undefined ? { status: 'empty' } : await stateAt(tx, streamId, stored, memo, key, context);
+    const state = foldDrama(before, fresh.map(decodeDramaEvent));
+    if (state.status === 'empty') continue;
+    const last = fresh[fresh.length - 1]!.globalPosition;
+    // Most recently folded last: the oldest entries are evicted first. A finished drama rarely hears
+    // from again (a scene regeneration refolds it from the log): only open ones are worth the memory.
+    memo.delete(key);
+    if (isOpen(state)) memo.set(key, { position: last, state: slim(state) } satisfies Folded);
+    records.push({ ...dramaRowFields(state, streamId), last_position: last });
   }
+  while (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
   if (records.length === 0) return;
   await tx.query(
     `INSERT INTO ${t.dramas} (id, stream_id, kind, project_id, owner_id, status, stage, progress, stages, episodes,
-       result, error, notes, state, started_at, created_at, updated_at, last_position)
+       result, error, notes, started_at, created_at, updated_at, last_position)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (id uuid, stream_id text, kind text, project_id uuid,
        owner_id uuid, status text, stage text, progress int, stages jsonb, episodes jsonb, result jsonb, error text,
-       notes jsonb, state jsonb, started_at timestamptz, created_at timestamptz, updated_at timestamptz,
-       last_position bigint)
+       notes jsonb, started_at timestamptz, created_at timestamptz, updated_at timestamptz, last_position bigint)
      ON CONFLICT (stream_id) DO UPDATE SET status = EXCLUDED.status, stage = EXCLUDED.stage,
        progress = EXCLUDED.progress, stages = EXCLUDED.stages, episodes = EXCLUDED.episodes,
-       result = EXCLUDED.result, error = EXCLUDED.error, notes = EXCLUDED.notes, state = EXCLUDED.state,
+       result = EXCLUDED.result, error = EXCLUDED.error, notes = EXCLUDED.notes,
        started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at, last_position = EXCLUDED.last_position`,
     [JSON.stringify(records)],
   );
 }
 
 /**
- * One row per drama or video task: the folded state (the domain's own evolve, so the read model and
- * the write side can never disagree) plus the summary columns the API serves.
+ * One row per drama or video task: the summary columns the API serves, from the domain's own evolve
+ * (so the read model and the write side can never disagree).
  */
 export const dramasProjection: Projection<Tables> = {
   name: 'dramas',
-  version: 1,
+  // 2: the folded state left the row (kept in memory, refolded from the log when cold).
+  version: 2,
   tables: ['dramas'],
   eventTypes: DRAMA_EVENT_TYPES,
 
@@ -92,7 +138,6 @@ export const dramasProjection: Projection<Tables> = {
       result jsonb,
       error text,
       notes jsonb NOT NULL,
-      state jsonb NOT NULL,
       started_at timestamptz,
       created_at timestamptz NOT NULL,
       updated_at timestamptz NOT NULL,
@@ -105,7 +150,4 @@ export const dramasProjection: Projection<Tables> = {
   },
 
   applyBatch: applyDramaEvents,
-
-  // One event is a batch of one, so the two paths can never leave different rows.
-  apply: (tx, stored, t) => applyDramaEvents(tx, [stored], t),
 };

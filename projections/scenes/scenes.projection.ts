@@ -1,11 +1,224 @@
 import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type { Projection } from '../../src/application/ports/projection.port.js';
+import type { SqlExecutor } from '../../src/application/ports/database.port.js';
+import type { Projection, TableNames } from '../../src/application/ports/projection.port.js';
 import type { DramaRequested, StageCompleted } from '../../src/domain/drama/drama.events.js';
 import type { SceneAdded } from '../../src/domain/project/project.events.js';
+import type { SceneRow as SceneView } from './scenes.queries.js';
 
 type Tables = 'scenes' | 'scene_dramas';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A stored row: what queries read, plus whether a newer script replaced it. */
+interface SceneRow extends SceneView {
+  superseded: boolean;
+}
+
+const SCENE_COLUMNS = `id uuid, project_id uuid, drama_id uuid, source text, episode int, number int, title text,
+  location text, time_of_day text, description text, characters jsonb, dialogue jsonb, actions jsonb,
+  visual_prompt text, duration_sec real, image_key text, video_key text, superseded boolean,
+  created_at timestamptz, updated_at timestamptz`;
+
+const dramaIdOf = (streamId: string) => streamId.slice('drama-'.length);
+
+const scriptOf = (stored: StoredEvent) => {
+  if (stored.type !== 'StageCompleted') return null;
+  const output = (stored.data as StageCompleted['data']).output;
+  return output.stage === 'script' ? output : null;
+};
+
+/** The batch's scene rows, loaded once, folded in memory in log order, written once. */
+class ScenesBatch {
+  readonly scenes = new Map<string, SceneRow>();
+  readonly dramas = new Map<string, { project_id: string; kind: string }>();
+  readonly newDramas: { drama_id: string; project_id: string; kind: string }[] = [];
+  readonly dirty = new Set<string>();
+
+  static async load(
+    tx: SqlExecutor,
+    events: readonly StoredEvent[],
+    t: TableNames<Tables>,
+  ): Promise<ScenesBatch> {
+    const batch = new ScenesBatch();
+    const sceneIds = new Set<string>();
+    const scriptDramas = new Set<string>();
+    for (const stored of events) {
+      if (stored.type === 'SceneAdded') sceneIds.add((stored.data as SceneAdded['data']).sceneId);
+      else if (stored.type === 'StageCompleted') {
+        const d = stored.data as StageCompleted['data'];
+        const script = scriptOf(stored);
+        if (script) {
+          scriptDramas.add(dramaIdOf(stored.streamId));
+          for (const ref of script.scenes) sceneIds.add(ref.sceneId);
+        } else if ((d.output.stage === 'images' || d.output.stage === 'video') && UUID.test(d.target)) {
+          sceneIds.add(d.target.toLowerCase());
+        }
+      }
+    }
+    // The table wins over a DramaRequested of the batch (ON CONFLICT DO NOTHING, event by event).
+    const projects = new Set<string>();
+    if (scriptDramas.size > 0) {
+      const rows = await tx.query<{ drama_id: string; project_id: string; kind: string }>(
+        `SELECT drama_id, project_id, kind FROM ${t.scene_dramas} WHERE drama_id = ANY ($1::uuid[])`,
+        [[...scriptDramas]],
+      );
+      for (const row of rows) {
+        batch.dramas.set(row.drama_id, { project_id: row.project_id, kind: row.kind });
+      }
+      for (const stored of events) {
+        if (stored.type !== 'DramaRequested') continue;
+        const d = stored.data as DramaRequested['data'];
+        if (scriptDramas.has(d.dramaId)) projects.add(batch.dramas.get(d.dramaId)?.project_id ?? d.projectId);
+      }
+      for (const row of rows) projects.add(row.project_id);
+    }
+    if (sceneIds.size > 0 || projects.size > 0) {
+      const rows = await tx.query<SceneRow>(
+        `SELECT * FROM ${t.scenes}
+          WHERE id = ANY ($1::uuid[]) OR (project_id = ANY ($2::uuid[]) AND source = 'generated')`,
+        [[...sceneIds], [...projects]],
+      );
+      for (const row of rows) batch.scenes.set(row.id, row);
+    }
+    return batch;
+  }
+
+  private touch(row: SceneRow): void {
+    this.scenes.set(row.id, row);
+    this.dirty.add(row.id);
+  }
+
+  apply(stored: StoredEvent): void {
+    const at = stored.recordedAt;
+    if (stored.type === 'SceneAdded') {
+      const d = (stored as StoredEvent<SceneAdded['data']>).data;
+      if (this.scenes.has(d.sceneId)) return;
+      this.touch({
+        id: d.sceneId,
+        project_id: d.projectId,
+        drama_id: null,
+        source: 'manual',
+        episode: d.episode,
+        number: d.number,
+        title: d.title,
+        location: d.location,
+        time_of_day: null,
+        description: d.description,
+        characters: d.characters,
+        dialogue: d.dialogue,
+        actions: [],
+        visual_prompt: null,
+        duration_sec: d.durationSec,
+        image_key: null,
+        video_key: null,
+        superseded: false,
+        created_at: d.addedAt,
+        updated_at: d.addedAt,
+      });
+      return;
+    }
+    if (stored.type === 'DramaRequested') {
+      const d = (stored as StoredEvent<DramaRequested['data']>).data;
+      if (this.dramas.has(d.dramaId)) return;
+      const link = { project_id: d.projectId, kind: d.kind };
+      this.dramas.set(d.dramaId, link);
+      this.newDramas.push({ drama_id: d.dramaId, ...link });
+      return;
+    }
+    const d = (stored as StoredEvent<StageCompleted['data']>).data;
+    const output = d.output;
+    if (output.stage === 'script') {
+      const dramaId = dramaIdOf(stored.streamId);
+      const projectId = this.dramas.get(dramaId)?.project_id;
+      if (!projectId) return;
+      // A newer script supersedes the generated scenes of every other drama of the project.
+      for (const row of this.scenes.values()) {
+        if (
+          row.project_id === projectId &&
+          row.source === 'generated' &&
+          row.drama_id !== dramaId &&
+          !row.superseded
+        ) {
+          this.touch({ ...row, superseded: true });
+        }
+      }
+      const { script } = output;
+      for (const ref of output.scenes) {
+        const scene = script.episodes[ref.episode - 1]?.scenes[ref.number - 1];
+        if (!scene) continue;
+        const characters = script.characters
+          .filter((c) => scene.characters.includes(c.name))
+          .map(({ name, role, description }) => ({ name, role, description }));
+        const written = {
+          title: scene.title,
+          location: scene.location,
+          time_of_day: scene.time_of_day ?? null,
+          description: scene.description,
+          characters,
+          dialogue: scene.dialogue,
+          actions: scene.actions,
+          visual_prompt: scene.visual_prompt ?? null,
+          duration_sec: scene.duration_sec,
+          superseded: false,
+          updated_at: at,
+        };
+        const row = this.scenes.get(ref.sceneId);
+        this.touch(
+          row
+            ? { ...row, ...written }
+            : {
+                id: ref.sceneId,
+                project_id: projectId,
+                drama_id: dramaId,
+                source: 'generated',
+                episode: ref.episode,
+                number: ref.number,
+                image_key: null,
+                video_key: null,
+                created_at: at,
+                ...written,
+              },
+        );
+      }
+      return;
+    }
+    // A video task's target is not a scene id; a scene id is a UUID.
+    if ((output.stage === 'images' || output.stage === 'video') && UUID.test(d.target)) {
+      const row = this.scenes.get(d.target.toLowerCase());
+      if (!row) return;
+      this.touch({
+        ...row,
+        [output.stage === 'images' ? 'image_key' : 'video_key']: output.key,
+        updated_at: at,
+      });
+    }
+  }
+
+  async write(tx: SqlExecutor, t: TableNames<Tables>): Promise<void> {
+    if (this.dirty.size > 0) {
+      const rows = [...this.dirty].map((id) => this.scenes.get(id)!);
+      await tx.query(
+        `INSERT INTO ${t.scenes} SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (${SCENE_COLUMNS})
+         ON CONFLICT (id) DO UPDATE SET project_id = EXCLUDED.project_id, drama_id = EXCLUDED.drama_id,
+           source = EXCLUDED.source, episode = EXCLUDED.episode, number = EXCLUDED.number, title = EXCLUDED.title,
+           location = EXCLUDED.location, time_of_day = EXCLUDED.time_of_day, description = EXCLUDED.description,
+           characters = EXCLUDED.characters, dialogue = EXCLUDED.dialogue, actions = EXCLUDED.actions,
+           visual_prompt = EXCLUDED.visual_prompt, duration_sec = EXCLUDED.duration_sec,
+           image_key = EXCLUDED.image_key, video_key = EXCLUDED.video_key, superseded = EXCLUDED.superseded,
+           created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+        [JSON.stringify(rows)],
+      );
+    }
+    if (this.newDramas.length > 0) {
+      await tx.query(
+        `INSERT INTO ${t.scene_dramas} (drama_id, project_id, kind)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (drama_id uuid, project_id uuid, kind text)
+         ON CONFLICT DO NOTHING`,
+        [JSON.stringify(this.newDramas)],
+      );
+    }
+  }
+}
 
 /**
  * Scenes of a project: added by hand (SceneAdded), or written by the script stage of a drama. A newer
@@ -46,97 +259,14 @@ export const scenesProjection: Projection<Tables> = {
     );
   },
 
-  async apply(tx, stored: StoredEvent, t) {
-    const at = stored.recordedAt;
-    if (stored.type === 'SceneAdded') {
-      const d = (stored as StoredEvent<SceneAdded['data']>).data;
-      await tx.query(
-        `INSERT INTO ${t.scenes} (id, project_id, drama_id, source, episode, number, title, location, time_of_day,
-           description, characters, dialogue, actions, visual_prompt, duration_sec, created_at, updated_at)
-         VALUES ($1, $2, NULL, 'manual', $3, $4, $5, $6, NULL, $7, $8, $9, '[]', NULL, $10, $11, $11)
-         ON CONFLICT (id) DO NOTHING`,
-        [
-          d.sceneId,
-          d.projectId,
-          d.episode,
-          d.number,
-          d.title,
-          d.location,
-          d.description,
-          JSON.stringify(d.characters),
-          JSON.stringify(d.dialogue),
-          d.durationSec,
-          d.addedAt,
-        ],
-      );
-      return;
-    }
-    if (stored.type === 'DramaRequested') {
-      const d = (stored as StoredEvent<DramaRequested['data']>).data;
-      await tx.query(
-        `INSERT INTO ${t.scene_dramas} (drama_id, project_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [d.dramaId, d.projectId, d.kind],
-      );
-      return;
-    }
-    const d = (stored as StoredEvent<StageCompleted['data']>).data;
-    const output = d.output;
-    if (output.stage === 'script') {
-      const dramaId = stored.streamId.slice('drama-'.length);
-      const owner = await tx.query<{ project_id: string }>(
-        `SELECT project_id FROM ${t.scene_dramas} WHERE drama_id = $1`,
-        [dramaId],
-      );
-      const projectId = owner[0]?.project_id;
-      if (!projectId) return;
-      await tx.query(
-        `UPDATE ${t.scenes} SET superseded = true WHERE project_id = $1 AND source = 'generated' AND drama_id <> $2`,
-        [projectId, dramaId],
-      );
-      const { script } = output;
-      for (const ref of output.scenes) {
-        const scene = script.episodes[ref.episode - 1]?.scenes[ref.number - 1];
-        if (!scene) continue;
-        const characters = script.characters
-          .filter((c) => scene.characters.includes(c.name))
-          .map(({ name, role, description }) => ({ name, role, description }));
-        await tx.query(
-          `INSERT INTO ${t.scenes} (id, project_id, drama_id, source, episode, number, title, location, time_of_day,
-             description, characters, dialogue, actions, visual_prompt, duration_sec, created_at, updated_at)
-           VALUES ($1, $2, $3, 'generated', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
-           ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, location = EXCLUDED.location,
-             time_of_day = EXCLUDED.time_of_day, description = EXCLUDED.description, characters = EXCLUDED.characters,
-             dialogue = EXCLUDED.dialogue, actions = EXCLUDED.actions, visual_prompt = EXCLUDED.visual_prompt,
-             duration_sec = EXCLUDED.duration_sec, superseded = false, updated_at = EXCLUDED.updated_at`,
-          [
-            ref.sceneId,
-            projectId,
-            dramaId,
-            ref.episode,
-            ref.number,
-            scene.title,
-            scene.location,
-            scene.time_of_day,
-            scene.description,
-            JSON.stringify(characters),
-            JSON.stringify(scene.dialogue),
-            JSON.stringify(scene.actions),
-            scene.visual_prompt,
-            scene.duration_sec,
-            at,
-          ],
-        );
-      }
-      return;
-    }
-    // A video task's target is not a scene id; a scene id is a UUID, compared as one so the key is used.
-    if ((output.stage === 'images' || output.stage === 'video') && UUID.test(d.target)) {
-      const column = output.stage === 'images' ? 'image_key' : 'video_key';
-      await tx.query(`UPDATE ${t.scenes} SET ${column} = $2, updated_at = $3 WHERE id = $1::uuid`, [
-        d.target,
-        output.key,
-        at,
-      ]);
-    }
+  /**
+   * A few statements per batch: two reads (the dramas its scripts belong to; the scenes it names plus
+   * every generated scene of a project that gets a new script), one upsert of the scenes that changed,
+   * one insert of new dramas.
+   */
+  async applyBatch(tx, events, t) {
+    const batch = await ScenesBatch.load(tx, events, t);
+    for (const stored of events) batch.apply(stored);
+    await batch.write(tx, t);
   },
 };

@@ -105,7 +105,4 @@ export const usageProjection: Projection<Tables> = {
   },
 
   applyBatch: applyUsageEvents,
-
-  // One event is a batch of one, so the two paths can never leave different rows.
-  apply: (tx, stored, t) => applyUsageEvents(tx, [stored], t),
 };

@@ -17,21 +17,12 @@ export function poisonedProjects(): { projections: Projection[]; fix(): void } {
       throw new Error(POISON_ERROR);
     }
   };
-  const batch = projectsProjection.applyBatch;
   const guarded: Projection = {
     ...projectsProjection,
-    async apply(tx, event, tables) {
-      guard([event]);
-      return projectsProjection.apply(tx, event, tables);
+    async applyBatch(tx, events, tables, context) {
+      guard(events);
+      return projectsProjection.applyBatch(tx, events, tables, context);
     },
-    ...(batch
-      ? {
-          async applyBatch(tx, events, tables) {
-            guard(events);
-            return batch.call(projectsProjection, tx, events, tables);
-          },
-        }
-      : {}),
   };
   return {
     projections: ALL_PROJECTIONS.map((p) => (p.name === 'projects' ? guarded : p)),

@@ -91,7 +91,9 @@ async function expectedScenes(db: Database, projectId: string, events: readonly 
   try {
     await db.transaction(async (tx) => {
       await scenesProjection.createTables(tx, tables);
-      for (const event of events) if (types.has(event.type)) await scenesProjection.apply(tx, event, tables);
+      const relevant = events.filter((event) => types.has(event.type));
+      const byStream = (streamId: string) => Promise.resolve(events.filter((e) => e.streamId === streamId));
+      await scenesProjection.applyBatch(tx, relevant, tables, { readStream: byStream, memo: new Map() });
       throw new Rollback(await sceneRows(tx, tables.scenes, projectId));
     });
   } catch (error) {

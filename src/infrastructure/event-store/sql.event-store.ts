@@ -1,4 +1,4 @@
-import type { Database } from '../../application/ports/database.port.js';
+import type { Database, SqlExecutor } from '../../application/ports/database.port.js';
 import {
   type AppendResult,
   type BatchHandler,
@@ -140,7 +140,7 @@ export class SqlEventStore implements EventStore {
   private readonly batcher: AppendBatcher;
 
   constructor(
-    private readonly db: Database,
+    readonly db: Database,
     private readonly options: SqlEventStoreOptions = {},
   ) {
     this.batcher = new AppendBatcher(
@@ -269,16 +269,28 @@ export class SqlEventStore implements EventStore {
     return error instanceof Error ? error : new Error(String(error));
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    return this.readStreamWith(this.db, streamId, options);
+  }
+
+  /**
+   * A stream read through a given executor of this store's database (e.g. a projection's open
+   * transaction: on PGlite, the only connection).
+   */
+  async readStreamWith(
+    sql: SqlExecutor,
+    streamId: string,
+    options: ReadStreamOptions = {},
+  ): Promise<StoredEvent[]> {
     const backward = options.direction === 'backward';
     const limit = options.maxCount ?? 1_000_000;
     const rows = backward
-      ? await this.db.query<EventRow>(
+      ? await sql.query<EventRow>(
           `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_version <= $2
             ORDER BY stream_version DESC LIMIT $3`,
           [streamId, options.fromVersion ?? Number.MAX_SAFE_INTEGER, limit],
         )
-      : await this.db.query<EventRow>(
+      : await sql.query<EventRow>(
           `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_version >= $2
             ORDER BY stream_version LIMIT $3`,
           [streamId, options.fromVersion ?? 1, limit],

@@ -5,7 +5,13 @@ import { ConsumerEngine } from '../../application/consumers/consumer-engine.js';
 import type { SupervisedConsumer } from '../../application/consumers/supervised-consumer.js';
 import type { EventStore, StoredEvent } from '../../application/ports/event-store.port.js';
 import { SqlParkedEventStore } from '../consumers/sql.parked-event-store.js';
-import type { ProjectedBatch, Projection, TableNames } from '../../application/ports/projection.port.js';
+import { SqlEventStore } from '../event-store/sql.event-store.js';
+import type {
+  ProjectedBatch,
+  Projection,
+  ProjectionContext,
+  TableNames,
+} from '../../application/ports/projection.port.js';
 import type {
   ProjectionAdmin,
   ProjectionProgress,
@@ -15,10 +21,11 @@ import type {
 import { projectionLagEvents } from '../observability/metrics.js';
 import { listProjectionStates, type ProjectionStateRow, readProjectionState } from './projection-state.js';
 
-/** Events read and applied per transaction during a rebuild. */
+/** Events read and applied per transaction during a rebuild (and at most per live batch). */
 const REBUILD_BATCH = 5_000;
 
-const physicalNames = (projection: Projection, suffix: string): TableNames =>
+/** The tables a projection writes under a suffix (`v1`, a rebuild's stamp…); views point at one set. */
+export const physicalNames = (projection: Projection, suffix: string): TableNames =>
   Object.fromEntries(projection.tables.map((t) => [t, `${t}__${suffix}`]));
 
 async function pointViews(tx: SqlExecutor, projection: Projection, tables: TableNames): Promise<void> {
@@ -67,9 +74,16 @@ export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
       if (!state) state = await this.install(projection);
       states.set(projection.name, state);
       if (this.workers.has(projection.name)) continue;
-      const worker = new ProjectionWorker(this.db, this.engine, projection, state, (batch) => {
-        this.emitter.emit('projected', batch);
-      });
+      const worker = new ProjectionWorker(
+        this.db,
+        this.engine,
+        projection,
+        state,
+        this.context(),
+        (batch) => {
+          this.emitter.emit('projected', batch);
+        },
+      );
       this.workers.set(projection.name, worker);
     }
     return states;
@@ -215,7 +229,12 @@ export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
     const pending = new Map(
       projections.map((p) => [
         p.name,
-        { projection: p, tables: physicalNames(p, `v${p.version}_${stamp}`), types: new Set(p.eventTypes) },
+        {
+          projection: p,
+          tables: physicalNames(p, `v${p.version}_${stamp}`),
+          types: new Set(p.eventTypes),
+          context: this.context(),
+        },
       ]),
     );
     let position = 0;
@@ -227,19 +246,30 @@ export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
       onProgress?.(position, now);
     };
     const catchUp = async () => {
+      let next = this.readPage(position);
       for (;;) {
-        const events = await this.store.readAll({ after: position, maxCount: REBUILD_BATCH });
+        const events = await next;
         if (events.length === 0) return;
-        await this.db.transaction(async (tx) => {
-          for (const { projection, tables, types } of pending.values()) {
+        const end = events[events.length - 1]!.globalPosition;
+        // The next page is read while this one is written.
+        next = this.readPage(end);
+        // Each projection writes its own new tables, in its own transaction (its own connection on
+        // PostgreSQL): nobody reads them before the swap, which checks the position they reached.
+        await Promise.all(
+          [...pending.values()].map(({ projection, tables, types, context }) => {
             const relevant = events.filter((e) => types.has(e.type));
-            if (relevant.length === 0) continue;
-            if (projection.applyBatch) await projection.applyBatch(tx, relevant, tables);
-            else for (const event of relevant) await projection.apply(tx, event, tables);
-          }
-        });
+            if (relevant.length === 0) return undefined;
+            return this.db.transaction(async (tx) => {
+              // Nobody reads these tables before the swap, whose own commit waits for the log on disk
+              // (and with it every earlier commit): a batch need not wait for its own flush.
+              await tx.query('SET LOCAL synchronous_commit = off');
+              await projection.applyBatch(tx, relevant, tables, context);
+            });
+          }),
+        );
+
         replayed += events.length;
-        position = events[events.length - 1]!.globalPosition;
+        position = end;
         progress(Math.max(head, position));
       }
     };
@@ -291,6 +321,24 @@ export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
       }
       throw error;
     }
+  }
+
+  /** A page of the log for a rebuild; a failure surfaces where the page is awaited, never unhandled. */
+  private readPage(after: number): Promise<StoredEvent[]> {
+    const page = this.store.readAll({ after, maxCount: REBUILD_BATCH });
+    page.catch(() => undefined);
+    return page;
+  }
+
+  private context(): ProjectionContext {
+    const store = this.store;
+    // A log in the projections' own database is read inside the projection's transaction.
+    const sameDatabase = store instanceof SqlEventStore && store.db === this.db;
+    return {
+      readStream: (streamId, tx) =>
+        sameDatabase ? store.readStreamWith(tx, streamId) : store.readStream(streamId),
+      memo: new Map(),
+    };
   }
 
   /** Points the views at the rebuilt tables if the live checkpoint is not ahead of them; drops the old tables. */
@@ -345,6 +393,7 @@ class ProjectionWorker {
     engine: ConsumerEngine,
     private readonly projection: Projection,
     state: ProjectionStateRow,
+    private readonly context: ProjectionContext,
     private readonly announce: (batch: ProjectedBatch) => void,
   ) {
     this.suffix = state.suffix;
@@ -354,6 +403,8 @@ class ProjectionWorker {
       name: `projection:${projection.name}`,
       kind: 'projection',
       types: projection.eventTypes,
+      // A process that was down catches up in pages as large as a rebuild's; live batches stay small.
+      batchSize: REBUILD_BATCH,
       checkpoint: {
         load: () => this.load(),
         advance: (from, to, work) => this.advance(from, to, work),
@@ -416,8 +467,7 @@ class ProjectionWorker {
     });
   }
 
-  private async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void> {
-    if (this.projection.applyBatch) await this.projection.applyBatch(tx, events, this.tables);
-    else for (const event of events) await this.projection.apply(tx, event, this.tables);
+  private apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void> {
+    return this.projection.applyBatch(tx, events, this.tables, this.context);
   }
 }

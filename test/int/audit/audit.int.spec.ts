@@ -333,10 +333,11 @@ describe('auditors and operators on postgres', () => {
       expect(list.status).toBe(200);
       const head = await app.runtime.store.headPosition();
       expect(list.body.data.items.map((p: any) => p.name)).toEqual(['projects', 'dramas', 'scenes', 'usage']);
+      const versions: Record<string, number> = { projects: 1, dramas: 2, scenes: 1, usage: 1 };
       for (const p of list.body.data.items) {
         expect(p).toMatchObject({
-          version: 1,
-          stored_version: 1,
+          version: versions[p.name],
+          stored_version: versions[p.name],
           status: 'live',
           head,
           checkpoint: head,
@@ -411,7 +412,7 @@ describe('auditors and operators on postgres', () => {
       const liveAfterRename = await allRows();
       const list = (await admin.client.get('/api/v1/admin/projections')).body.data.items as any[];
       expect(list.every((p) => p.status === 'live' && p.lag === 0)).toBe(true);
-      expect(list.find((p) => p.name === 'dramas').tables[0]).not.toBe('dramas__v1');
+      expect(list.find((p) => p.name === 'dramas').tables[0]).not.toBe('dramas__v2');
       // The rebuilt rows against the rows built live before the rebuild, every row of every view; the
       // one project renamed during the rebuild differs in exactly what the rename changed.
       const parse = (rows: string[]) => rows.map((r) => JSON.parse(r) as Record<string, unknown>);
@@ -502,7 +503,7 @@ describe('auditors and operators on postgres', () => {
 
       const status = await cli('projections', 'status');
       expect(status.code).toBe(0);
-      expect(status.stdout).toMatch(/dramas\s+1\s+1\s+\d+\s+\d+\s+0\s+live/);
+      expect(status.stdout).toMatch(/dramas\s+2\s+2\s+\d+\s+\d+\s+0\s+live/);
       expect((await cli('projections', 'rebuild', 'nope')).code).toBe(2);
     }, 120_000);
 

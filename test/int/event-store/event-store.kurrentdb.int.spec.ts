@@ -46,12 +46,14 @@ describe('KurrentDB store under the projection runner', () => {
     async createTables(tx, t) {
       await tx.query(`CREATE TABLE ${t.seen} (event_id uuid PRIMARY KEY, times int NOT NULL)`);
     },
-    async apply(tx, event, t) {
-      await tx.query(
-        `INSERT INTO ${t.seen} (event_id, times) VALUES ($1, 1)
-         ON CONFLICT (event_id) DO UPDATE SET times = ${t.seen}.times + 1`,
-        [event.id],
-      );
+    async applyBatch(tx, batch, t) {
+      for (const event of batch) {
+        await tx.query(
+          `INSERT INTO ${t.seen} (event_id, times) VALUES ($1, 1)
+           ON CONFLICT (event_id) DO UPDATE SET times = ${t.seen}.times + 1`,
+          [event.id],
+        );
+      }
     },
   };
   let db: Database;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { projectsProjection } from '../../../projections/projects/projects.projection.js';
 import type { Database } from '../../../src/application/ports/database.port.js';
-import type { Projection } from '../../../src/application/ports/projection.port.js';
+import type { Projection, ProjectionContext } from '../../../src/application/ports/projection.port.js';
 import { randomIds, systemClock } from '../../../src/application/ports/system.port.js';
 import { handleCommand } from '../../../src/application/shared/command-handler.js';
 import { projectStream } from '../../../src/domain/project/project.streams.js';
@@ -26,12 +26,14 @@ const countingProjection: Projection<'applied'> = {
   async createTables(tx, t) {
     await tx.query(`CREATE TABLE ${t.applied} (event_id uuid PRIMARY KEY, times int NOT NULL)`);
   },
-  async apply(tx, event, t) {
-    await tx.query(
-      `INSERT INTO ${t.applied} (event_id, times) VALUES ($1, 1)
-       ON CONFLICT (event_id) DO UPDATE SET times = ${t.applied}.times + 1`,
-      [event.id],
-    );
+  async applyBatch(tx, batch, t) {
+    for (const event of batch) {
+      await tx.query(
+        `INSERT INTO ${t.applied} (event_id, times) VALUES ($1, 1)
+         ON CONFLICT (event_id) DO UPDATE SET times = ${t.applied}.times + 1`,
+        [event.id],
+      );
+    }
   },
 };
 
@@ -113,14 +115,21 @@ describe.each(DIALECTS)('projection runner on %s', (dialect) => {
     const before = await projectRows(db);
     const state = (await readProjectionState(db, 'projects'))!;
     const all = await store.readAll({ after: 0, maxCount: 10_000 });
+    const tables = {
+      projects: `projects__${state.suffix}`,
+      project_dramas: `project_dramas__${state.suffix}`,
+    };
+    const relevant = all.filter((e) => projectsProjection.eventTypes.includes(e.type));
+    const context: ProjectionContext = {
+      readStream: (id, tx) => store.readStreamWith(tx, id),
+      memo: new Map(),
+    };
+    // Once event by event, once as one batch.
     await db.transaction(async (tx) => {
-      for (const event of all.filter((e) => projectsProjection.eventTypes.includes(e.type))) {
-        await projectsProjection.apply(tx, event, {
-          projects: `projects__${state.suffix}`,
-          project_dramas: `project_dramas__${state.suffix}`,
-        });
-      }
+      for (const event of relevant) await projectsProjection.applyBatch(tx, [event], tables, context);
     });
+    expect(await projectRows(db)).toEqual(before);
+    await db.transaction((tx) => projectsProjection.applyBatch(tx, relevant, tables, context));
     expect(await projectRows(db)).toEqual(before);
   });
 

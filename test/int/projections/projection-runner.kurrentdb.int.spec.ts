@@ -30,12 +30,14 @@ const ticks: Projection<'ticks'> = {
       `CREATE TABLE ${t.ticks} (event_id uuid PRIMARY KEY, position bigint, times int NOT NULL)`,
     );
   },
-  async apply(tx, event, t) {
-    await tx.query(
-      `INSERT INTO ${t.ticks} (event_id, position, times) VALUES ($1, $2, 1)
-       ON CONFLICT (event_id) DO UPDATE SET times = ${t.ticks}.times + 1`,
-      [event.id, event.globalPosition],
-    );
+  async applyBatch(tx, batch, t) {
+    for (const event of batch) {
+      await tx.query(
+        `INSERT INTO ${t.ticks} (event_id, position, times) VALUES ($1, $2, 1)
+         ON CONFLICT (event_id) DO UPDATE SET times = ${t.ticks}.times + 1`,
+        [event.id, event.globalPosition],
+      );
+    }
   },
 };
 
