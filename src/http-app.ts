@@ -61,7 +61,8 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
-  app.set('trust proxy', 'loopback');
+  // Which peers' X-Forwarded-For names the client (TRUST_PROXY; nobody's by default).
+  app.set('trust proxy', runtime.config.TRUST_PROXY);
   const routes = () => nestRoutes(registeredControllers(app), API_PREFIX);
   app.use(httpMetricsMiddleware(routes));
   app.use(correlationMiddleware(runtime.logger));

@@ -2,10 +2,39 @@ import { outboundAllowVar } from './outbound.config.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { type AiConfig, loadAiConfig } from './ai.config.js';
 import { ConfigError } from './config-error.js';
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `false` (default), `true` (every peer: only behind a proxy that strips the header), a hop count, or a list. */
+const trustProxyVar = z
+  .string()
+  .trim()
+  .default('false')
+  .transform((value, ctx): boolean | number | string[] => {
+    if (value === '' || value === 'false' || value === '0') return false;
+    if (value === 'true') return true;
+    if (/^[1-9]\d?$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    for (const entry of entries) {
+      const [address, bits, ...rest] = entry.split('/');
+      const family = isIP(address ?? '');
+      const maxBits = family === 6 ? 128 : 32;
+      const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+      if (!PROXY_NAMES.has(entry) && (family === 0 || !validBits || rest.length > 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry}" is not loopback, linklocal, uniquelocal, an IP address or a CIDR range (use false, true, a hop count or a comma-separated list)`,
+        });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  });
 
 const optionalString = z
   .string()
@@ -79,6 +108,11 @@ export const configSchema = z.object({
   /** Namespace of every Redis key this deployment writes (several deployments may share one Redis). */
   REDIS_KEY_PREFIX: z.string().trim().min(1).max(100).default('3kstory:'),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /**
+   * Which peers may speak for the client through `X-Forwarded-For` (per-address limits and logs use the
+   * address it names). Off by default: any local process could otherwise claim any address.
+   */
+  TRUST_PROXY: trustProxyVar,
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_GENERATION_PER_HOUR: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_GENERATION_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(200),
