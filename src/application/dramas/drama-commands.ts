@@ -100,6 +100,8 @@ export class ControlDramaCommand extends Command<{ id: string; status: string }>
     readonly actorId: string,
     readonly dramaId: string,
     readonly action: DramaControl | { regenerateScene: string },
+    /** A drama, or a generate-video task (its own `videotask-` stream). */
+    readonly kind: 'drama' | 'single_video' = 'drama',
   ) {
     super();
   }
@@ -363,7 +365,12 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
 
 @CommandHandler(ControlDramaCommand)
 export class ControlDramaHandler extends DramaCommandBase implements ICommandHandler<ControlDramaCommand> {
-  async execute({ actorId, dramaId, action }: ControlDramaCommand): Promise<{ id: string; status: string }> {
+  async execute({
+    actorId,
+    dramaId,
+    action,
+    kind,
+  }: ControlDramaCommand): Promise<{ id: string; status: string }> {
     const now = this.now();
     const command: DramaCommand =
       action === 'pause'
@@ -375,7 +382,7 @@ export class ControlDramaHandler extends DramaCommandBase implements ICommandHan
             : { type: 'RegenerateScene', data: { actorId, sceneId: action.regenerateScene, now } };
     // Authorised by the drama's own stream (the decider answers 404 to anyone but its owner), so a
     // control right after generate-drama works whether or not the read model has the drama yet.
-    const result = await this.request(dramaStreamFor('drama', dramaId), command);
+    const result = await this.request(dramaStreamFor(kind, dramaId), command);
     const state = result.state;
     return { id: dramaId, status: state.status === 'empty' ? 'pending' : state.status };
   }

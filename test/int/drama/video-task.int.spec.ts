@@ -65,6 +65,47 @@ describe('single-scene video tasks', () => {
     expect(Math.abs(probe.durationSec - 10)).toBeLessThanOrEqual(0.5);
   });
 
+  it('cancels a task at POST /tasks/:id/cancel: it stays cancelled with no clip, for its owner only', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = await project(client);
+    const accepted = await client.post(`/api/v1/projects/${id}/generate-video`, {
+      scene_id: 'scene-1',
+      script: '北京办公室，程序员正在工作。',
+      duration_sec: 120,
+    });
+    expect(accepted.status).toBe(202);
+    const taskId = accepted.body.data.task_id;
+    const stranger = await registerUser(app.baseUrl, 'stranger');
+    expect((await stranger.client.post(`/api/v1/tasks/${taskId}/cancel`)).status).toBe(404);
+    const cancelled = await client.post(`/api/v1/tasks/${taskId}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.data).toEqual({ task_id: taskId, status: 'cancelled' });
+    // Again: the same answer, nothing new.
+    expect((await client.post(`/api/v1/tasks/${taskId}/cancel`)).body.data.status).toBe('cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const task = (await client.get(`/api/v1/tasks/${taskId}`)).body.data;
+    expect(task).toMatchObject({ status: 'cancelled', video_url: null });
+    expect((await client.post('/api/v1/tasks/not-a-uuid/cancel')).status).toBe(400);
+  });
+
+  it('refuses to cancel a finished task (409) and a drama through the task route (404)', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = await project(client);
+    const accepted = await client.post(`/api/v1/projects/${id}/generate-video`, {
+      scene_id: 'scene-1',
+      script: '北京。',
+      duration_sec: 3,
+    });
+    const taskId = accepted.body.data.task_id;
+    await waitFor(client, `/api/v1/tasks/${taskId}`, finished);
+    const late = await client.post(`/api/v1/tasks/${taskId}/cancel`);
+    expect(late.status).toBe(409);
+    expect(late.body.data).toMatchObject({ error: 'DRAMA.FINISHED' });
+    const drama = await client.post('/api/v1/projects/generate-drama', smallDrama());
+    expect((await client.post(`/api/v1/tasks/${drama.body.data.drama_id}/cancel`)).status).toBe(404);
+    expect((await client.post(`/api/v1/dramas/${drama.body.data.drama_id}/cancel`)).status).toBe(200);
+  });
+
   it('uses an image_url over http, in 9:16', async () => {
     const { client } = await registerUser(app.baseUrl);
     const id = await project(client);

@@ -56,10 +56,26 @@ export class DramasController {
 
 @Controller('tasks')
 export class TasksController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Get(':id')
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string): Promise<TaskView> {
     return this.queries.execute(new GetTaskQuery(id, user.id));
+  }
+
+  /** Stops a generate-video task: no more paid calls, its result (if one still arrives) is ignored. */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  async cancel(
+    @CurrentUser() user: AuthUser,
+    @Param('id', IdPipe) id: string,
+  ): Promise<{ task_id: string; status: string }> {
+    const result = await this.commands.execute(
+      new ControlDramaCommand(user.id, id, 'cancel', 'single_video'),
+    );
+    return { task_id: result.id, status: result.status };
   }
 }
