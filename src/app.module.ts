@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { HealthService } from './application/health/health.service.js';
 import { IDENTITY_OPTIONS } from './application/identity/identity.options.js';
+import { CurrentTokenService } from './application/identity/current-token.service.js';
 import { IdentityService } from './application/identity/identity.service.js';
 import { BLOB_STORE } from './application/ports/blob-store.port.js';
 import { MEDIA_LINK_VERIFIER } from './application/ports/media-links.port.js';
@@ -54,6 +55,7 @@ import { ProgressSocketServer } from './interfaces/realtime/progress.ws.js';
 export class AppModule {
   static forRoot(runtime: Runtime): DynamicModule {
     const { config } = runtime;
+    const users = new SqlUserRepository(runtime.db);
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
@@ -85,8 +87,14 @@ export class AppModule {
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
         { provide: PASSWORD_HASHER, useValue: new Argon2PasswordHasher() },
-        { provide: TOKEN_SERVICE, useValue: new JoseTokenService(config.JWT_SECRET, config.JWT_TTL_SEC) },
-        { provide: USER_REPOSITORY, useValue: new SqlUserRepository(runtime.db) },
+        {
+          provide: TOKEN_SERVICE,
+          useValue: new CurrentTokenService(
+            new JoseTokenService(config.JWT_SECRET, config.JWT_TTL_SEC),
+            users,
+          ),
+        },
+        { provide: USER_REPOSITORY, useValue: users },
         { provide: WEBHOOK_SECRET_STORE, useValue: runtime.webhookSecrets },
         { provide: IDENTITY_OPTIONS, useValue: { adminEmails: config.ADMIN_EMAILS } },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -22,6 +22,7 @@ import { WebSocket } from 'ws';
 import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
 import { JoseTokenService } from '../infrastructure/identity/jose.token-service.js';
+import { SqlUserRepository } from '../infrastructure/identity/sql.user-repository.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { benchEvent, percentile, printTable, round, scratchDatabase } from './bench-support.js';
 
@@ -39,11 +40,24 @@ interface Project {
 
 async function seedProjects(runtime: Runtime, tokens: JoseTokenService, count: number): Promise<Project[]> {
   const now = new Date().toISOString();
+  const users = new SqlUserRepository(runtime.db);
   const projects: Project[] = [];
   for (let i = 0; i < count; i++) {
     const id = randomUUID();
     const owner = randomUUID();
     const dramaId = randomUUID();
+    // A real user row: the server checks every token's epoch against it.
+    await users.insert({
+      id: owner,
+      username: 'bench',
+      email: `${owner}@bench.local`,
+      passwordHash: 'not-a-hash',
+      role: 'user',
+      createdAt: now,
+      updatedAt: now,
+      webhookSecretCreatedAt: null,
+      tokenEpoch: 0,
+    });
     await runtime.store.appendToStream(`project-${id}`, [
       event('ProjectCreated', {
         projectId: id,
@@ -78,7 +92,7 @@ async function seedProjects(runtime: Runtime, tokens: JoseTokenService, count: n
         },
       }),
     ]);
-    const token = await tokens.issue({ sub: owner, email: `${owner}@bench.local` });
+    const token = await tokens.issue({ sub: owner, email: `${owner}@bench.local`, epoch: 0 });
     projects.push({ id, owner, dramaStream: `drama-${dramaId}`, token, paused: false });
   }
   return projects;

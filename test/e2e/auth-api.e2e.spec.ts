@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DIALECTS } from '../support/databases.js';
 import { api, registerUser, startTestApp, type TestApp } from '../support/test-app.js';
+import WebSocket from 'ws';
 
 describe.each(DIALECTS)('auth and users API on %s', (dialect) => {
   let app: TestApp;
@@ -114,12 +115,42 @@ describe.each(DIALECTS)('auth and users API on %s', (dialect) => {
       new_password: 'Newpass@123',
     });
     expect(changed.status).toBe(200);
+    expect(changed.headers.get('cache-control')).toBe('no-store');
     expect(
       (await api(app.baseUrl).post('/api/v1/auth/login', { email, password: 'Test@12345' })).status,
     ).toBe(401);
-    expect(
-      (await api(app.baseUrl).post('/api/v1/auth/login', { email, password: 'Newpass@123' })).status,
-    ).toBe(200);
-    expect((await client.put('/api/v1/users/me', {})).status).toBe(400);
+    const relogin = await api(app.baseUrl).post('/api/v1/auth/login', { email, password: 'Newpass@123' });
+    expect(relogin.status).toBe(200);
+
+    // The change revoked every earlier token, the caller's own included; the answer carries a new one.
+    const revoked = await client.get('/api/v1/users/me');
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.message).toContain('revoked');
+    expect((await client.put('/api/v1/users/me', {})).status).toBe(401);
+    const fresh = api(app.baseUrl, changed.body.data.token);
+    expect((await fresh.get('/api/v1/users/me')).body.data.email).toBe(email);
+    expect((await fresh.put('/api/v1/users/me', {})).status).toBe(400);
+    expect((await api(app.baseUrl, relogin.body.data.token).get('/api/v1/users/me')).status).toBe(200);
+    // A rename alone revokes nothing and returns no token.
+    const renamedAgain = await fresh.put('/api/v1/users/me', { username: '小王' });
+    expect(renamedAgain.body.data.token).toBeUndefined();
+    expect((await fresh.get('/api/v1/users/me')).status).toBe(200);
+  });
+
+  it('closes the live-progress socket to a token revoked by a password change', async () => {
+    const { client, token } = await registerUser(app.baseUrl);
+    const project = (await client.post('/api/v1/projects', { title: 'ws' })).body.data.id;
+    const open = (bearer: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(
+          `${app.baseUrl.replace('http', 'ws')}/ws/projects/${project}/progress?token=${encodeURIComponent(bearer)}`,
+        );
+        // The handshake is always accepted; a refusal is a close with a code right after it.
+        const timer = setTimeout(() => (ws.close(), resolve(0)), 1_000);
+        ws.on('close', (code) => (clearTimeout(timer), resolve(code)));
+      });
+    expect(await open(token)).toBe(0);
+    await client.put('/api/v1/users/me', { current_password: 'Test@12345', new_password: 'Newpass@123' });
+    expect(await open(token)).toBe(4401);
   });
 });

@@ -21,6 +21,8 @@ export interface UserView {
   updated_at: string;
   /** Whether callbacks are signed; the secret itself is shown only when it is made. */
   webhook_secret: { configured: boolean; created_at: string | null };
+  /** After a password change only: the new token (every earlier one is revoked). */
+  token?: string;
 }
 
 export interface WebhookSecretView {
@@ -83,6 +85,7 @@ export class IdentityService {
       createdAt: now,
       updatedAt: now,
       webhookSecretCreatedAt: null,
+      tokenEpoch: 0,
     };
     if ((await this.users.insert(user)) === 'email_taken') {
       throw new DomainError('conflict', 'USER.EMAIL_TAKEN', 'email is already registered', {
@@ -92,7 +95,7 @@ export class IdentityService {
     return {
       user_id: user.id,
       email: user.email,
-      token: await this.tokens.issue({ sub: user.id, email: user.email }),
+      token: await this.tokens.issue({ sub: user.id, email: user.email, epoch: user.tokenEpoch }),
     };
   }
 
@@ -107,7 +110,7 @@ export class IdentityService {
     return {
       user_id: user.id,
       email: user.email,
-      token: await this.tokens.issue({ sub: user.id, email: user.email }),
+      token: await this.tokens.issue({ sub: user.id, email: user.email, epoch: user.tokenEpoch }),
     };
   }
 
@@ -140,7 +143,12 @@ export class IdentityService {
       this.clock.now().toISOString(),
     );
     if (!updated) throw new DomainError('unauthorized', 'AUTH.USER_GONE', 'user no longer exists');
-    return toUserView(updated);
+    if (passwordHash === undefined) return toUserView(updated);
+    // Every earlier token (this one included) is revoked: the answer carries the caller's new one.
+    return {
+      ...toUserView(updated),
+      token: await this.tokens.issue({ sub: updated.id, email: updated.email, epoch: updated.tokenEpoch }),
+    };
   }
 
   /** Makes (or replaces) the caller's webhook signing secret and returns it: the only time it is shown. */

@@ -6,6 +6,8 @@ export interface PasswordHasher {
 export interface TokenClaims {
   sub: string;
   email: string;
+  /** The user's token epoch when issued: a password change moves it on and so revokes every earlier token. */
+  epoch: number;
 }
 
 export interface TokenService {
@@ -24,12 +26,16 @@ export interface UserRecord {
   updatedAt: string;
   /** When the current webhook signing secret was made; null when there is none. */
   webhookSecretCreatedAt: string | null;
+  /** Moves on with every password change; tokens of an earlier epoch are refused. */
+  tokenEpoch: number;
 }
 
 export interface UserRepository {
   insert(user: UserRecord): Promise<'ok' | 'email_taken'>;
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
+  /** The user's current token epoch; null when the user no longer exists. */
+  tokenEpoch(id: string): Promise<number | null>;
   update(
     id: string,
     changes: Partial<Pick<UserRecord, 'username' | 'passwordHash' | 'role'>>,

@@ -17,7 +17,7 @@ export class JoseTokenService implements TokenService {
   }
 
   issue(claims: TokenClaims): Promise<string> {
-    return new SignJWT({ email: claims.email })
+    return new SignJWT({ email: claims.email, ep: claims.epoch })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.sub)
       .setIssuer(ISSUER)
@@ -38,7 +38,10 @@ export class JoseTokenService implements TokenService {
       // format must still not reach the database with a subject that is not a user id.
       if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return null;
       if (typeof payload.email !== 'string' || UNSTORABLE_TEXT.test(payload.email)) return null;
-      return { sub: payload.sub, email: payload.email };
+      // Tokens issued before epochs existed carry none: epoch 0, valid until the first password change.
+      const epoch = payload.ep === undefined ? 0 : payload.ep;
+      if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) return null;
+      return { sub: payload.sub, email: payload.email, epoch };
     } catch {
       return null;
     }

@@ -27,6 +27,11 @@ export const identityMigrations: Migration[] = [
       `ALTER TABLE users ADD COLUMN IF NOT EXISTS webhook_secret_created_at timestamptz`,
     ),
   },
+  {
+    // A password change moves it on: tokens issued before carry the old epoch and are refused.
+    id: 'identity/003-token-epoch',
+    up: sqlStatements(`ALTER TABLE users ADD COLUMN IF NOT EXISTS token_epoch int NOT NULL DEFAULT 0`),
+  },
 ];
 
 interface UserRow {
@@ -38,6 +43,7 @@ interface UserRow {
   created_at: Date | string;
   updated_at: Date | string;
   webhook_secret_created_at: Date | string | null;
+  token_epoch: number;
 }
 
 const toRecord = (row: UserRow): UserRecord => ({
@@ -51,6 +57,7 @@ const toRecord = (row: UserRow): UserRecord => ({
   webhookSecretCreatedAt: row.webhook_secret_created_at
     ? new Date(row.webhook_secret_created_at).toISOString()
     : null,
+  tokenEpoch: Number(row.token_epoch ?? 0),
 });
 
 export class SqlUserRepository implements UserRepository {
@@ -70,6 +77,13 @@ export class SqlUserRepository implements UserRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  async tokenEpoch(id: string): Promise<number | null> {
+    const rows = await this.db.query<{ token_epoch: number }>('SELECT token_epoch FROM users WHERE id = $1', [
+      id,
+    ]);
+    return rows[0] ? Number(rows[0].token_epoch) : null;
+  }
+
   async findById(id: string): Promise<UserRecord | null> {
     const rows = await this.db.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
     return rows[0] ? toRecord(rows[0]) : null;
@@ -82,6 +96,7 @@ export class SqlUserRepository implements UserRepository {
   ): Promise<UserRecord | null> {
     const rows = await this.db.query<UserRow>(
       `UPDATE users SET username = COALESCE($2, username), password_hash = COALESCE($3, password_hash),
+         token_epoch = token_epoch + CASE WHEN $3::text IS NULL THEN 0 ELSE 1 END,
          role = COALESCE($4, role), updated_at = $5 WHERE id = $1 RETURNING *`,
       [id, changes.username ?? null, changes.passwordHash ?? null, changes.role ?? null, now],
     );

@@ -57,7 +57,7 @@ export class AuthGuard implements CanActivate {
       throw new DomainError(
         'unauthorized',
         'AUTH.INVALID_TOKEN',
-        'token is invalid or expired: log in again',
+        'token is invalid, expired or revoked by a password change: log in again',
       );
     request.user = { id: claims.sub, email: claims.email };
     requestContext.assign({ userId: claims.sub });

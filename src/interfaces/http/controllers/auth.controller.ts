@@ -52,6 +52,9 @@ export class UsersController {
     return this.identity.me(user.id);
   }
 
+  // A password change answers with the caller's new token: never replayed from a cache.
+  @NoIdempotencyReplay()
+  @Header('Cache-Control', 'no-store')
   @Put('me')
   updateMe(
     @CurrentUser() user: AuthUser,
