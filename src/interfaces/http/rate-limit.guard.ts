@@ -5,7 +5,8 @@ import { RATE_LIMITER, type RateLimiter } from '../../application/ports/rate-lim
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { AuthUser } from './auth.js';
 
-export type RateLimitPolicy = 'auth' | 'generation';
+/** `password`: a route that checks the caller's current password (counted per user, like logins per account). */
+export type RateLimitPolicy = 'auth' | 'generation' | 'password';
 export const RATE_LIMIT_POLICY = 'rateLimitPolicy';
 const POLICY = RATE_LIMIT_POLICY;
 /** Counts this route against a policy's per-IP and per-user (or per-account) limits. */
@@ -48,6 +49,13 @@ export class RateLimitGuard implements CanActivate {
           this.options.loginPerAccountPer15Min,
           900,
         ]);
+      }
+    } else if (policy === 'password') {
+      // Only requests that check a password count: a rename is not a guess.
+      const body = request.body as { current_password?: unknown } | undefined;
+      if (body?.current_password !== undefined && request.user) {
+        checks.push([`auth:ip:${ip}`, this.options.authPerIpPerMinute, 60]);
+        checks.push([`password:user:${request.user.id}`, this.options.loginPerAccountPer15Min, 900]);
       }
     } else {
       checks.push([`gen:ip:${ip}`, this.options.generationPerIpPerHour, 3600]);

@@ -55,6 +55,7 @@ export class UsersController {
   // A password change answers with the caller's new token: never replayed from a cache.
   @NoIdempotencyReplay()
   @Header('Cache-Control', 'no-store')
+  @RateLimit('password')
   @Put('me')
   updateMe(
     @CurrentUser() user: AuthUser,

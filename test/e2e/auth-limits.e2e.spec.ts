@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { api, startTestApp, type TestApp } from '../support/test-app.js';
+import { api, registerUser, startTestApp, type TestApp } from '../support/test-app.js';
 
 const LIMIT = 3;
 
@@ -7,10 +7,10 @@ const LIMIT = 3;
  * Per-address limits count the peer's own address unless TRUST_PROXY names the peer as a proxy: by
  * default a client on this host cannot pass for another address with X-Forwarded-For.
  */
-describe('X-Forwarded-For and the per-address auth limit', () => {
+describe('auth limits: the client address behind proxies, and password checks', () => {
   let open: TestApp;
   let proxied: TestApp;
-  const env = { RATE_LIMIT_AUTH_PER_MINUTE: String(LIMIT) };
+  const env = { RATE_LIMIT_AUTH_PER_MINUTE: String(LIMIT), RATE_LIMIT_LOGIN_PER_ACCOUNT: String(LIMIT) };
 
   beforeAll(async () => {
     open = await startTestApp({ dialect: 'pglite', env });
@@ -41,5 +41,22 @@ describe('X-Forwarded-For and the per-address auth limit', () => {
     for (let n = 1; n < LIMIT; n++) expect((await login(proxied, '198.51.100.1', 10 + n)).status).toBe(401);
     expect((await login(proxied, '198.51.100.1', 20)).status).toBe(429);
     expect((await login(proxied, '198.51.100.2', 21)).status).toBe(401);
+  });
+
+  it('throttles current_password checks per user like logins per account; a rename is not counted', async () => {
+    // Behind the trusted proxy each request comes from its own address: only the per-user count applies.
+    const { client, token } = await registerUser(proxied.baseUrl, 'guesser');
+    const put = (body: Record<string, unknown>, n: number) =>
+      api(proxied.baseUrl, token).put('/api/v1/users/me', body, { 'X-Forwarded-For': `192.0.2.${n}` });
+    for (let n = 0; n < LIMIT; n++) {
+      expect(
+        (await put({ current_password: `Guess@${n}xxxx`, new_password: 'Newpass@123' }, n + 1)).status,
+      ).toBe(400);
+      expect((await put({ username: `renamed ${n}` }, 100 + n)).status).toBe(200);
+    }
+    const refused = await put({ current_password: 'Test@12345', new_password: 'Newpass@123' }, 50);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await client.get('/api/v1/users/me')).status).toBe(200);
   });
 });
