@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Database } from '../../../src/application/ports/database.port.js';
-import type { Projection } from '../../../src/application/ports/projection.port.js';
 import { migrate } from '../../../src/infrastructure/database/migrations.js';
 import { PostgresDatabase } from '../../../src/infrastructure/database/postgres.database.js';
 import { KurrentDbEventStore } from '../../../src/infrastructure/event-store/kurrentdb.event-store.js';
@@ -11,6 +10,7 @@ import {
 } from '../../../src/infrastructure/projections/projection-state.js';
 import { createPostgresDatabaseUrl } from '../../support/databases.js';
 import { eventually, events, streamId } from '../../support/events.js';
+import { countingProjection } from '../../support/counting-projection.js';
 import { testLogger } from '../../support/logger.js';
 import { eventStoreContract } from './event-store.contract.js';
 import { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
@@ -38,24 +38,7 @@ eventStoreContract('KurrentDB', async () => {
 });
 
 describe('KurrentDB store under the projection runner', () => {
-  const seen: Projection<'seen'> = {
-    name: 'kurrent_seen',
-    version: 1,
-    tables: ['seen'],
-    eventTypes: ['Tick'],
-    async createTables(tx, t) {
-      await tx.query(`CREATE TABLE ${t.seen} (event_id uuid PRIMARY KEY, times int NOT NULL)`);
-    },
-    async applyBatch(tx, batch, t) {
-      for (const event of batch) {
-        await tx.query(
-          `INSERT INTO ${t.seen} (event_id, times) VALUES ($1, 1)
-           ON CONFLICT (event_id) DO UPDATE SET times = ${t.seen}.times + 1`,
-          [event.id],
-        );
-      }
-    },
-  };
+  const seen = countingProjection('kurrent_seen');
   let db: Database;
   let store: KurrentDbEventStore;
 
@@ -91,7 +74,7 @@ describe('KurrentDB store under the projection runner', () => {
     }
     const mine = [...first.positions, ...second.positions];
     expect(mine).toEqual([...mine].sort((a, b) => a - b));
-    const rows = await db.query<{ times: number }>('SELECT times FROM seen');
+    const rows = await db.query<{ times: number }>('SELECT times FROM applied');
     expect(rows.length).toBeGreaterThanOrEqual(8);
     expect(rows.every((r) => r.times === 1)).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { projectsProjection } from '../../../projections/projects/projects.projection.js';
 import type { Database } from '../../../src/application/ports/database.port.js';
-import type { Projection, ProjectionContext } from '../../../src/application/ports/projection.port.js';
+import type { ProjectionContext } from '../../../src/application/ports/projection.port.js';
 import { randomIds, systemClock } from '../../../src/application/ports/system.port.js';
 import { handleCommand } from '../../../src/application/shared/command-handler.js';
 import { projectStream } from '../../../src/domain/project/project.streams.js';
@@ -15,27 +15,10 @@ import {
 } from '../../../src/infrastructure/projections/projection-state.js';
 import { DIALECTS, openTestDatabase } from '../../support/databases.js';
 import { eventually, events, streamId } from '../../support/events.js';
+import { countingProjection } from '../../support/counting-projection.js';
 import { testLogger } from '../../support/logger.js';
 
-/** Counts how many times each event was applied: any double delivery shows up as a count above 1. */
-const countingProjection: Projection<'applied'> = {
-  name: 'applied_counts',
-  version: 1,
-  tables: ['applied'],
-  eventTypes: ['Tick'],
-  async createTables(tx, t) {
-    await tx.query(`CREATE TABLE ${t.applied} (event_id uuid PRIMARY KEY, times int NOT NULL)`);
-  },
-  async applyBatch(tx, batch, t) {
-    for (const event of batch) {
-      await tx.query(
-        `INSERT INTO ${t.applied} (event_id, times) VALUES ($1, 1)
-         ON CONFLICT (event_id) DO UPDATE SET times = ${t.applied}.times + 1`,
-        [event.id],
-      );
-    }
-  },
-};
+const counting = countingProjection('applied_counts');
 
 const projectRows = (db: Database) =>
   db.query(
@@ -52,7 +35,7 @@ describe.each(DIALECTS)('projection runner on %s', (dialect) => {
     ({ db } = await openTestDatabase(dialect));
     await migrate(db, [...eventStoreMigrations, ...projectionStateMigrations]);
     store = new SqlEventStore(db, { idlePollMs: 50 });
-    runner = new ProjectionRunner(db, store, [projectsProjection, countingProjection], testLogger());
+    runner = new ProjectionRunner(db, store, [projectsProjection, counting], testLogger());
     await runner.start();
 
     const deps = { store, clock: systemClock, ids: randomIds };
@@ -134,7 +117,7 @@ describe.each(DIALECTS)('projection runner on %s', (dialect) => {
   });
 
   it('applies each event exactly once, even with a second runner on the same database', async () => {
-    const second = new ProjectionRunner(db, store, [countingProjection], testLogger());
+    const second = new ProjectionRunner(db, store, [counting], testLogger());
     await second.start();
     try {
       await store.appendToStream(streamId('ticks'), events(40, 'Tick'));
@@ -189,7 +172,7 @@ describe.each(DIALECTS)('projection runner on %s', (dialect) => {
     const before = await projectRows(db);
     await runner.stop();
     const v2 = { ...projectsProjection, version: 2 };
-    runner = new ProjectionRunner(db, store, [v2, countingProjection], testLogger());
+    runner = new ProjectionRunner(db, store, [v2, counting], testLogger());
     await runner.start();
     await eventually(
       async () => (await readProjectionState(db, 'projects'))!.version === 2,
