@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { GENERATION_QUOTA, GenerationQuota } from './application/dramas/generation-quota.js';
 import { CqrsModule } from '@nestjs/cqrs';
 import { HealthService } from './application/health/health.service.js';
 import { IDENTITY_OPTIONS } from './application/identity/identity.options.js';
@@ -109,6 +110,14 @@ export class AppModule {
             generationPerUserPerHour: config.RATE_LIMIT_GENERATION_PER_HOUR,
             generationPerIpPerHour: config.RATE_LIMIT_GENERATION_PER_IP_PER_HOUR,
           },
+        },
+        {
+          provide: GENERATION_QUOTA,
+          useValue: new GenerationQuota(runtime.store, systemClock, randomIds, {
+            concurrentDramas: config.LIMIT_CONCURRENT_DRAMAS,
+            queuedVideoSec: config.LIMIT_QUEUED_VIDEO_SEC,
+            scenesPerRequest: config.LIMIT_SCENES_PER_REQUEST,
+          }),
         },
         { provide: IDEMPOTENCY_STORE, useValue: runtime.idempotency },
         { provide: IDEMPOTENCY_TTL_SEC, useValue: config.IDEMPOTENCY_TTL_SEC },

@@ -85,6 +85,9 @@ async function throughput(workerCount: number, databaseUrl: string, dataDir: str
     KAFKA_PARTITIONS: '4',
     KAFKA_SESSION_TIMEOUT_MS: '10000',
     RATE_LIMIT_GENERATION_PER_HOUR: '100000',
+    LIMIT_CONCURRENT_DRAMAS: '0',
+    LIMIT_QUEUED_VIDEO_SEC: '0',
+    LIMIT_SCENES_PER_REQUEST: '0',
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
   };
   const config = loadConfig({ ...env, RUN_WORKERS: 'false', HOST: '127.0.0.1' }, () => undefined);

@@ -1,9 +1,16 @@
 import { dramaStream, videoTaskStream } from './drama/drama.streams.js';
 import { projectStream } from './project/project.streams.js';
+import { quotaStream } from './quota/quota.streams.js';
 import { webhookStream } from './webhook/webhook.streams.js';
 
 /** Every kind of stream the log holds. */
-export const STREAM_KINDS = [projectStream, dramaStream, videoTaskStream, webhookStream] as const;
+export const STREAM_KINDS = [
+  projectStream,
+  dramaStream,
+  videoTaskStream,
+  webhookStream,
+  quotaStream,
+] as const;
 export type StreamKindName = (typeof STREAM_KINDS)[number]['name'];
 
 export interface KnownStream {

@@ -47,6 +47,10 @@ export async function startTestApp(
       RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000',
       RATE_LIMIT_GENERATION_PER_HOUR: '100000',
       RATE_LIMIT_GENERATION_PER_IP_PER_HOUR: '100000',
+      // Fair-use limits likewise: suites that test them set their own.
+      LIMIT_CONCURRENT_DRAMAS: '0',
+      LIMIT_QUEUED_VIDEO_SEC: '0',
+      LIMIT_SCENES_PER_REQUEST: '0',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...options.env,
     },

@@ -18,6 +18,7 @@ import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-mode
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
 import { checkVideoRequest } from '../video/clip-plan.js';
 import { handleCommand, loadAggregate } from '../shared/command-handler.js';
+import { GENERATION_QUOTA, type GenerationQuota } from './generation-quota.js';
 
 export const VIDEO_PROVIDERS = ['local', 'runway', 'pika'] as const;
 export const IMAGE_PROVIDERS = ['local', 'wanx', 'openai_images'] as const;
@@ -120,6 +121,8 @@ abstract class DramaCommandBase {
     @Inject(PROVIDER_CATALOG) protected readonly providers: ProviderCatalog,
   ) {}
 
+  @Inject(GENERATION_QUOTA) protected readonly quota!: GenerationQuota;
+
   protected get deps() {
     return { store: this.store, clock: this.clock, ids: this.ids };
   }
@@ -216,6 +219,12 @@ export class GenerateDramaHandler extends DramaCommandBase implements ICommandHa
     this.checkVideoProvider(video, input.aspect_ratio, input.duration_sec / input.scenes_per_episode, true);
     const projectId = this.ids.uuid();
     const dramaId = this.ids.uuid();
+    await this.quota.admit(ownerId, {
+      dramaId,
+      kind: 'drama',
+      videoSec: input.episodes * input.duration_sec,
+      scenes: input.episodes * input.scenes_per_episode,
+    });
     await handleCommand(this.deps, projectStream.streamId(projectId), projectStream, {
       type: 'CreateProject',
       data: {
@@ -276,6 +285,12 @@ export class GenerateScenesHandler
       providers: { video: 'local', image: 'local', tts: 'local' },
       notes: project.targetEpisodes > 20 ? ['scripts are written for at most 20 episodes at a time'] : [],
     };
+    await this.quota.admit(ownerId, {
+      dramaId,
+      kind: 'script_only',
+      videoSec: 0,
+      scenes: episodes * scenesPerEpisode,
+    });
     await this.request(dramaStreamFor('script_only', dramaId), {
       type: 'RequestDrama',
       data: { dramaId, projectId, ownerId, request, now: this.now() },
@@ -355,6 +370,12 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
       },
       ...(input.callback_url ? { callbackUrl: input.callback_url } : {}),
     };
+    await this.quota.admit(ownerId, {
+      dramaId: taskId,
+      kind: 'single_video',
+      videoSec: input.duration_sec,
+      scenes: 1,
+    });
     await this.request(dramaStreamFor('single_video', taskId), {
       type: 'RequestDrama',
       data: { dramaId: taskId, projectId, ownerId, request, now },

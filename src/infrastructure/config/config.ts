@@ -116,6 +116,13 @@ export const configSchema = z.object({
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_GENERATION_PER_HOUR: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_GENERATION_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(200),
+  /**
+   * Fair use, per user (0 = no limit): dramas and video tasks in progress at once, the seconds of video
+   * they ask for together, and the scenes one request may ask for. Over a limit: 429 naming it.
+   */
+  LIMIT_CONCURRENT_DRAMAS: z.coerce.number().int().min(0).max(10_000).default(5),
+  LIMIT_QUEUED_VIDEO_SEC: z.coerce.number().int().min(0).max(10_000_000).default(14_400),
+  LIMIT_SCENES_PER_REQUEST: z.coerce.number().int().min(0).max(10_000).default(100),
   IDEMPOTENCY_TTL_SEC: z.coerce
     .number()
     .int()
