@@ -11,6 +11,7 @@ import type { JobBus, JobMessage } from '../ports/job-bus.port.js';
 import type { Clock } from '../ports/system.port.js';
 
 const WATCHED = [
+  'DramaRequested',
   'JobScheduled',
   'JobStarted',
   'JobLeaseRenewed',
@@ -23,10 +24,16 @@ const WATCHED = [
   'DramaFailed',
 ] as const;
 
-export const jobMessage = (streamId: string, job: JobSpec, scheduled?: StoredEvent): JobMessage => ({
+export const jobMessage = (
+  streamId: string,
+  job: JobSpec,
+  scheduled?: StoredEvent,
+  ownerId?: string,
+): JobMessage => ({
   jobId: job.jobId,
   streamId,
   dramaId: dramaIdOf(streamId),
+  ...(ownerId ? { ownerId } : {}),
   stage: job.stage,
   target: job.target,
   provider: job.provider,
@@ -49,6 +56,8 @@ export class JobDispatcher {
   private consumer: SupervisedConsumer | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly open = new Map<string, { message: JobMessage; deadline: number | null }>();
+  /** The owner of each live drama stream, so jobs carry who they are for (fair sharing of workers). */
+  private readonly owners = new Map<string, string>();
 
   constructor(
     private readonly store: EventStore,
@@ -90,8 +99,11 @@ export class JobDispatcher {
     for (const event of events) {
       const e = decodeDramaEvent(event);
       switch (e.type) {
+        case 'DramaRequested':
+          this.owners.set(event.streamId, e.data.ownerId);
+          break;
         case 'JobScheduled': {
-          const message = jobMessage(event.streamId, e.data, event);
+          const message = jobMessage(event.streamId, e.data, event, this.owners.get(event.streamId));
           this.open.set(message.jobId, { message, deadline: null });
           publish.push(message);
           break;
@@ -151,6 +163,7 @@ export class JobDispatcher {
   }
 
   private forget(streamId: string): void {
+    this.owners.delete(streamId);
     for (const [jobId, entry] of this.open) if (entry.message.streamId === streamId) this.open.delete(jobId);
   }
 
@@ -159,8 +172,9 @@ export class JobDispatcher {
     const stored = await this.store.readStream(streamId);
     const state = foldDrama(stored);
     if (state.status !== 'pending' && state.status !== 'running') return;
+    this.owners.set(streamId, state.ownerId);
     const messages = openJobs(state).map((job) => {
-      const message = jobMessage(streamId, job, scheduledEventOf(stored, job.jobId));
+      const message = jobMessage(streamId, job, scheduledEventOf(stored, job.jobId), state.ownerId);
       const until = leaseEnd(job);
       const deadline = until ? Date.parse(until) : null;
       this.open.set(job.jobId, { message, deadline });

@@ -6,6 +6,11 @@ export interface JobMessage {
   /** The stream the job belongs to (drama-<id> or videotask-<id>). */
   streamId: string;
   dramaId: string;
+  /**
+   * The user the work is for: the in-process bus shares workers between users by it. Absent in messages
+   * from older producers (the drama id stands in).
+   */
+  ownerId?: string;
   stage: Stage;
   target: string;
   provider: string;

@@ -18,12 +18,23 @@ interface Consumer {
 
 /**
  * The embedded job bus: an in-memory queue with bounded concurrency per consumer, honouring each job's
- * notBefore. Nothing here is durable on purpose: after a restart the dispatcher re-publishes every open
- * job from the event store.
+ * notBefore. Workers are shared fairly between users: each user has a queue of their own (first in,
+ * first out), and free workers take the next ready job from each user in turn, so one user's backlog
+ * never holds another user's job back by more than one job per turn. Nothing here is durable on
+ * purpose: after a restart the dispatcher re-publishes every open job from the event store.
  */
 export class InProcessJobBus implements JobBus {
   readonly kind = 'in-process' as const;
-  private readonly queued = new Map<string, JobMessage>();
+  /** Queued jobs by user (insertion order is each user's order); a user with none is dropped. */
+  private readonly queues = new Map<string, Map<string, JobMessage>>();
+  /** The user of each queued job. */
+  private readonly queuedBy = new Map<string, string>();
+  /**
+   * Users in turn order: the next turn goes to the first user with a ready job, who then goes last. A
+   * user new to the queue goes ahead of everyone already served, behind other newcomers.
+   */
+  private turns: string[] = [];
+  private readonly served = new Set<string>();
   private readonly running = new Map<
     string,
     { message: JobMessage; abort: AbortController; done: Promise<void> }
@@ -36,8 +47,17 @@ export class InProcessJobBus implements JobBus {
 
   async publish(jobs: readonly JobMessage[]): Promise<void> {
     for (const job of jobs) {
-      if (this.closed || this.running.has(job.jobId)) continue;
-      this.queued.set(job.jobId, job);
+      if (this.closed || this.running.has(job.jobId) || this.queuedBy.has(job.jobId)) continue;
+      const user = job.ownerId ?? `drama:${job.dramaId}`;
+      let queue = this.queues.get(user);
+      if (!queue) {
+        queue = new Map();
+        this.queues.set(user, queue);
+        const firstServed = this.turns.findIndex((u) => this.served.has(u));
+        this.turns.splice(firstServed === -1 ? this.turns.length : firstServed, 0, user);
+      }
+      queue.set(job.jobId, job);
+      this.queuedBy.set(job.jobId, user);
     }
     this.pump();
   }
@@ -65,19 +85,19 @@ export class InProcessJobBus implements JobBus {
   }
 
   cancelDrama(dramaId: string): void {
-    for (const [jobId, job] of this.queued) if (job.dramaId === dramaId) this.queued.delete(jobId);
+    for (const job of this.queuedJobs()) if (job.dramaId === dramaId) this.dequeue(job);
     for (const run of this.running.values())
       if (run.message.dramaId === dramaId) run.abort.abort(new JobAbort('cancelled', 'drama cancelled'));
   }
 
   inFlight(): ReadonlySet<string> {
-    return new Set([...this.queued.keys(), ...this.running.keys()]);
+    return new Set([...this.queuedBy.keys(), ...this.running.keys()]);
   }
 
   /** Queued and running jobs by stage (the jobs_in_flight gauge). */
   inFlightByStage(): Map<Stage, number> {
     const counts = new Map<Stage, number>();
-    for (const job of [...this.queued.values(), ...[...this.running.values()].map((r) => r.message)]) {
+    for (const job of [...this.queuedJobs(), ...[...this.running.values()].map((r) => r.message)]) {
       counts.set(job.stage, (counts.get(job.stage) ?? 0) + 1);
     }
     return counts;
@@ -87,12 +107,32 @@ export class InProcessJobBus implements JobBus {
   async close(graceMs = 5_000): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    this.queued.clear();
+    this.queues.clear();
+    this.queuedBy.clear();
+    this.served.clear();
+    this.turns = [];
     const all = Promise.all([...this.running.values()].map((r) => r.done));
     const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([all, grace]);
     for (const run of this.running.values()) run.abort.abort(new JobAbort('shutdown', 'shutting down'));
     await all;
+  }
+
+  private *queuedJobs(): Iterable<JobMessage> {
+    for (const queue of this.queues.values()) yield* queue.values();
+  }
+
+  private dequeue(job: JobMessage): void {
+    const user = this.queuedBy.get(job.jobId);
+    if (user === undefined) return;
+    this.queuedBy.delete(job.jobId);
+    const queue = this.queues.get(user);
+    queue?.delete(job.jobId);
+    if (queue && queue.size === 0) {
+      this.queues.delete(user);
+      this.served.delete(user);
+      this.turns = this.turns.filter((u) => u !== user);
+    }
   }
 
   private pump(): void {
@@ -101,20 +141,49 @@ export class InProcessJobBus implements JobBus {
     this.timer = null;
     const now = Date.now();
     let nextAt = Infinity;
-    for (const [jobId, job] of this.queued) {
-      const at = job.notBefore ? Date.parse(job.notBefore) : 0;
+    // Turn by turn: each user in order gets to start their first ready job a free worker takes.
+    for (let started = true; started;) {
+      started = false;
+      for (const user of this.turns) {
+        const found = this.nextReady(this.queues.get(user)!, now);
+        nextAt = Math.min(nextAt, found.nextAt);
+        if (!found.job) continue;
+        this.dequeue(found.job.message);
+        this.turns = this.turns.filter((u) => u !== user);
+        if (this.queues.has(user)) {
+          this.turns.push(user);
+          this.served.add(user);
+        }
+        this.start(found.job.consumer, found.job.message);
+        started = true;
+        break;
+      }
+    }
+    if (nextAt !== Infinity) this.timer = setTimeout(() => this.pump(), Math.max(1, nextAt - Date.now()));
+  }
+
+  private hasRoom(): boolean {
+    return this.consumers.some((c) => !c.stopped && c.running < c.concurrency);
+  }
+
+  /** A user's first job that is due and that a consumer has room for, and when the next one comes due. */
+  private nextReady(
+    queue: Map<string, JobMessage>,
+    now: number,
+  ): { job: { message: JobMessage; consumer: Consumer } | null; nextAt: number } {
+    let nextAt = Infinity;
+    for (const message of queue.values()) {
+      const at = message.notBefore ? Date.parse(message.notBefore) : 0;
       if (at > now) {
         nextAt = Math.min(nextAt, at);
         continue;
       }
       const consumer = this.consumers.find(
-        (c) => !c.stopped && c.stages.has(job.stage) && c.running < c.concurrency,
+        (c) => !c.stopped && c.stages.has(message.stage) && c.running < c.concurrency,
       );
-      if (!consumer) continue;
-      this.queued.delete(jobId);
-      this.start(consumer, job);
+      if (consumer) return { job: { message, consumer }, nextAt };
     }
-    if (nextAt !== Infinity) this.timer = setTimeout(() => this.pump(), Math.max(1, nextAt - Date.now()));
+    return { job: null, nextAt };
   }
 
   private start(consumer: Consumer, job: JobMessage): void {
