@@ -19,6 +19,16 @@ import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/syst
 import { checkVideoRequest } from '../video/clip-plan.js';
 import { handleCommand, loadAggregate } from '../shared/command-handler.js';
 import { GENERATION_QUOTA, type GenerationQuota } from './generation-quota.js';
+import { findScene } from '../../../projections/scenes/scenes.queries.js';
+import {
+  neededDurationSec,
+  parseTaskScript,
+  taskLanguage,
+  type VoicedTaskLine,
+  voiceTaskLines,
+} from '../../domain/script/task-script.js';
+import type { VoiceCandidate } from '../../domain/script/voices.js';
+import { sceneContext, sceneHeading } from '../stages/stage-inputs.js';
 
 export const VIDEO_PROVIDERS = ['local', 'runway', 'pika'] as const;
 export const IMAGE_PROVIDERS = ['local', 'wanx', 'openai_images'] as const;
@@ -63,6 +73,8 @@ export interface TaskAccepted {
   status: 'pending';
   video_url: null;
   created_at: string;
+  /** Decisions taken on the creator's behalf (e.g. the clip lengthened to speak every line). */
+  notes: string[];
 }
 
 export class GenerateDramaCommand extends Command<Accepted> {
@@ -347,9 +359,12 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
     const project = await this.ownedProject(projectId, ownerId);
     const video = this.provider('video', 'video_provider', input.video_provider, null);
     const tts = this.provider('tts', 'tts_provider', input.tts_provider ?? this.defaultProvider('tts'), null);
+    const scene = await this.sceneOf(projectId, input.scene_id);
+    const { lines, notes } = this.spokenLines(input, scene, video);
     this.checkVideoProvider(video, input.aspect_ratio, input.duration_sec, input.image_url !== null);
     const taskId = this.ids.uuid();
     const now = this.now();
+    const script = lines.map((l) => (l.speaker ? `${l.speaker}：${l.text}` : l.text)).join('\n');
     const request: DramaRequest = {
       kind: 'single_video',
       title: project.title,
@@ -358,31 +373,115 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
       episodes: 1,
       scenesPerEpisode: 1,
       episodeDurationSec: input.duration_sec,
-      prompt: input.script,
+      prompt: script,
       aspectRatio: input.aspect_ratio,
       useLocalLlm: true,
       providers: { video, image: 'local', tts },
       single: {
         sceneRef: input.scene_id,
-        script: input.script,
+        script,
         imageUrl: input.image_url && (await this.usableImage(input.image_url, ownerId)),
         durationSec: input.duration_sec,
+        lines,
+        heading: scene?.heading ?? project.title,
       },
+      notes,
       ...(input.callback_url ? { callbackUrl: input.callback_url } : {}),
     };
     await this.quota.admit(ownerId, {
       dramaId: taskId,
       kind: 'single_video',
-      videoSec: input.duration_sec,
+      videoSec: Math.max(input.duration_sec, neededDurationSec(lines)),
       scenes: 1,
     });
     await this.request(dramaStreamFor('single_video', taskId), {
       type: 'RequestDrama',
       data: { dramaId: taskId, projectId, ownerId, request, now },
     });
-    return { task_id: taskId, status: 'pending', video_url: null, created_at: now };
+    return { task_id: taskId, status: 'pending', video_url: null, created_at: now, notes };
+  }
+
+  /**
+   * Every line the clip will speak, with its speaker and voice. Nothing is dropped: a script longer than
+   * duration_sec lengthens a local clip (and says so), and is refused for a paid model (which is paid by
+   * the second) or when even the longest clip could not hold it, with the length it needs.
+   */
+  private spokenLines(
+    input: GenerateVideoInput,
+    scene: TaskScene | null,
+    video: string,
+  ): { lines: VoicedTaskLine[]; notes: string[] } {
+    const parsed = input.script
+      ? parseTaskScript(input.script)
+      : (scene?.dialogue ?? []).map((d) => ({ speaker: d.character, text: d.line }));
+    if (parsed.length === 0) {
+      throw invalid(
+        'SCRIPT.EMPTY',
+        scene
+          ? 'script: must not be empty (the scene has no dialogue to speak)'
+          : "script: must not be empty (or give a scene_id of one of this project's scenes with dialogue)",
+        { field: 'script' },
+      );
+    }
+    const lines = voiceTaskLines(parsed, taskLanguage(parsed), scene?.cast ?? []);
+    const needed = neededDurationSec(lines);
+    const notes: string[] = [];
+    if (needed > MAX_TASK_SEC) {
+      throw invalid(
+        'SCRIPT.TOO_LONG',
+        `script: speaking every line takes about ${needed} s, more than the ${MAX_TASK_SEC} s a clip may last: split it into several tasks`,
+        { field: 'script', needed_duration_sec: needed, max_duration_sec: MAX_TASK_SEC },
+      );
+    }
+    if (needed > input.duration_sec) {
+      if (video !== 'local') {
+        throw invalid(
+          'SCRIPT.LONGER_THAN_CLIP',
+          `duration_sec: speaking every line takes about ${needed} s; ask for duration_sec of at least ${needed}, or shorten the script`,
+          { field: 'duration_sec', needed_duration_sec: needed },
+        );
+      }
+      notes.push(
+        `speaking every line takes about ${needed} s, more than duration_sec ${input.duration_sec}: the clip runs as long as its dialogue`,
+      );
+    }
+    return { lines, notes };
+  }
+
+  /** The caller's scene named by scene_id, if it is one of this project's: its heading, cast and dialogue. */
+  private async sceneOf(projectId: string, sceneRef: string): Promise<TaskScene | null> {
+    if (!UUID.test(sceneRef)) return null;
+    const row = await findScene(this.db, sceneRef.toLowerCase());
+    if (!row || row.project_id !== projectId) return null;
+    if (row.drama_id) {
+      const { state } = await loadAggregate(this.store, dramaStream.streamId(row.drama_id), dramaStream);
+      if (state.status !== 'empty') {
+        try {
+          const context = sceneContext(state, row.id);
+          return { heading: sceneHeading(context), cast: context.cast, dialogue: context.scene.dialogue };
+        } catch {
+          // A scene of a script since replaced: the row's own text below.
+        }
+      }
+    }
+    const place = [row.title, row.location].filter(Boolean).join(' · ');
+    return {
+      heading: place || row.title,
+      cast: row.characters.map((c) => ({ ...c, gender: 'unknown' as const })),
+      dialogue: row.dialogue,
+    };
   }
 }
+
+interface TaskScene {
+  heading: string;
+  cast: VoiceCandidate[];
+  dialogue: readonly { character: string; line: string }[];
+}
+
+/** The longest clip a task may make (the schema's duration_sec maximum). */
+const MAX_TASK_SEC = 300;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @CommandHandler(ControlDramaCommand)
 export class ControlDramaHandler extends DramaCommandBase implements ICommandHandler<ControlDramaCommand> {

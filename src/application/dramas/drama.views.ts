@@ -37,6 +37,8 @@ export interface TaskView {
   subtitles_url: string | null;
   duration_sec: number | null;
   error: string | null;
+  /** Decisions taken on the creator's behalf at request time (e.g. a clip lengthened to its dialogue). */
+  notes: string[];
   created_at: string;
   updated_at: string;
 }
@@ -105,6 +107,7 @@ export async function toTaskView(row: DramaRow, links: MediaLinks): Promise<Task
     subtitles_url: await links.url(row.result?.srtKey),
     duration_sec: row.result?.durationSec ?? null,
     error: row.error,
+    notes: row.notes,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

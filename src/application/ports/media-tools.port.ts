@@ -26,6 +26,11 @@ export interface SceneRenderRequest {
   heading: string;
   narration?: string;
   dialogue: readonly SpokenLine[];
+  /**
+   * Lengthen the clip (up to this many seconds) so every line is spoken at a natural pace, instead of
+   * speeding speech up and dropping what does not fit into `durationSec`.
+   */
+  fitToSpeechMaxSec?: number;
   musicSeed: number;
   mood?: string;
   speak?: SpeakFn;

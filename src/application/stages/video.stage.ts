@@ -1,6 +1,7 @@
 import { extname, join } from 'node:path';
 import type { ActiveDrama, JobState } from '../../domain/drama/drama.state.js';
-import type { VideoOutput } from '../../domain/drama/drama.types.js';
+import type { SingleVideoRequest, VideoOutput } from '../../domain/drama/drama.types.js';
+import { parseTaskScript, voiceTaskLines } from '../../domain/script/task-script.js';
 import { detectLanguage } from '../../domain/script/vocabulary.js';
 import type { JobContext } from '../ports/ai-providers.port.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
@@ -14,6 +15,22 @@ import { moodFor } from './mood.js';
 import { planClips } from '../video/clip-plan.js';
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+/** The longest clip a task may make (what generate-video's duration_sec allows). */
+const MAX_TASK_SEC = 300;
+
+/**
+ * A task's lines as the renderer speaks them: each speaker named (the narrator unnamed) in their voice.
+ * Tasks requested before lines were recorded narrate their script sentence by sentence.
+ */
+function taskDialogue(single: SingleVideoRequest): SpokenLine[] {
+  const lines =
+    single.lines ??
+    voiceTaskLines(
+      parseTaskScript(single.script).map((l) => ({ ...l, speaker: null })),
+      detectLanguage(single.script),
+    );
+  return lines.map((l) => ({ speaker: l.speaker ?? '', text: l.text, voice: l.voice }));
+}
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 type RenderPlan = Omit<
@@ -90,6 +107,13 @@ export class VideoStage implements StageExecutor {
       signal: ctx.signal,
       onProgress: (f) => ctx.reportProgress(base + (0.95 - base) * f, 'rendering'),
     });
+    if (rendered.droppedLines.length > 0 && drama.kind === 'single_video') {
+      // Never a clip that silently leaves words out.
+      throw new StageError(
+        'permanent',
+        `the script does not fit into ${MAX_TASK_SEC} s even spoken faster (${rendered.droppedLines.length} of ${plan.dialogue.length} lines left over): split it into several tasks`,
+      );
+    }
     const hash = await fileHash(rendered.videoPath);
     const prefix = `${plan.keyPrefix}/clip-${short(hash)}`;
     const [key, srtKey, vttKey] = [`${prefix}.mp4`, `${prefix}.srt`, `${prefix}.vtt`];
@@ -136,16 +160,6 @@ export class VideoStage implements StageExecutor {
   private planTask(drama: ActiveDrama): RenderPlan {
     const single = drama.request.single;
     if (!single) throw new StageError('permanent', 'internal: video task without a script');
-    const language = detectLanguage(single.script);
-    const sentences = single.script
-      .split(/(?<=[。！？!?；;.])\s*/u)
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .slice(0, 20);
-    const narrator =
-      language === 'zh'
-        ? { speaker: '旁白', voice: 'zh-female-1' }
-        : { speaker: 'Narrator', voice: 'en-female-1' };
     const image = single.imageUrl
       ? /^https?:\/\//i.test(single.imageUrl)
         ? ({ kind: 'url', url: single.imageUrl } as const)
@@ -154,9 +168,12 @@ export class VideoStage implements StageExecutor {
     return {
       aspectRatio: drama.request.aspectRatio,
       durationSec: single.durationSec,
-      heading: single.sceneRef,
-      narration: single.script,
-      dialogue: sentences.map((text) => ({ ...narrator, text })),
+      // Never the client's scene reference itself: that may be a bare id.
+      heading: single.heading ?? drama.request.title,
+      // The words are the subtitles; printing the script on the picture as well would say it twice.
+      narration: undefined,
+      dialogue: taskDialogue(single),
+      fitToSpeechMaxSec: MAX_TASK_SEC,
       musicSeed: seedOf(drama.dramaId),
       mood: moodFor(drama.request.genre, undefined),
       image,

@@ -1,3 +1,4 @@
+import type { VoicedTaskLine } from '../script/task-script.js';
 import type { Script } from '../script/script.schema.js';
 import type { AspectRatio, Shot } from '../script/storyboard.js';
 
@@ -43,6 +44,13 @@ export interface SingleVideoRequest {
   /** A media-store key or an http(s) URL of the storyboard image, if the client gave one. */
   imageUrl: string | null;
   durationSec: number;
+  /**
+   * What is said, by whom and in which voice, decided at request time (labels taken off the words).
+   * Absent in tasks requested before: the script is then narrated sentence by sentence.
+   */
+  lines?: VoicedTaskLine[];
+  /** The card's heading: the scene's own (episode, place, time) or the project's title, never an id. */
+  heading?: string;
 }
 
 /** The target of a single_video's one job. */

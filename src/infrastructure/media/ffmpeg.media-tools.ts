@@ -79,6 +79,7 @@ export class FfmpegMediaTools implements MediaTools {
       heading: request.heading,
       narration: request.narration,
       dialogue: request.dialogue,
+      ...(request.fitToSpeechMaxSec ? { fitToSpeechMaxSec: request.fitToSpeechMaxSec } : {}),
       musicSeed: request.musicSeed,
       mood,
       signal: request.signal,

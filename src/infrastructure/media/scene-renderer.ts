@@ -50,6 +50,12 @@ export interface SceneInput {
   heading: string;
   narration?: string;
   dialogue: readonly DialogueLine[];
+  /**
+   * Lengthen the scene, up to this many seconds, until every line fits at a natural pace (`durationSec`
+   * is then the shortest it may be). Without it the length is fixed: speech is sped up, then lines that
+   * still do not fit are dropped (and listed in `droppedLines`).
+   */
+  fitToSpeechMaxSec?: number;
   musicSeed: number;
   mood?: Mood;
   signal?: AbortSignal;
@@ -98,7 +104,7 @@ const PAN_OVERSCAN = 1.08;
  */
 export async function renderScene(input: SceneInput): Promise<SceneOutput> {
   validate(input);
-  const { width, height, durationSec, signal } = input;
+  const { width, height, signal } = input;
   const fps = input.fps ?? VIDEO_FPS;
   const progress = input.onProgress ?? (() => undefined);
   const paths = {
@@ -113,19 +119,48 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
   progress(0);
 
   const clock = stopwatch();
-  const timing: TimelineOptions = { durationSec, leadInSec: FADE_SEC + 0.3, tailSec: FADE_SEC + 0.3 };
-  // The music is made on this thread while the TTS workers speak.
-  const [{ speech, slots, dropped, speed }, music] = await Promise.all([
-    speakDialogue(input, timing),
-    Promise.resolve().then(() =>
-      synthesizeMusic({
-        durationSec,
-        seed: input.musicSeed,
-        mood: input.mood ?? 'calm',
-        sampleRate: MIX_SAMPLE_RATE,
-      }),
-    ),
-  ]);
+  const timingFor = (sec: number): TimelineOptions => ({
+    durationSec: sec,
+    leadInSec: FADE_SEC + 0.3,
+    tailSec: FADE_SEC + 0.3,
+  });
+  const makeMusic = (sec: number) =>
+    synthesizeMusic({
+      durationSec: sec,
+      seed: input.musicSeed,
+      mood: input.mood ?? 'calm',
+      sampleRate: MIX_SAMPLE_RATE,
+    });
+  let durationSec = input.durationSec;
+  let spoken: Awaited<ReturnType<typeof speakDialogue>>;
+  let music: ReturnType<typeof synthesizeMusic>;
+  if (input.fitToSpeechMaxSec) {
+    // The length follows the speech: speak first, then make music as long as the scene turned out.
+    const natural = await speakDialogue(input, timingFor(Number.POSITIVE_INFINITY));
+    const needed = fittedDuration(
+      natural.speech.map((s) => s.durationSec),
+      timingFor(durationSec),
+    );
+    durationSec = Math.min(input.fitToSpeechMaxSec, Math.max(durationSec, needed));
+    spoken =
+      durationSec >= needed
+        ? {
+            ...natural,
+            ...layoutDialogue(
+              natural.speech.map((s) => s.durationSec),
+              timingFor(durationSec),
+            ),
+          }
+        : await speakDialogue(input, timingFor(durationSec));
+    music = makeMusic(durationSec);
+  } else {
+    // The music is made on this thread while the TTS workers speak.
+    [spoken, music] = await Promise.all([
+      speakDialogue(input, timingFor(durationSec)),
+      Promise.resolve().then(() => makeMusic(durationSec)),
+    ]);
+  }
+  const { speech, slots, dropped, speed } = spoken;
   const speechSec = clock();
   progress(0.15);
   const layout = subtitleLayout(width, height);
@@ -334,6 +369,13 @@ async function speakDialogue(input: SceneInput, timing: TimelineOptions) {
   } finally {
     if (!input.tts) await (tts as LocalTts).close();
   }
+}
+
+/** The shortest scene that holds every line at its natural length with the smallest gaps, in 0.1 s. */
+function fittedDuration(speechSec: readonly number[], timing: TimelineOptions): number {
+  const { leadInSec = 0, tailSec = 0, minGapSec = 0.3 } = timing;
+  const total = speechSec.reduce((a, b) => a + b, 0) + minGapSec * Math.max(0, speechSec.length - 1);
+  return Math.ceil((leadInSec + tailSec + total) * 10) / 10;
 }
 
 function validate(input: SceneInput): void {

@@ -105,6 +105,27 @@ describe('a drama on the cloud providers', () => {
     expect(JSON.stringify(usage)).not.toContain(qwen.apiKey);
   });
 
+  it('refuses a paid clip shorter than its script, with the length it needs, before any submission', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const project = await client.post('/api/v1/projects', { title: '付费短片', target_duration_sec: 30 });
+    const before = runway.submissions().length;
+    const refused = await client.post(`/api/v1/projects/${project.body.data.id}/generate-video`, {
+      scene_id: 'scene-1',
+      script:
+        '小林：这本诗集是您寄存的吗？扉页上写着一个我很熟悉的名字。\n老周：是的，我在等一个人来取，等了很多年。',
+      video_provider: 'runway',
+      duration_sec: 5,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.data).toMatchObject({
+      error: 'SCRIPT.LONGER_THAN_CLIP',
+      field: 'duration_sec',
+      needed_duration_sec: expect.any(Number),
+    });
+    expect(refused.body.data.needed_duration_sec).toBeGreaterThan(5);
+    expect(runway.submissions()).toHaveLength(before);
+  });
+
   it('lists the configured providers and probes them, without showing a key', async () => {
     const { client } = await registerUser(app.baseUrl);
     const models = (await client.get('/api/v1/ai/models')).body.data;

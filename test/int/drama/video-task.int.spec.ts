@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderStoryboardCard } from '../../../src/infrastructure/media/storyboard-card.js';
-import { finished, probeDownloaded, smallDrama, waitFor } from '../../support/drama.js';
+import { download, finished, probeDownloaded, smallDrama, waitFor } from '../../support/drama.js';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app.js';
 
 /** Milestone 1.1: one scene to one MP4, as a task, with the seed's request body. */
@@ -56,7 +56,13 @@ describe('single-scene video tasks', () => {
     });
     expect(accepted.status).toBe(202);
     expect(accepted.body.data).toMatchObject({ status: 'pending', video_url: null });
-    expect(Object.keys(accepted.body.data).sort()).toEqual(['created_at', 'status', 'task_id', 'video_url']);
+    expect(Object.keys(accepted.body.data).sort()).toEqual([
+      'created_at',
+      'notes',
+      'status',
+      'task_id',
+      'video_url',
+    ]);
     const task = await waitFor<any>(client, `/api/v1/tasks/${accepted.body.data.task_id}`, finished);
     expect(task).toMatchObject({ status: 'completed', progress: 100, error: null });
     const probe = await probeDownloaded(app.baseUrl, task.video_url, join(work, 'text.mp4'));
@@ -196,6 +202,108 @@ describe('single-scene video tasks', () => {
         ]),
       ]),
     );
+  });
+
+  /** Every cue's words, without the speaker names this test uses, as one string with no white space. */
+  const spokenText = (srt: string) =>
+    srt
+      .split(/\r?\n\r?\n/)
+      .map((block) =>
+        block
+          .split(/\r?\n/)
+          .slice(2)
+          .join('')
+          .replace(/^(?:欧阳纳兰·星辰·无忌|店员小林)：/, ''),
+      )
+      .join('')
+      .replace(/\s+/g, '');
+
+  it('speaks and subtitles every line of a long labelled script, lengthening the clip and saying so', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = await project(client);
+    const sceneRef = '0b7e3f52-6c1d-4e0b-9a51-3f6d2c8e1a90';
+    const script = [
+      '旁白：深夜的书店里只剩下一盏灯，雨点敲打着玻璃窗，街上已经没有行人了。',
+      '欧阳纳兰·星辰·无忌：请问，这本旧诗集是你刚才放在柜台上的吗？扉页上写着一个我很熟悉的名字。',
+      '店员小林：是一位老先生寄存的，他说会有人来取，还让我把门铃修好，免得错过来的人。',
+      '欧阳纳兰·星辰·无忌：那个名字是我外婆的，她年轻时在这条街上教书，后来搬去了南方。',
+      '店员小林：那就对了，老先生说，等门铃响起的时候，把诗集交给第一个念出那句诗的人。',
+      '旁白：门铃忽然响了，风把门吹开了一条缝，两个人同时转过头去，看向门外的雨夜。',
+    ].join('\n');
+    const accepted = await client.post(`/api/v1/projects/${id}/generate-video`, {
+      scene_id: sceneRef,
+      script,
+    });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.data.notes).toEqual([expect.stringMatching(/more than duration_sec 30/)]);
+    const task = await waitFor<any>(client, `/api/v1/tasks/${accepted.body.data.task_id}`, finished);
+    expect(task).toMatchObject({ status: 'completed', error: null });
+    expect(task.notes).toEqual(accepted.body.data.notes);
+    expect(task.duration_sec).toBeGreaterThan(30);
+
+    const srt = (await download(app.baseUrl, task.subtitles_url, join(work, 'long.srt'))).toString('utf8');
+    const spoken = spokenText(srt);
+    const lines = script.split('\n').map((l) => l.slice(l.indexOf('：') + 1));
+    for (const line of lines) {
+      for (const sentence of line.split(/(?<=[。！？])/)) expect(spoken).toContain(sentence.trim());
+    }
+    // Speakers are shown by name; the narrator's label and the scene reference never appear.
+    expect(srt).toContain('欧阳纳兰·星辰·无忌：');
+    expect(srt).toContain('店员小林：');
+    expect(srt).not.toContain('旁白');
+    expect(srt).not.toContain(sceneRef);
+    const probe = await probeDownloaded(app.baseUrl, task.video_url, join(work, 'long.mp4'));
+    expect(Math.abs(probe.durationSec - task.duration_sec)).toBeLessThanOrEqual(0.5);
+  });
+
+  it("speaks a project scene's own dialogue in its cast's voices when scene_id names it", async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = await project(client);
+    const scenes = await client.post(`/api/v1/projects/${id}/scenes`, {
+      episode: 1,
+      number: 1,
+      title: '书店',
+      location: '老城区书店',
+      characters: [{ name: '小林', role: '店员' }, { name: '老周' }],
+      dialogue: [
+        { character: '小林', line: '这本诗集是您寄存的吗？' },
+        { character: '老周', line: '是的，等一个人来取。' },
+      ],
+    });
+    expect(scenes.status).toBe(201);
+    const accepted = await client.post(`/api/v1/projects/${id}/generate-video`, {
+      scene_id: scenes.body.data.id,
+      duration_sec: 10,
+    });
+    expect(accepted.status).toBe(202);
+    const task = await waitFor<any>(client, `/api/v1/tasks/${accepted.body.data.task_id}`, finished);
+    expect(task.status).toBe('completed');
+    const srt = (await download(app.baseUrl, task.subtitles_url, join(work, 'scene.srt'))).toString('utf8');
+    expect(srt).toContain('小林：这本诗集是您寄存的吗？');
+    expect(srt).toContain('老周：是的，等一个人来取。');
+    expect(srt).not.toContain(scenes.body.data.id);
+  });
+
+  it('refuses a script no clip can hold, with the length it would need', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = await project(client);
+    const long = '程序员小王在深夜的办公室里一行一行地检查着明天就要上线的代码。'.repeat(40);
+    const refused = await client.post(`/api/v1/projects/${id}/generate-video`, {
+      scene_id: 'scene-1',
+      script: long,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.data).toMatchObject({
+      error: 'SCRIPT.TOO_LONG',
+      field: 'script',
+      max_duration_sec: 300,
+      needed_duration_sec: expect.any(Number),
+    });
+    expect(refused.body.data.needed_duration_sec).toBeGreaterThan(300);
+    expect(refused.body.message).toMatch(/about \d+ s/);
+    const empty = await client.post(`/api/v1/projects/${id}/generate-video`, { scene_id: 'scene-1' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.data).toMatchObject({ error: 'SCRIPT.EMPTY', field: 'script' });
   });
 
   it('rejects bad requests before any work starts', async () => {

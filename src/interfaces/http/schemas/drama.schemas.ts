@@ -79,7 +79,8 @@ const imageUrl = z
 
 export const generateVideoBody = z.strictObject({
   scene_id: z.string().trim().min(1).max(100),
-  script: z.string().trim().min(1, 'must not be empty').max(5000),
+  /** What is said (`Name: line` per line for a speaker); may be left out when scene_id names a scene with dialogue. */
+  script: z.string().trim().max(5000).default(''),
   image_url: imageUrl.nullish().transform((v) => v ?? null),
   video_provider: provider(VIDEO_PROVIDERS).default('local'),
   tts_provider: provider(TTS_PROVIDERS).optional(),
