@@ -10,15 +10,22 @@ const LIMIT = 3;
 describe('auth limits: the client address behind proxies, and password checks', () => {
   let open: TestApp;
   let proxied: TestApp;
+  /** Behind a trusted proxy with a generous per-address limit: only the account-and-address delays act. */
+  let delays: TestApp;
   const env = { RATE_LIMIT_AUTH_PER_MINUTE: String(LIMIT), RATE_LIMIT_LOGIN_PER_ACCOUNT: String(LIMIT) };
 
   beforeAll(async () => {
     open = await startTestApp({ dialect: 'pglite', env });
     proxied = await startTestApp({ dialect: 'pglite', env: { ...env, TRUST_PROXY: 'loopback' } });
+    delays = await startTestApp({
+      dialect: 'pglite',
+      env: { ...env, RATE_LIMIT_AUTH_PER_MINUTE: '1000', TRUST_PROXY: 'loopback' },
+    });
   });
   afterAll(async () => {
     await open?.close();
     await proxied?.close();
+    await delays?.close();
   });
 
   const login = (app: TestApp, forwardedFor: string, n: number) =>
@@ -42,6 +49,51 @@ describe('auth limits: the client address behind proxies, and password checks', 
     expect((await login(proxied, '198.51.100.1', 20)).status).toBe(429);
     expect((await login(proxied, '198.51.100.2', 21)).status).toBe(401);
   });
+
+  it('slows guesses at one address with growing delays and never locks the owner out from another', async () => {
+    const { email } = await registerUser(delays.baseUrl, 'victim');
+    const from = (address: string, password: string) =>
+      api(delays.baseUrl).post('/api/v1/auth/login', { email, password }, { 'X-Forwarded-For': address });
+    const attacker = '198.51.100.50';
+    for (let n = 0; n < LIMIT; n++) expect((await from(attacker, 'Wrong@12345')).status).toBe(401);
+    const first = await from(attacker, 'Wrong@12345');
+    expect(first.status).toBe(429);
+    expect(first.body.data).toMatchObject({ error: 'RATE.LIMITED', retry_after_sec: 1 });
+    // While delayed not even the right password is checked from there…
+    expect((await from(attacker, 'Test@12345')).status).toBe(429);
+    // …but the owner, elsewhere, logs in at once.
+    expect((await from('198.51.100.60', 'Test@12345')).status).toBe(200);
+
+    // Each wait served buys one more guess, and the next wait doubles.
+    const waits: number[] = [first.body.data.retry_after_sec];
+    for (let round = 0; round < 2; round++) {
+      await new Promise((resolve) => setTimeout(resolve, waits.at(-1)! * 1000 + 100));
+      expect((await from(attacker, 'Wrong@12345')).status).toBe(401);
+      const refused = await from(attacker, 'Wrong@12345');
+      expect(refused.status).toBe(429);
+      waits.push(Number(refused.headers.get('retry-after')));
+    }
+    expect(waits).toEqual([1, 2, 4]);
+  }, 30_000);
+
+  it('lets only the free attempts through when guesses arrive at once, and forgets them after a success', async () => {
+    const { email } = await registerUser(delays.baseUrl, 'rushed');
+    const from = (password: string) =>
+      api(delays.baseUrl).post(
+        '/api/v1/auth/login',
+        { email, password },
+        { 'X-Forwarded-For': '198.51.100.70' },
+      );
+    const statuses = (await Promise.all(Array.from({ length: 10 }, () => from('Wrong@12345')))).map(
+      (r) => r.status,
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(LIMIT);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10 - LIMIT);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await from('Test@12345')).status).toBe(200);
+    // The success cleared the count: the free attempts are there again.
+    for (let n = 0; n < LIMIT; n++) expect((await from('Wrong@12345')).status).toBe(401);
+  }, 30_000);
 
   it('throttles current_password checks per user like logins per account; a rename is not counted', async () => {
     // Behind the trusted proxy each request comes from its own address: only the per-user count applies.

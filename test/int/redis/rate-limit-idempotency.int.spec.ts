@@ -27,23 +27,23 @@ describe('rate limits and Idempotency-Key on Redis, across two API processes', (
     await a?.close();
   });
 
-  it('limits login attempts per account across processes, with Retry-After', async () => {
+  it('delays login attempts for an account at an address across processes, with Retry-After', async () => {
     const { email } = await registerUser(a.baseUrl);
-    const attempt = (app: TestApp) =>
-      api(app.baseUrl).post('/api/v1/auth/login', { email, password: 'Wrong@12345' });
+    const attempt = (app: TestApp, password = 'Wrong@12345') =>
+      api(app.baseUrl).post('/api/v1/auth/login', { email, password });
     expect((await attempt(a)).status).toBe(401);
     expect((await attempt(b)).status).toBe(401);
     expect((await attempt(a)).status).toBe(401);
     const refused = await attempt(b);
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ code: 429, data: { error: 'RATE.LIMITED' } });
-    const retryAfter = Number(refused.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(900);
-    // even the right password waits: the account is being guessed at
-    expect((await api(a.baseUrl).post('/api/v1/auth/login', { email, password: 'Test@12345' })).status).toBe(
-      429,
-    );
+    expect(Number(refused.headers.get('retry-after'))).toBe(1);
+    // From this address even the right password waits (it is not checked)…
+    expect((await attempt(a, 'Test@12345')).status).toBe(429);
+    // …for the delay only: then it gets in, through either process, and the count starts again.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await attempt(b, 'Test@12345')).status).toBe(200);
+    expect((await attempt(a)).status).toBe(401);
   });
 
   it('limits generation per user', async () => {

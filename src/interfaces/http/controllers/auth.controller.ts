@@ -1,4 +1,6 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, Put, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { RATE_LIMITER, type RateLimiter } from '../../../application/ports/rate-limiter.port.js';
 import {
   IdentityService,
   type AuthResult,
@@ -16,7 +18,7 @@ import {
   updateMeBody,
 } from '../schemas/auth.schemas.js';
 import { NoIdempotencyReplay } from '../idempotency.interceptor.js';
-import { RateLimit } from '../rate-limit.guard.js';
+import { loginThrottleKey, RateLimit } from '../rate-limit.guard.js';
 import { ZodPipe } from '../zod.pipe.js';
 
 @Controller('auth')
@@ -24,6 +26,7 @@ export class AuthController {
   constructor(
     private readonly identity: IdentityService,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
   ) {}
 
   @Public()
@@ -38,8 +41,11 @@ export class AuthController {
   @RateLimit('auth')
   @Post('login')
   @HttpCode(200)
-  login(@Body(new ZodPipe(loginBody)) body: LoginBody): Promise<AuthResult> {
-    return this.identity.login(body);
+  async login(@Body(new ZodPipe(loginBody)) body: LoginBody, @Req() request: Request): Promise<AuthResult> {
+    const result = await this.identity.login(body);
+    // The right password clears the delays of this account at this address.
+    await this.limiter.reset(loginThrottleKey(body.email, request.ip ?? 'unknown'));
+    return result;
   }
 }
 
