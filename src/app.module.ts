@@ -26,7 +26,10 @@ import { AddSceneHandler } from './application/projects/add-scene.command.js';
 import { projectCommandHandlers } from './application/projects/project-commands.js';
 import { projectQueryHandlers } from './application/projects/project-queries.js';
 import { APP_CONFIG } from './infrastructure/config/config.js';
-import { Argon2PasswordHasher } from './infrastructure/identity/argon2.password-hasher.js';
+import {
+  Argon2PasswordHasher,
+  PooledArgon2PasswordHasher,
+} from './infrastructure/identity/argon2.password-hasher.js';
 import { JoseTokenService } from './infrastructure/identity/jose.token-service.js';
 import { SqlUserRepository } from './infrastructure/identity/sql.user-repository.js';
 import { WEBHOOK_SECRET_STORE } from './application/ports/webhook.port.js';
@@ -87,7 +90,13 @@ export class AppModule {
         { provide: CONSUMER_ADMIN, useValue: runtime.consumers },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
-        { provide: PASSWORD_HASHER, useValue: new Argon2PasswordHasher() },
+        {
+          provide: PASSWORD_HASHER,
+          useValue:
+            config.PASSWORD_HASH_THREADS === 0
+              ? new Argon2PasswordHasher()
+              : new PooledArgon2PasswordHasher({ threads: config.PASSWORD_HASH_THREADS }),
+        },
         {
           provide: TOKEN_SERVICE,
           useValue: new CurrentTokenService(

@@ -76,6 +76,11 @@ export const configSchema = z.object({
     .min(60)
     .max(30 * 24 * 3600)
     .default(24 * 3600),
+  /**
+   * Threads that hash and check passwords (argon2id, ~85 ms each) off the event loop; 0 hashes on the
+   * event loop itself (every register and login then stalls the API for that long).
+   */
+  PASSWORD_HASH_THREADS: z.coerce.number().int().min(0).max(64).default(Math.min(2, availableParallelism())),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: url(['redis', 'rediss']),
   PUBLIC_BASE_URL: optionalString,
