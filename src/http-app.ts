@@ -1,3 +1,4 @@
+import { mediaServability } from './application/dramas/media-owner.js';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -82,6 +83,7 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
       blobs: runtime.blobs,
       signer: runtime.mediaSigner,
       logger: runtime.logger.child({ component: 'media' }),
+      servable: mediaServability(runtime.db),
     }),
   );
   // OpenAPI from the registered controllers and their zod pipes, and Swagger UI from swagger-ui-dist.

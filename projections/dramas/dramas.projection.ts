@@ -72,6 +72,13 @@ async function applyDramaEvents(
     if (list) list.push(event);
     else streams.set(event.streamId, [event]);
   }
+  const deletedProjects: string[] = [];
+  for (const event of events) {
+    if (event.type === 'ProjectDeleted') {
+      deletedProjects.push((event.data as { projectId: string }).projectId);
+      streams.delete(event.streamId);
+    }
+  }
   const rows = await tx.query<{ stream_id: string; last_position: string | number }>(
     `SELECT stream_id, last_position FROM ${t.dramas} WHERE stream_id = ANY ($1::text[])`,
     [[...streams.keys()]],
@@ -97,7 +104,16 @@ async function applyDramaEvents(
     records.push({ ...dramaRowFields(state, streamId), last_position: last });
   }
   while (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
-  if (records.length === 0) return;
+  if (records.length > 0) await upsert(tx, t, records);
+  // After the upserts: a drama requested in the same batch as its project's deletion is withdrawn too.
+  if (deletedProjects.length > 0) {
+    await tx.query(`UPDATE ${t.dramas} SET withdrawn = true WHERE project_id = ANY ($1::uuid[])`, [
+      deletedProjects,
+    ]);
+  }
+}
+
+async function upsert(tx: SqlExecutor, t: TableNames<Tables>, records: Record<string, unknown>[]) {
   await tx.query(
     `INSERT INTO ${t.dramas} (id, stream_id, kind, project_id, owner_id, status, stage, progress, stages, episodes,
        result, error, notes, started_at, created_at, updated_at, last_position)
@@ -114,14 +130,15 @@ async function applyDramaEvents(
 
 /**
  * One row per drama or video task: the summary columns the API serves, from the domain's own evolve
- * (so the read model and the write side can never disagree).
+ * (so the read model and the write side can never disagree). A deleted project's rows stay, withdrawn.
  */
 export const dramasProjection: Projection<Tables> = {
   name: 'dramas',
   // 2: the folded state left the row (kept in memory, refolded from the log when cold).
-  version: 2,
+  // 3: `withdrawn` — the project was deleted: its dramas and tasks are no longer served (their events stay).
+  version: 3,
   tables: ['dramas'],
-  eventTypes: DRAMA_EVENT_TYPES,
+  eventTypes: [...DRAMA_EVENT_TYPES, 'ProjectDeleted'],
 
   async createTables(tx, t) {
     await tx.query(`CREATE TABLE ${t.dramas} (
@@ -141,7 +158,8 @@ export const dramasProjection: Projection<Tables> = {
       started_at timestamptz,
       created_at timestamptz NOT NULL,
       updated_at timestamptz NOT NULL,
-      last_position bigint NOT NULL
+      last_position bigint NOT NULL,
+      withdrawn boolean NOT NULL DEFAULT false
     )`);
     await tx.query(`CREATE INDEX ${t.dramas}_project_idx ON ${t.dramas} (project_id, created_at DESC)`);
     await tx.query(

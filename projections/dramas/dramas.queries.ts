@@ -36,8 +36,11 @@ const normalise = (row: DramaRow): DramaRow => ({
   updated_at: new Date(row.updated_at).toISOString(),
 });
 
+/** A drama or task the API serves: none once its project was deleted. */
 export async function findDrama(sql: SqlExecutor, id: string): Promise<DramaRow | null> {
-  const rows = await sql.query<DramaRow>(`SELECT ${COLUMNS} FROM dramas WHERE id = $1`, [id]);
+  const rows = await sql.query<DramaRow>(`SELECT ${COLUMNS} FROM dramas WHERE id = $1 AND NOT withdrawn`, [
+    id,
+  ]);
   return rows[0] ? normalise(rows[0]) : null;
 }
 

@@ -501,8 +501,23 @@ export class ControlDramaHandler extends DramaCommandBase implements ICommandHan
             ? { type: 'CancelDrama', data: { actorId, reason: 'cancelled by the creator', now } }
             : { type: 'RegenerateScene', data: { actorId, sceneId: action.regenerateScene, now } };
     // Authorised by the drama's own stream (the decider answers 404 to anyone but its owner), so a
-    // control right after generate-drama works whether or not the read model has the drama yet.
-    const result = await this.request(dramaStreamFor(kind, dramaId), command);
+    // control right after generate-drama works whether or not the read model has the drama yet; a
+    // deleted project's dramas and tasks are gone for everyone.
+    const streamId = dramaStreamFor(kind, dramaId);
+    const { state: drama } = await loadAggregate(this.store, streamId, dramaKindFor(streamId));
+    if (drama.status !== 'empty') {
+      const { state: project } = await loadAggregate(
+        this.store,
+        projectStream.streamId(drama.projectId),
+        projectStream,
+      );
+      if (project.status !== 'active') {
+        throw kind === 'single_video'
+          ? notFound('TASK.NOT_FOUND', `task ${dramaId} not found`)
+          : notFound('DRAMA.NOT_FOUND', `drama ${dramaId} not found`);
+      }
+    }
+    const result = await this.request(streamId, command);
     const state = result.state;
     return { id: dramaId, status: state.status === 'empty' ? 'pending' : state.status };
   }

@@ -2,13 +2,15 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { findProject } from '../../../projections/projects/projects.queries.js';
 import { type ProjectFields, type ProjectState } from '../../domain/project/project.events.js';
-import { notFound } from '../../domain/shared/domain-error.js';
+import { DomainError, notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
 import { projectStream } from '../../domain/project/project.streams.js';
-import { handleCommand } from '../shared/command-handler.js';
+import { handleCommand, loadAggregate } from '../shared/command-handler.js';
+import { dramaStream, videoTaskStream } from '../../domain/drama/drama.streams.js';
+import { EVENT_HISTORY, type EventHistory } from '../ports/event-history.port.js';
 import { decidedProjectView, type ProjectView, toProjectView } from './project.view.js';
 
 /** How long a write waits for the read model so the client can read it back at once. */
@@ -121,6 +123,8 @@ export class DeleteProjectHandler
   extends ProjectCommandBase
   implements ICommandHandler<DeleteProjectCommand>
 {
+  @Inject(EVENT_HISTORY) private readonly history!: EventHistory;
+
   async execute(command: DeleteProjectCommand): Promise<{ id: string; version: number }> {
     const result = await handleCommand(
       this.deps,
@@ -133,9 +137,34 @@ export class DeleteProjectHandler
       { expectedVersion: command.expectedVersion },
     );
     if (result.lastPosition !== null) {
+      await this.stopDramas(command.projectId, command.actorId);
       await this.progress.waitFor('projects', result.lastPosition, READ_YOUR_WRITES_MS);
+      await this.progress.waitFor('dramas', await this.store.headPosition(), READ_YOUR_WRITES_MS);
     }
     return { id: command.projectId, version: result.version };
+  }
+
+  /**
+   * A deleted project's dramas and tasks stop: the unfinished ones are cancelled, so no more work (or
+   * money) is spent on them. Found in the log itself (no read model lag); their events stay for the audit.
+   */
+  private async stopDramas(projectId: string, actorId: string): Promise<void> {
+    const streams = await this.history.projectStreams(projectId);
+    for (const { streamId, kind } of streams) {
+      if (kind !== 'drama' && kind !== 'videotask') continue;
+      const dramaKind = kind === 'drama' ? dramaStream : videoTaskStream;
+      const { state } = await loadAggregate(this.store, streamId, dramaKind);
+      if (state.status !== 'pending' && state.status !== 'running' && state.status !== 'paused') continue;
+      try {
+        await handleCommand(this.deps, streamId, dramaKind, {
+          type: 'CancelDrama',
+          data: { actorId, reason: 'the project was deleted', now: this.clock.now().toISOString() },
+        });
+      } catch (error) {
+        // It finished meanwhile: nothing left to stop.
+        if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
+      }
+    }
   }
 }
 

@@ -12,6 +12,11 @@ export interface MediaHandlerOptions {
   blobs: BlobStore;
   signer: MediaUrlSigner;
   logger: Logger;
+  /**
+   * Whether a key may still be served: false once what it belongs to is gone (a deleted project's dramas
+   * and tasks), answered like a missing object. Absent: every stored key may be.
+   */
+  servable?: (key: string) => Promise<boolean>;
 }
 
 type MediaRequest = IncomingMessage & { originalUrl?: string };
@@ -35,7 +40,11 @@ export function mediaHandler(options: MediaHandlerOptions) {
   };
 }
 
-async function serve({ blobs, signer }: MediaHandlerOptions, req: MediaRequest, res: ServerResponse) {
+async function serve(
+  { blobs, signer, servable }: MediaHandlerOptions,
+  req: MediaRequest,
+  res: ServerResponse,
+) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     return sendError(res, 405, 'MEDIA.METHOD_NOT_ALLOWED', 'media supports GET and HEAD only');
@@ -79,7 +88,7 @@ async function serve({ blobs, signer }: MediaHandlerOptions, req: MediaRequest, 
     );
   }
 
-  const info = await blobs.stat(key);
+  const info = (await servable?.(key)) === false ? null : await blobs.stat(key);
   if (!info) return sendError(res, 404, 'MEDIA.NOT_FOUND', `no media stored under ${key}`);
   const etag = info.etag ? `"${info.etag}"` : undefined;
   const common: Record<string, string> = {

@@ -1,0 +1,24 @@
+import { findDrama } from '../../../projections/dramas/dramas.queries.js';
+import type { SqlExecutor } from '../ports/database.port.js';
+
+const OWNED_KEY = /^(?:dramas|tasks)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//;
+
+/**
+ * Whether a media key may still be served: a drama's or task's objects only while the drama or task is
+ * (its project not deleted). Answers are kept for a second, so the byte-range requests of one
+ * playing video cost one lookup; a deletion takes effect within that time.
+ */
+export function mediaServability(db: SqlExecutor, ttlMs = 1_000) {
+  const cache = new Map<string, { servable: boolean; until: number }>();
+  return async (key: string): Promise<boolean> => {
+    const id = OWNED_KEY.exec(key)?.[1];
+    if (!id) return true;
+    const now = Date.now();
+    const known = cache.get(id);
+    if (known && known.until > now) return known.servable;
+    const servable = (await findDrama(db, id)) !== null;
+    if (cache.size > 10_000) cache.clear();
+    cache.set(id, { servable, until: now + ttlMs });
+    return servable;
+  };
+}
