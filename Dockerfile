@@ -1,14 +1,19 @@
 # The 3kstory image: one image for the API (`node dist/src/main.js`) and the workers
 # (`node dist/src/worker.js`). Build: docker build -t 3kstory .
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
+# Debian's maintained ffmpeg decodes user images and provider downloads (not the bundled 2018 snapshot).
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg \
+    && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
+    FFMPEG_PATH=/usr/bin/ffmpeg \
+    FFPROBE_PATH=/usr/bin/ffprobe \
     DATA_DIR=/data \
     SERVER_PORT=8080
 WORKDIR /app

@@ -16,9 +16,28 @@ function executable(path: string): string {
   return path;
 }
 
-export const ffmpegPath: string = executable((require('@ffmpeg-installer/ffmpeg') as { path: string }).path);
-export const ffprobePath: string = executable(
-  (require('@ffprobe-installer/ffprobe') as { path: string }).path,
+/**
+ * The binary to run: the operator's (FFMPEG_PATH / FFPROBE_PATH, e.g. a current system build) when set,
+ * else the one bundled with the npm package (a 2018 snapshot, enough for the tests and a laptop).
+ */
+export function mediaBinary(configured: string | undefined, bundled: () => string): string {
+  const path = configured?.trim();
+  if (!path) return executable(bundled());
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new Error(`${path} (FFMPEG_PATH/FFPROBE_PATH) is not an executable file`);
+  }
+  return path;
+}
+
+export const ffmpegPath: string = mediaBinary(
+  process.env.FFMPEG_PATH,
+  () => (require('@ffmpeg-installer/ffmpeg') as { path: string }).path,
+);
+export const ffprobePath: string = mediaBinary(
+  process.env.FFPROBE_PATH,
+  () => (require('@ffprobe-installer/ffprobe') as { path: string }).path,
 );
 
 export interface RunFfmpegOptions {

@@ -42,13 +42,13 @@ describe('ffmpeg runner', () => {
       '-i',
       'testsrc=d=1',
       '-vf',
-      'xfade',
+      'no_such_filter_3k',
       join(dir.path, 'x.mp4'),
     ]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
     expect(message).toMatch(/^ffmpeg exited with code \d+ while writing .*x\.mp4\n/);
-    expect(message).toMatch(/No such filter: 'xfade'/);
+    expect(message).toMatch(/No such filter: 'no_such_filter_3k'/);
     expect(message.split('\n').length).toBeLessThanOrEqual(16);
   });
 
