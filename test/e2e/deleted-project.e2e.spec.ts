@@ -69,7 +69,13 @@ describe.each(DIALECTS)('a deleted project on %s', (dialect) => {
     expect(gone.body.data).toEqual(missing.body.data);
     // Nothing can be done to them any more.
     expect((await client.post(`/api/v1/dramas/${paused}/resume`)).status).toBe(404);
-    expect((await client.post(`/api/v1/dramas/${accepted.drama_id}/scenes/7d3f9c1e-0000-4000-8000-000000000002/regenerate`)).status).toBe(404);
+    expect(
+      (
+        await client.post(
+          `/api/v1/dramas/${accepted.drama_id}/scenes/7d3f9c1e-0000-4000-8000-000000000002/regenerate`,
+        )
+      ).status,
+    ).toBe(404);
     expect((await client.post(`/api/v1/tasks/${task.task_id}/cancel`)).status).toBe(404);
     expect(
       (
