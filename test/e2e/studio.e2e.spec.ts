@@ -322,6 +322,8 @@ describe('the studio in a real browser', () => {
     await accessible('project');
     await page.getByText('Generate a video for one scene').click();
     await page.getByLabel('Length of the clip (s)').fill('3');
+    // The form offers the scene's whole text; every line of it would be spoken, so keep it to one line.
+    await page.getByLabel('Scene text').fill('北京办公室。');
     await page.getByRole('button', { name: 'Generate video' }).click();
     await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
     await page.locator('.badge-completed').waitFor({ timeout: 120_000 });

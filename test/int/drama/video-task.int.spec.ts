@@ -36,7 +36,7 @@ describe('single-scene video tasks', () => {
     imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
     // The image host is on loopback, so the operator lists exactly it (OUTBOUND_ALLOW).
     app = await startTestApp({ dialect: 'pglite', env: { OUTBOUND_ALLOW: new URL(imageBase).host } });
-  });
+  }, 120_000);
   afterAll(async () => {
     await app?.close();
     images?.close();
