@@ -21,7 +21,7 @@ describe('auth limits: the client address behind proxies, and password checks', 
       dialect: 'pglite',
       env: { ...env, RATE_LIMIT_AUTH_PER_MINUTE: '1000', TRUST_PROXY: 'loopback' },
     });
-  });
+  }, 120_000);
   afterAll(async () => {
     await open?.close();
     await proxied?.close();
