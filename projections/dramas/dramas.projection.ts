@@ -6,7 +6,7 @@ import type {
 } from '../../src/application/ports/projection.port.js';
 import type { SqlExecutor } from '../../src/application/ports/database.port.js';
 import { DRAMA_EVENT_TYPES, type DramaEvent } from '../../src/domain/drama/drama.events.js';
-import { type DramaState, foldDrama } from '../../src/domain/drama/drama.state.js';
+import { type DramaState, foldDrama, isOpen } from '../../src/domain/drama/drama.state.js';
 import { dramaRowFields } from './dramas.queries.js';
 
 type Tables = 'dramas';
@@ -22,9 +22,6 @@ function slim(state: DramaState): DramaState {
   const output = { ...record.output, script: { ...record.output.script, episodes: [], characters: [] } };
   return { ...state, outputs: { ...state.outputs, 'script:drama': { ...record, output } } };
 }
-
-const isOpen = (state: DramaState) =>
-  state.status === 'pending' || state.status === 'running' || state.status === 'paused';
 
 /** States kept between batches, per table (a rebuild's tables are not the live ones). */
 const MEMO_ENTRIES = 2_000;

@@ -1,12 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DramaCommand } from '../../domain/drama/drama.commands.js';
-import {
-  dramaKindFor,
-  dramaStream,
-  dramaStreamFor,
-  videoTaskStream,
-} from '../../domain/drama/drama.streams.js';
+import { dramaKindFor, dramaStream, dramaStreamFor } from '../../domain/drama/drama.streams.js';
 import type { DramaRequest } from '../../domain/drama/drama.types.js';
 import { type ImageRef, MEDIA_LINK_VERIFIER, type MediaLinkVerifier } from '../ports/media-links.port.js';
 import { projectStream } from '../../domain/project/project.streams.js';
@@ -19,8 +14,10 @@ import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/syst
 import { checkVideoRequest } from '../video/clip-plan.js';
 import { handleCommand, loadAggregate } from '../shared/command-handler.js';
 import { GENERATION_QUOTA, type GenerationQuota } from './generation-quota.js';
+import { mediaSubject } from './media-owner.js';
 import { findScene } from '../../../projections/scenes/scenes.queries.js';
 import {
+  MAX_TASK_SEC,
   neededDurationSec,
   parseTaskScript,
   taskLanguage,
@@ -346,12 +343,9 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
 
   /** Media keys of a drama or task start with dramas/<id>/ or tasks/<id>/: its owner owns them. */
   private async ownsMedia(key: string, ownerId: string): Promise<boolean> {
-    const match = /^(dramas|tasks)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//.exec(
-      key,
-    );
-    if (!match || key.split('/').some((part) => part === '..' || part === '')) return false;
-    const kind = match[1] === 'dramas' ? dramaStream : videoTaskStream;
-    const { state } = await loadAggregate(this.store, kind.streamId(match[2]!), kind);
+    const subject = mediaSubject(key);
+    if (!subject || key.split('/').some((part) => part === '..' || part === '')) return false;
+    const { state } = await loadAggregate(this.store, subject.streamId, dramaKindFor(subject.streamId));
     return state.status !== 'empty' && state.ownerId === ownerId;
   }
 
@@ -479,8 +473,6 @@ interface TaskScene {
   dialogue: readonly { character: string; line: string }[];
 }
 
-/** The longest clip a task may make (the schema's duration_sec maximum). */
-const MAX_TASK_SEC = 300;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @CommandHandler(ControlDramaCommand)

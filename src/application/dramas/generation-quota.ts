@@ -1,4 +1,5 @@
-import { dramaStream, videoTaskStream } from '../../domain/drama/drama.streams.js';
+import { dramaKindFor, dramaStreamFor } from '../../domain/drama/drama.streams.js';
+import { isOpen } from '../../domain/drama/drama.state.js';
 import type { DramaKind } from '../../domain/drama/drama.types.js';
 import type { GenerationLimits, OpenGeneration } from '../../domain/quota/quota.decider.js';
 import { quotaStream } from '../../domain/quota/quota.streams.js';
@@ -47,10 +48,10 @@ export class GenerationQuota {
   private async finished(open: Readonly<Record<string, OpenGeneration>>, now: number): Promise<string[]> {
     const ended = await Promise.all(
       Object.entries(open).map(async ([id, generation]) => {
-        const kind = generation.kind === 'single_video' ? videoTaskStream : dramaStream;
-        const { state } = await loadAggregate(this.store, kind.streamId(id), kind);
+        const streamId = dramaStreamFor(generation.kind, id);
+        const { state } = await loadAggregate(this.store, streamId, dramaKindFor(streamId));
         if (state.status === 'empty') return now - Date.parse(generation.admittedAt) > UNWRITTEN_GRACE_MS;
-        return state.status === 'completed' || state.status === 'failed' || state.status === 'cancelled';
+        return !isOpen(state);
       }),
     );
     return Object.keys(open).filter((_, i) => ended[i]);

@@ -1,7 +1,16 @@
 import { findDrama } from '../../../projections/dramas/dramas.queries.js';
+import { dramaStreamFor } from '../../domain/drama/drama.streams.js';
 import type { SqlExecutor } from '../ports/database.port.js';
 
-const OWNED_KEY = /^(?:dramas|tasks)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//;
+const OWNED_KEY = /^(dramas|tasks)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//;
+
+/** The drama or video task a media key belongs to (`dramas/<id>/…`, `tasks/<id>/…`), if any. */
+export function mediaSubject(key: string): { streamId: string; id: string } | null {
+  const match = OWNED_KEY.exec(key);
+  if (!match) return null;
+  const id = match[2]!;
+  return { id, streamId: dramaStreamFor(match[1] === 'tasks' ? 'single_video' : 'drama', id) };
+}
 
 /**
  * Whether a media key may still be served: a drama's or task's objects only while the drama or task is
@@ -11,7 +20,7 @@ const OWNED_KEY = /^(?:dramas|tasks)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 export function mediaServability(db: SqlExecutor, ttlMs = 1_000) {
   const cache = new Map<string, { servable: boolean; until: number }>();
   return async (key: string): Promise<boolean> => {
-    const id = OWNED_KEY.exec(key)?.[1];
+    const id = mediaSubject(key)?.id;
     if (!id) return true;
     const now = Date.now();
     const known = cache.get(id);

@@ -8,8 +8,8 @@ import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
 import { projectStream } from '../../domain/project/project.streams.js';
-import { handleCommand, loadAggregate } from '../shared/command-handler.js';
-import { dramaStream, videoTaskStream } from '../../domain/drama/drama.streams.js';
+import { handleCommand } from '../shared/command-handler.js';
+import { dramaKindOf } from '../../domain/drama/drama.streams.js';
 import { EVENT_HISTORY, type EventHistory } from '../ports/event-history.port.js';
 import { decidedProjectView, type ProjectView, toProjectView } from './project.view.js';
 
@@ -150,18 +150,17 @@ export class DeleteProjectHandler
    */
   private async stopDramas(projectId: string, actorId: string): Promise<void> {
     const streams = await this.history.projectStreams(projectId);
-    for (const { streamId, kind } of streams) {
-      if (kind !== 'drama' && kind !== 'videotask') continue;
-      const dramaKind = kind === 'drama' ? dramaStream : videoTaskStream;
-      const { state } = await loadAggregate(this.store, streamId, dramaKind);
-      if (state.status !== 'pending' && state.status !== 'running' && state.status !== 'paused') continue;
+    for (const { streamId } of streams) {
+      const dramaKind = dramaKindOf(streamId);
+      if (!dramaKind) continue;
+      // The decider does nothing for a cancelled one and refuses a finished one (a conflict, below).
       try {
         await handleCommand(this.deps, streamId, dramaKind, {
           type: 'CancelDrama',
           data: { actorId, reason: 'the project was deleted', now: this.clock.now().toISOString() },
         });
       } catch (error) {
-        // It finished meanwhile: nothing left to stop.
+        // It finished: nothing left to stop.
         if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
       }
     }

@@ -1,7 +1,7 @@
 import { extname, join } from 'node:path';
 import type { ActiveDrama, JobState } from '../../domain/drama/drama.state.js';
 import type { SingleVideoRequest, VideoOutput } from '../../domain/drama/drama.types.js';
-import { parseTaskScript, voiceTaskLines } from '../../domain/script/task-script.js';
+import { MAX_TASK_SEC, parseTaskScript, voiceTaskLines } from '../../domain/script/task-script.js';
 import { detectLanguage } from '../../domain/script/vocabulary.js';
 import type { JobContext } from '../ports/ai-providers.port.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
@@ -15,8 +15,6 @@ import { moodFor } from './mood.js';
 import { planClips } from '../video/clip-plan.js';
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
-/** The longest clip a task may make (what generate-video's duration_sec allows). */
-const MAX_TASK_SEC = 300;
 
 /**
  * A task's lines as the renderer speaks them: each speaker named (the narrator unnamed) in their voice.

@@ -93,6 +93,10 @@ export const slot = (stage: Stage, target: string) => `${stage}:${target}`;
 /** Whether a drama still takes work: not yet completed, failed, cancelled or paused. */
 export const isLive = (drama: ActiveDrama) => drama.status === 'pending' || drama.status === 'running';
 
+/** Whether a drama is unfinished: live, or paused (it may resume). */
+export const isOpen = (drama: DramaState) =>
+  drama.status !== 'empty' && (isLive(drama) || drama.status === 'paused');
+
 /**
  * A job whose result still counts: known, the newest for its `stage:target`, and of a drama that was
  * not stopped. The one definition of "is this job still current" (decider, worker, dispatcher).

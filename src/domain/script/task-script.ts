@@ -54,6 +54,9 @@ export function estimateSpeechSec(text: string): number {
   return cjk / 3.1 + other / 14.5 + 0.3;
 }
 
+/** The longest clip a video task may make (generate-video's duration_sec maximum). */
+export const MAX_TASK_SEC = 300;
+
 /** Fade-in, fade-out and the pause between lines, as the renderer lays dialogue out. */
 const LEAD_SEC = 0.7;
 const TAIL_SEC = 0.7;

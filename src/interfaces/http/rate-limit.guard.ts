@@ -75,7 +75,7 @@ export class RateLimitGuard implements CanActivate {
       const email = (request.body as { email?: unknown } | undefined)?.email;
       if (request.path.endsWith('/login') && typeof email === 'string') {
         // The address's own limit first, then the delay for this account at this address.
-        await this.check(response, [[`auth:ip:${ip}`, this.options.authPerIpPerMinute, 60]]);
+        await this.check(response, checks);
         const key = loginThrottleKey(email, ip);
         const decision = await this.limiter.attempt(key, loginBackoff(this.options.loginPerAccountPer15Min));
         if (!decision.allowed) refuse(response, decision.waitSec);

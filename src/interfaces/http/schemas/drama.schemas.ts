@@ -6,6 +6,7 @@ import {
   VIDEO_PROVIDERS,
 } from '../../../application/dramas/drama-commands.js';
 import { SCRIPT_LIMITS as L } from '../../../domain/script/script.schema.js';
+import { MAX_TASK_SEC } from '../../../domain/script/task-script.js';
 import { callbackUrl } from './callback-url.js';
 
 const aspect = z.enum(['16:9', '9:16']).default('16:9');
@@ -84,7 +85,7 @@ export const generateVideoBody = z.strictObject({
   image_url: imageUrl.nullish().transform((v) => v ?? null),
   video_provider: provider(VIDEO_PROVIDERS).default('local'),
   tts_provider: provider(TTS_PROVIDERS).optional(),
-  duration_sec: z.number().int().min(3).max(300).default(30),
+  duration_sec: z.number().int().min(3).max(MAX_TASK_SEC).default(30),
   aspect_ratio: aspect,
   callback_url: callbackUrl,
 });
