@@ -20,7 +20,14 @@ if [[ -z ${TEST_KAFKA_BROKERS:-} ]]; then
   fi
   export TEST_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 fi
-echo "== tests" && npm run --silent test:jest -- --maxWorkers="${JEST_WORKERS:-2}" "$@"
+echo "== tests on Node $(node -v); system ffmpeg: $(ffmpeg -version 2>/dev/null | head -n 1 || echo none)"
+npm run --silent test:jest -- --maxWorkers="${JEST_WORKERS:-2}" "$@"
+# The media suites once more on the bundled ffmpeg: the fallback when no capable system ffmpeg is present.
+if [[ $# == 0 && ${FFMPEG_PATH:-} != bundled ]]; then
+  echo "== media suites on the bundled ffmpeg (FFMPEG_PATH=bundled)"
+  FFMPEG_PATH=bundled FFPROBE_PATH='' npm run --silent test:jest -- --selectProjects int \
+    --maxWorkers="${JEST_WORKERS:-2}" --testPathPatterns 'test/int/media/'
+fi
 if [ -z "${EVENTSTORE_URL:-}" ]; then
   echo "!! KurrentDB event-store suite NOT RUN (EVENTSTORE_URL unset; see README \"Distributed mode\")" >&2
 fi

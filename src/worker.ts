@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { STAGES, type Stage } from './domain/drama/drama.types.js';
 import { ConfigError, loadConfig } from './infrastructure/config/config.js';
 import { createLogger } from './infrastructure/logging/logger.js';
+import { describeMediaBinaries, MediaBinaryError } from './infrastructure/media/media-binaries.js';
 import { exitOnSignals } from './infrastructure/process/shutdown.js';
 import { createRuntime } from './runtime.js';
 
@@ -40,14 +41,20 @@ function parseCli(argv: string[]): { stages: Stage[]; concurrency: number | unde
 async function main(): Promise<void> {
   let config;
   let cli;
+  let media;
   try {
     cli = parseCli(process.argv.slice(2));
     config = loadConfig();
     if (config.KAFKA_BROKERS.length === 0) {
       throw new ConfigError(['KAFKA_BROKERS: required by a worker process (host:port[,host:port…])']);
     }
+    media = describeMediaBinaries();
   } catch (error) {
-    if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof MediaBinaryError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       console.error((error as Error).message);
       process.exit(2);
     }
@@ -65,6 +72,7 @@ async function main(): Promise<void> {
       concurrency: cli.concurrency ?? config.WORKER_CONCURRENCY,
       brokers: config.KAFKA_BROKERS,
       media: config.S3_ENDPOINT ? 's3' : `local ${config.dataDir}/media`,
+      ...media,
     },
     '3kstory worker started',
   );

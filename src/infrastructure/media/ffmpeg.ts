@@ -1,44 +1,7 @@
 import { spawn } from 'node:child_process';
-import { accessSync, chmodSync, constants } from 'node:fs';
-import { createRequire } from 'node:module';
 import { AbortError } from './abort.js';
 import { fontconfigEnv } from './fonts.js';
-
-const require = createRequire(import.meta.url);
-
-function executable(path: string): string {
-  try {
-    accessSync(path, constants.X_OK);
-  } catch {
-    // Some installs (npm with --ignore-scripts, tarball copies) drop the executable bit.
-    chmodSync(path, 0o755);
-  }
-  return path;
-}
-
-/**
- * The binary to run: the operator's (FFMPEG_PATH / FFPROBE_PATH, e.g. a current system build) when set,
- * else the one bundled with the npm package (a 2018 snapshot, enough for the tests and a laptop).
- */
-export function mediaBinary(configured: string | undefined, bundled: () => string): string {
-  const path = configured?.trim();
-  if (!path) return executable(bundled());
-  try {
-    accessSync(path, constants.X_OK);
-  } catch {
-    throw new Error(`${path} (FFMPEG_PATH/FFPROBE_PATH) is not an executable file`);
-  }
-  return path;
-}
-
-export const ffmpegPath: string = mediaBinary(
-  process.env.FFMPEG_PATH,
-  () => (require('@ffmpeg-installer/ffmpeg') as { path: string }).path,
-);
-export const ffprobePath: string = mediaBinary(
-  process.env.FFPROBE_PATH,
-  () => (require('@ffprobe-installer/ffprobe') as { path: string }).path,
-);
+import { mediaBinaries } from './media-binaries.js';
 
 export interface RunFfmpegOptions {
   signal?: AbortSignal;
@@ -76,6 +39,7 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
   ];
   fullArgs.push(...args);
   return new Promise((resolve, reject) => {
+    const ffmpegPath = mediaBinaries().ffmpeg;
     const child = spawn(ffmpegPath, fullArgs, {
       cwd,
       env: { ...process.env, ...fontconfigEnv() },

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ffprobePath } from './ffmpeg.js';
+import { mediaBinaries } from './media-binaries.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -33,7 +33,7 @@ export async function probeMedia(path: string, signal?: AbortSignal): Promise<Me
   let stdout: string;
   try {
     ({ stdout } = await execFileAsync(
-      ffprobePath,
+      mediaBinaries().ffprobe,
       ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
       { signal, maxBuffer: 16 * 1024 * 1024 },
     ));

@@ -4,7 +4,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAbortError } from '../../../src/infrastructure/media/abort.js';
 import { bareEncode } from '../../../src/infrastructure/media/bare-encode.js';
-import { ffmpegPath, ffprobePath, runFfmpeg } from '../../../src/infrastructure/media/ffmpeg.js';
+import { runFfmpeg } from '../../../src/infrastructure/media/ffmpeg.js';
+import { mediaBinaries } from '../../../src/infrastructure/media/media-binaries.js';
 import { CJK_FONT_FAMILY, cjkFonts } from '../../../src/infrastructure/media/fonts.js';
 import { renderMusicBed } from '../../../src/infrastructure/media/music.js';
 import { probeMedia } from '../../../src/infrastructure/media/probe.js';
@@ -21,8 +22,9 @@ describe('ffmpeg runner', () => {
   });
 
   it('finds executable ffmpeg and ffprobe binaries', () => {
-    expect(() => accessSync(ffmpegPath, constants.X_OK)).not.toThrow();
-    expect(() => accessSync(ffprobePath, constants.X_OK)).not.toThrow();
+    const { ffmpeg, ffprobe } = mediaBinaries();
+    expect(() => accessSync(ffmpeg, constants.X_OK)).not.toThrow();
+    expect(() => accessSync(ffprobe, constants.X_OK)).not.toThrow();
   });
 
   it('reports progress as a fraction up to 1', async () => {
