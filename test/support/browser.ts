@@ -70,6 +70,15 @@ export async function openBrowser(options: { locale: string; baseUrl: string }):
       '--disable-sync',
     ],
   });
+  // Every Content-Security-Policy violation on any page is a problem, whether or not Chromium logs it.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(
+        `CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} ` +
+          `(${event.sourceFile || event.documentURI}:${event.lineNumber})`,
+      );
+    });
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   let allowed: Allowed[] = [];

@@ -118,6 +118,12 @@ export const configSchema = z.object({
    * address it names). Off by default: any local process could otherwise claim any address.
    */
   TRUST_PROXY: trustProxyVar,
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the idle timeout of any proxy or client
+   * pool in front (load balancers use 60 s), so the server never closes a connection the other side is
+   * about to reuse (that race surfaces as ECONNRESET or a proxy's 502).
+   */
+  HTTP_KEEP_ALIVE_SEC: z.coerce.number().int().min(1).max(3600).default(65),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_GENERATION_PER_HOUR: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_GENERATION_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(200),
