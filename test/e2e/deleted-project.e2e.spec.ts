@@ -10,7 +10,9 @@ import { registerUser, startTestApp, type TestApp } from '../support/test-app.js
 describe.each(DIALECTS)('a deleted project on %s', (dialect) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ dialect });
+    // One worker: the drama paused below queues behind this user's long clip, so it is still unfinished
+    // when the pause arrives (a bare generate-scenes can finish first on a fast machine).
+    app = await startTestApp({ dialect, env: { WORKER_CONCURRENCY: '1' } });
   });
   afterAll(async () => app?.close());
 
@@ -32,7 +34,13 @@ describe.each(DIALECTS)('a deleted project on %s', (dialect) => {
     ).body.data;
     const taskView = await waitFor<any>(client, `/api/v1/tasks/${task.task_id}`, finished);
     expect(taskView.status).toBe('completed');
-    // One more drama, paused: unfinished when the project goes.
+    // One more drama, paused: unfinished when the project goes. A long clip ahead of it holds the worker.
+    const long = await client.post(`/api/v1/projects/${projectId}/generate-video`, {
+      scene_id: 'scene-1',
+      script: '北京办公室，深夜，程序员还在加班。',
+      duration_sec: 60,
+    });
+    expect(long.status).toBe(202);
     const paused = (
       await client.post(`/api/v1/projects/${projectId}/generate-scenes`, { prompt: '雨夜的书店' })
     ).body.data.drama_id as string;
