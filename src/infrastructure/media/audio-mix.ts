@@ -1,3 +1,4 @@
+import { normaliseLoudness } from './loudness.js';
 import type { MusicBed } from './music.js';
 import { softClip, upsampleToStereoPcm, type PcmAudio } from './wav.js';
 
@@ -24,6 +25,8 @@ const DUCK_LEAD_SEC = 0.12;
 const DUCK_HOLD_SEC = 0.25;
 const ATTACK_SEC = 0.08;
 const RELEASE_SEC = 0.45;
+/** Pauses between lines shorter than this keep the music ducked, so it does not swell and sink again. */
+const HOLD_ACROSS_GAP_SEC = 1.5;
 
 function resampleMono(pcm: PcmAudio, rate: number): Float32Array {
   const ratio = pcm.sampleRate / rate;
@@ -73,6 +76,7 @@ export function mixSceneAudio(options: SceneMixOptions): PcmAudio {
     const duckTo = Math.min(length, at + samples.length + Math.round(DUCK_HOLD_SEC * rate));
     if (duckTo > duckFrom) target.fill(DUCKED, duckFrom, duckTo);
   }
+  holdAcrossShortGaps(target, Math.round(HOLD_ACROSS_GAP_SEC * rate));
   const attack = 1 - Math.exp(-1 / (ATTACK_SEC * rate));
   const release = 1 - Math.exp(-1 / (RELEASE_SEC * rate));
   const fade = Math.max(1, Math.min(Math.floor(length / 2), Math.round(options.fadeSec * rate)));
@@ -91,8 +95,28 @@ export function mixSceneAudio(options: SceneMixOptions): PcmAudio {
     const v = voice[i] as number;
     const l = i < musicLength ? (musicLeft[i] as number) : 0;
     const r = i < musicLength ? (musicRight[i] as number) : 0;
-    left[i] = softClip((l * m + v) * gain);
-    right[i] = softClip((r * m + v) * gain);
+    left[i] = (l * m + v) * gain;
+    right[i] = (r * m + v) * gain;
+  }
+  // Every scene at the platforms' −14 LUFS with headroom for the true peak, so episodes (scenes joined
+  // by stream copy) are too; the soft clip below is then only a guard.
+  normaliseLoudness(left, right, rate);
+  for (let i = 0; i < length; i++) {
+    left[i] = softClip(left[i] as number);
+    right[i] = softClip(right[i] as number);
   }
   return upsampleToStereoPcm(left, right, rate, Math.round(options.outputRate / rate));
+}
+
+/** Fills (in place) every unducked stretch shorter than `maxGap` samples that lies between two ducked ones. */
+function holdAcrossShortGaps(target: Float32Array, maxGap: number): void {
+  let lastDucked = -1;
+  for (let i = 0; i < target.length; i++) {
+    if ((target[i] as number) < 1) {
+      if (lastDucked >= 0 && i - lastDucked > 1 && i - lastDucked - 1 <= maxGap) {
+        target.fill(DUCKED, lastDucked + 1, i);
+      }
+      lastDucked = i;
+    }
+  }
 }

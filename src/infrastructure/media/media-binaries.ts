@@ -19,6 +19,7 @@ export const REQUIRED_FFMPEG = {
     'sine',
     'blackdetect',
     'silencedetect',
+    'ebur128',
   ],
 } as const;
 

@@ -26,6 +26,27 @@ export interface Stretch {
 
 const num = (n: number) => String(Math.round(n * 10) / 10);
 
+export interface Loudness {
+  /** Integrated loudness (EBU R 128), LUFS. */
+  integratedLufs: number;
+  /** True peak over all channels, dBTP. */
+  truePeakDb: number;
+}
+
+/** Loudness as a platform measures it: ffmpeg's ebur128 filter over the whole audio stream. */
+export async function measureLoudness(path: string, signal?: AbortSignal): Promise<Loudness> {
+  const { stderr } = await runFfmpeg(
+    ['-i', path, '-map', '0:a:0', '-af', 'ebur128=peak=true', '-f', 'null', '-'],
+    { logLevel: 'info', signal },
+  );
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const integrated = /I:\s*(-?[\d.]+|-inf) LUFS/.exec(summary);
+  const peak = /True peak:\s*Peak:\s*(-?[\d.]+|-inf) dBFS/.exec(summary);
+  if (!integrated || !peak) throw new Error(`no loudness summary from ffmpeg for ${path}`);
+  const value = (text: string) => (text === '-inf' ? -Infinity : Number(text));
+  return { integratedLufs: value(integrated[1]!), truePeakDb: value(peak[1]!) };
+}
+
 /**
  * Checks a rendered clip the way a reviewer would: it opens, has the planned size and length, has
  * sound, and has no long black or silent stretch. Problems are sentences a person can act on.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { assembleEpisode } from '../../../src/infrastructure/media/episode-assembler.js';
 import { LocalTts } from '../../../src/infrastructure/media/local-tts.js';
 import { probeMedia } from '../../../src/infrastructure/media/probe.js';
-import { detectStretches } from '../../../src/infrastructure/media/quality-checks.js';
+import { detectStretches, measureLoudness } from '../../../src/infrastructure/media/quality-checks.js';
 import { renderScene, type SceneOutput } from '../../../src/infrastructure/media/scene-renderer.js';
 import { parseSubtitles, tempDir } from '../../support/media.js';
 
@@ -53,7 +53,12 @@ describe('assembleEpisode', () => {
     expect(Math.abs(durationSec - 15)).toBeLessThan(0.1);
 
     const probe = await probeMedia(paths.outputPath);
-    expect(probe.video).toMatchObject({ codec: 'h264', width: 720, height: 1280, fps: 24 });
+    expect(probe.video).toMatchObject({ codec: 'h264', width: 720, height: 1280, fps: 24, sar: '1:1' });
+    // Scenes in Chinese and English, each normalised: the episode is at −14 LUFS, true peak ≤ −1 dBTP.
+    const loudness = await measureLoudness(paths.outputPath);
+    expect(loudness.integratedLufs).toBeGreaterThanOrEqual(-15);
+    expect(loudness.integratedLufs).toBeLessThanOrEqual(-13);
+    expect(loudness.truePeakDb).toBeLessThanOrEqual(-1);
     expect(probe.audio).toMatchObject({ codec: 'aac', channels: 2 });
     // Audio runs to the end: no stream was cut short at a clip boundary.
     const { silence } = await detectStretches(paths.outputPath, { silenceMinSec: 1.5, durationSec });
