@@ -7,7 +7,16 @@ const execFileAsync = promisify(execFile);
 export interface MediaProbe {
   formatName: string;
   durationSec: number;
-  video?: { codec: string; width: number; height: number; fps: number; pixFmt: string; profile?: string };
+  video?: {
+    codec: string;
+    width: number;
+    height: number;
+    fps: number;
+    pixFmt: string;
+    /** Sample (pixel) aspect ratio, e.g. "1:1"; players stretch the picture by it. */
+    sar: string;
+    profile?: string;
+  };
   audio?: { codec: string; sampleRate: number; channels: number; profile?: string };
 }
 
@@ -18,6 +27,7 @@ interface FfprobeStream {
   width?: number;
   height?: number;
   pix_fmt?: string;
+  sample_aspect_ratio?: string;
   avg_frame_rate?: string;
   r_frame_rate?: string;
   sample_rate?: string;
@@ -57,6 +67,11 @@ export async function probeMedia(path: string, signal?: AbortSignal): Promise<Me
         height: video.height ?? 0,
         fps: frameRate(video.avg_frame_rate) || frameRate(video.r_frame_rate),
         pixFmt: video.pix_fmt ?? 'unknown',
+        // ffprobe says 0:1 (or nothing) when the stream does not state one: square pixels.
+        sar:
+          !video.sample_aspect_ratio || video.sample_aspect_ratio === '0:1'
+            ? '1:1'
+            : video.sample_aspect_ratio,
         ...(video.profile && { profile: video.profile }),
       },
     }),

@@ -291,10 +291,12 @@ function videoFilters(
   const prepare =
     input.mode === 'text'
       ? // The gradient is drawn at quarter size (1/16 of the pixels) and scaled up once: nothing is lost.
-        [`scale=${width}:${height}:flags=bicubic:out_color_matrix=bt709`, 'format=yuv420p']
+        [`scale=${width}:${height}:flags=bicubic:out_color_matrix=bt709`, 'setsar=1', 'format=yuv420p']
       : [
           `scale=${coverWidth}:${coverHeight}:force_original_aspect_ratio=increase:out_color_matrix=bt709`,
           `crop=${coverWidth}:${coverHeight}`,
+          // Scaling to cover keeps the display aspect by stretching pixels (e.g. 12448:12447): square them.
+          'setsar=1',
           'format=yuv420p',
         ];
   const repeat = [`loop=loop=${frameCount}:size=1:start=0`, `settb=1/${fps}`, 'setpts=N'];

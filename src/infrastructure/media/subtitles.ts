@@ -34,9 +34,15 @@ export interface SubtitleLayout {
   marginV: number;
 }
 
+/** Dialogue text is at least this share of the frame height, in either aspect (readable on a phone). */
+export const MIN_SUBTITLE_HEIGHT_SHARE = 0.045;
+
 /** Dialogue geometry for a frame size: vertical video gets narrower lines and sits higher above the app UI. */
 export function subtitleLayout(width: number, height: number, fontSize?: number): SubtitleLayout {
-  const size = Math.round(fontSize ?? Math.max(20, Math.min(width, height) * 0.052));
+  // Sized by the frame height (a 9:16 frame's short side would make phone subtitles tiny), with a
+  // little room above the minimum for the glyphs' own margins.
+  const byHeight = height * (MIN_SUBTITLE_HEIGHT_SHARE + 0.003);
+  const size = Math.round(fontSize ?? Math.max(20, Math.min(width, height) * 0.052, byHeight));
   const marginH = Math.round(width * 0.06);
   const columns = Math.floor((width - 2 * marginH) / (size * 0.5));
   const vertical = height > width;

@@ -83,7 +83,7 @@ describe('a drama on the cloud providers', () => {
     });
     expect(runway.submissions()).toHaveLength(2); // one 10 s clip per 10 s scene, each submitted once
     const probe = await probeDownloaded(app.baseUrl, drama.episodes[0].video_url, join(work, 'cloud.mp4'));
-    expect(probe.video).toMatchObject({ codec: 'h264', width: 1280, height: 720 });
+    expect(probe.video).toMatchObject({ codec: 'h264', width: 1280, height: 720, sar: '1:1' });
     expect(probe.audio?.codec).toBe('aac');
     expect(Math.abs(probe.durationSec - 20)).toBeLessThanOrEqual(0.5);
     const scenes = await client.get(`/api/v1/projects/${accepted.body.data.project_id}/scenes`);

@@ -46,7 +46,13 @@ describe.each(DIALECTS)('drama pipeline on %s', (dialect) => {
     const [episode] = drama.episodes;
     expect(episode).toMatchObject({ number: 1, status: 'completed' });
     const probe = await probeDownloaded(app.baseUrl, episode.video_url, join(work, `${dialect}-ep1.mp4`));
-    expect(probe.video).toMatchObject({ codec: 'h264', width: 1280, height: 720, pixFmt: 'yuv420p' });
+    expect(probe.video).toMatchObject({
+      codec: 'h264',
+      width: 1280,
+      height: 720,
+      pixFmt: 'yuv420p',
+      sar: '1:1',
+    });
     expect(probe.audio?.codec).toBe('aac');
     expect(Math.abs(probe.durationSec - 20)).toBeLessThanOrEqual(0.5);
     expect(Math.abs(episode.duration_sec - 20)).toBeLessThanOrEqual(0.5);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isAbortError } from '../../../src/infrastructure/media/abort.js';
 import { LocalTts } from '../../../src/infrastructure/media/local-tts.js';
 import { probeMedia } from '../../../src/infrastructure/media/probe.js';
-import { checkClip } from '../../../src/infrastructure/media/quality-checks.js';
+import { checkClip, measureLoudness } from '../../../src/infrastructure/media/quality-checks.js';
 import { renderScene, type DialogueLine } from '../../../src/infrastructure/media/scene-renderer.js';
 import { renderStoryboardCard } from '../../../src/infrastructure/media/storyboard-card.js';
 import { audioLevels, parseSubtitles, tempDir } from '../../support/media.js';
@@ -71,7 +71,14 @@ describe('renderScene', () => {
         onProgress: (f) => progress.push(f),
       });
       const probe = await probeMedia(out.videoPath);
-      expect(probe.video).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', width, height, fps: 24 });
+      expect(probe.video).toMatchObject({
+        codec: 'h264',
+        pixFmt: 'yuv420p',
+        width,
+        height,
+        fps: 24,
+        sar: '1:1',
+      });
       expect(probe.audio).toMatchObject({ codec: 'aac', channels: 2, sampleRate: 44100 });
       expect(Math.abs(probe.durationSec - durationSec)).toBeLessThan(0.5);
       expect(out.droppedLines).toEqual([]);
@@ -95,6 +102,11 @@ describe('renderScene', () => {
 
       // Speech is audible over the ducked music; the picture never goes black beyond the fades.
       expect((await audioLevels(out.videoPath)).maxDb).toBeGreaterThan(-10);
+      // As loud as platforms normalise to (−14 LUFS ± 1), with the true peak under −1 dBTP.
+      const loudness = await measureLoudness(out.videoPath);
+      expect(loudness.integratedLufs).toBeGreaterThanOrEqual(-15);
+      expect(loudness.integratedLufs).toBeLessThanOrEqual(-13);
+      expect(loudness.truePeakDb).toBeLessThanOrEqual(-1);
       const report = await checkClip(out.videoPath, {
         width,
         height,

@@ -113,7 +113,7 @@ describe('toAss', () => {
       return parts.length;
     };
     expect(lines(1280, 720)).toBe(2);
-    expect(lines(720, 1280)).toBe(3);
+    expect(lines(720, 1280)).toBe(4); // larger type on a phone: 4.5 % of the height
   });
 });
 
@@ -130,5 +130,20 @@ describe('subtitleLayout', () => {
     const tall = subtitleLayout(720, 1280);
     expect(tall.maxColumns).toBeLessThan(wide.maxColumns);
     expect(tall.marginV).toBeGreaterThan(wide.marginV);
+  });
+
+  it('sizes dialogue by the frame height: at least 4.5 % of it in both aspects and at 1080p', () => {
+    for (const [width, height] of [
+      [1280, 720],
+      [720, 1280],
+      [1920, 1080],
+      [1080, 1920],
+    ] as const) {
+      const { fontSize, maxColumns } = subtitleLayout(width, height);
+      expect([width, height, fontSize / height]).toEqual([width, height, expect.any(Number)]);
+      expect(fontSize / height).toBeGreaterThanOrEqual(0.045);
+      // …and still at least eight CJK characters to a line.
+      expect(maxColumns).toBeGreaterThanOrEqual(16);
+    }
   });
 });
