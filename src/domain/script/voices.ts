@@ -4,14 +4,19 @@ import type { Gender, Language } from './vocabulary.js';
 export const VOICE_IDS = [
   'zh-female-1',
   'zh-female-2',
+  'zh-female-3',
   'zh-male-1',
   'zh-male-2',
+  'zh-male-3',
   'zh-elder',
+  'zh-elder-female',
   'zh-child',
   'en-female-1',
   'en-female-2',
+  'en-female-3',
   'en-male-1',
   'en-male-2',
+  'en-male-3',
 ] as const;
 export type VoiceId = (typeof VOICE_IDS)[number];
 
@@ -50,24 +55,30 @@ function ageOf(c: VoiceCandidate): Age {
 /** Voices in order of preference; the first unused one wins, so a cast gets distinct voices while they last. */
 function preferences(language: Language, gender: Gender, age: Age): VoiceId[] {
   if (language === 'zh') {
-    const female: VoiceId[] = ['zh-female-1', 'zh-female-2'];
-    const male: VoiceId[] = ['zh-male-1', 'zh-male-2'];
+    // Three voices a gender, measured ≥ 1.5 semitones apart (test/int/media/voice-pitch.int.spec.ts).
+    const female: VoiceId[] = ['zh-female-1', 'zh-female-2', 'zh-female-3'];
+    const male: VoiceId[] = ['zh-male-1', 'zh-male-2', 'zh-male-3'];
     const own = gender === 'female' ? female : gender === 'male' ? male : [];
     if (age === 'child') return ['zh-child', ...(gender === 'male' ? male : female)];
-    if (age === 'elder') return ['zh-elder', ...own.slice().reverse()];
+    if (age === 'elder') {
+      const elder: VoiceId = gender === 'female' ? 'zh-elder-female' : 'zh-elder';
+      return [elder, ...own.slice().reverse()];
+    }
     // Someone in their forties or fifties may take the elder voice rather than share a voice.
     if (age === 'senior' && own.length > 0) return [...own.slice().reverse(), 'zh-elder'];
-    return own.length > 0 ? own : ['zh-female-1', 'zh-male-1', 'zh-female-2', 'zh-male-2'];
+    return own.length > 0
+      ? own
+      : ['zh-female-1', 'zh-male-1', 'zh-female-2', 'zh-male-2', 'zh-female-3', 'zh-male-3'];
   }
-  const female: VoiceId[] = ['en-female-1', 'en-female-2'];
-  const male: VoiceId[] = ['en-male-1', 'en-male-2'];
+  const female: VoiceId[] = ['en-female-1', 'en-female-2', 'en-female-3'];
+  const male: VoiceId[] = ['en-male-1', 'en-male-2', 'en-male-3'];
   // English has no elder or child voice: the second voice of each gender stands in for them.
   if (age === 'child')
     return gender === 'male' ? ['en-male-2', 'en-female-2'] : ['en-female-2', 'en-female-1'];
   const older = age === 'elder' || age === 'senior';
   if (gender === 'female') return older ? female.slice().reverse() : female;
   if (gender === 'male') return older ? male.slice().reverse() : male;
-  return ['en-female-1', 'en-male-1', 'en-female-2', 'en-male-2'];
+  return ['en-female-1', 'en-male-1', 'en-female-2', 'en-male-2', 'en-female-3', 'en-male-3'];
 }
 
 const languageOf = (voice: VoiceId): Language => (voice.startsWith('zh-') ? 'zh' : 'en');

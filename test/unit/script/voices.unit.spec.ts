@@ -38,20 +38,33 @@ describe('assignVoices', () => {
       ],
       'zh',
     );
-    expect(cast.map((c) => c.voice)).toEqual(['zh-elder', 'zh-child', 'zh-male-2']);
+    expect(cast.map((c) => c.voice)).toEqual(['zh-elder-female', 'zh-child', 'zh-elder']);
   });
 
-  it('lets a third man over forty take the elder voice rather than share one', () => {
+  it('lets a fourth man over forty take the elder voice rather than share one', () => {
     const cast = assignVoices(
       [
         { name: '甲', gender: 'male' as const },
         { name: '乙', gender: 'male' as const },
-        { name: '丙', gender: 'male' as const, description: '部门总监，46 岁' },
-        { name: '丁', gender: 'male' as const },
+        { name: '丙', gender: 'male' as const },
+        { name: '丁', gender: 'male' as const, description: '部门总监，46 岁' },
       ],
       'zh',
     );
-    expect(cast.map((c) => c.voice)).toEqual(['zh-male-1', 'zh-male-2', 'zh-elder', 'zh-male-1']);
+    expect(cast.map((c) => c.voice)).toEqual(['zh-male-1', 'zh-male-2', 'zh-male-3', 'zh-elder']);
+  });
+
+  it('gives three women and three men six different voices, in Chinese and in English', () => {
+    for (const language of ['zh', 'en'] as const) {
+      const cast = assignVoices(
+        (['female', 'male'] as const).flatMap((gender) =>
+          [1, 2, 3].map((i) => ({ name: `${gender}${i}`, gender })),
+        ),
+        language,
+      );
+      expect(new Set(cast.map((c) => c.voice)).size).toBe(6);
+      for (const c of cast) expect(c.voice).toContain(`${language}-${c.gender}-`);
+    }
   });
 
   it('keeps a valid preset voice of the right language and replaces the rest', () => {
@@ -63,7 +76,7 @@ describe('assignVoices', () => {
       ],
       'zh',
     );
-    expect(cast.map((c) => c.voice)).toEqual(['zh-female-2', 'zh-female-1', 'zh-female-1']);
+    expect(cast.map((c) => c.voice)).toEqual(['zh-female-2', 'zh-female-1', 'zh-female-3']);
   });
 
   it('is deterministic and only ever returns known voice ids', () => {
@@ -74,6 +87,6 @@ describe('assignVoices', () => {
     const first = assignVoices(people, 'zh');
     expect(assignVoices(people, 'zh')).toEqual(first);
     expect(first.every((c) => isVoiceId(c.voice))).toBe(true);
-    expect(VOICE_IDS).toHaveLength(10);
+    expect(VOICE_IDS).toHaveLength(15);
   });
 });

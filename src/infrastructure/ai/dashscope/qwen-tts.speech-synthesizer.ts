@@ -25,14 +25,19 @@ type Settings = NonNullable<AiConfig['qwenTts']>;
 export const QWEN_TTS_VOICES: Record<VoiceId, string> = {
   'zh-female-1': 'Cherry',
   'zh-female-2': 'Serena',
+  'zh-female-3': 'Vivian',
   'zh-male-1': 'Ethan',
   'zh-male-2': 'Ethan',
+  'zh-male-3': 'Ethan',
   'zh-elder': 'Ethan',
+  'zh-elder-female': 'Serena',
   'zh-child': 'Cherry',
   'en-female-1': 'Chelsie',
   'en-female-2': 'Vivian',
+  'en-female-3': 'Cherry',
   'en-male-1': 'Ethan',
   'en-male-2': 'Ethan',
+  'en-male-3': 'Ethan',
 };
 
 interface TtsBody {
