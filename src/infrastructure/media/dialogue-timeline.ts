@@ -1,5 +1,5 @@
 import type { Cue } from './subtitles.js';
-import { splitIntoPieces, textColumns } from './text-wrap.js';
+import { hasReadableText, splitIntoPieces, textColumns, withoutEmoji, wrapBalanced } from './text-wrap.js';
 
 export interface TimelineOptions {
   durationSec: number;
@@ -90,7 +90,13 @@ export function cuesForTimeline(
   slots.forEach((slot, k) => {
     const line = lines[slot.index] as SpokenLine;
     const prefix = line.speaker ? textColumns(`${line.speaker}：`) : 0;
-    const pieces = splitIntoPieces(line.text, Math.max(8, layout.maxColumns - prefix), layout.maxLines);
+    const width = Math.max(8, layout.maxColumns - prefix);
+    // Wrapped here, once, so the burned-in subtitles, SRT and VTT of the scene and of its episode all
+    // break lines in the same places; pieces left with nothing readable (an emoji and a quote) are dropped.
+    const pieces = splitIntoPieces(withoutEmoji(line.text), width, layout.maxLines)
+      .filter(hasReadableText)
+      .map((piece) => wrapBalanced(piece, width).join('\n'));
+    if (pieces.length === 0) return;
     const weights = pieces.map((p) => Math.max(1, textColumns(p)));
     const total = weights.reduce((a, b) => a + b, 0);
     const next = slots[k + 1]?.startSec ?? layout.durationSec + SEPARATION_SEC;

@@ -1,4 +1,4 @@
-import { wrapText } from './text-wrap.js';
+import { withoutEmoji, wrapText } from './text-wrap.js';
 
 export interface Cue {
   startSec: number;
@@ -191,7 +191,8 @@ export function toAss(cues: readonly Cue[], options: AssOptions): string {
   // Long narration must not run off the frame: it is cut, with an ellipsis, at a few lines.
   const maxLines = { heading: 2, caption: 4, narration: height > width ? 10 : 6 } as const;
   const overlays = (options.overlays ?? []).map((overlay) => {
-    const lines = wrapText(overlay.text, overlayColumns(overlay.kind));
+    // The subtitle font draws no emoji: they would be empty boxes.
+    const lines = wrapText(withoutEmoji(overlay.text), overlayColumns(overlay.kind));
     const limit = maxLines[overlay.kind];
     const kept = lines.length > limit ? [...lines.slice(0, limit - 1), `${lines[limit - 1]}…`] : lines;
     const text = kept.map(escapeAssText).join('\\N');

@@ -105,6 +105,41 @@ export function wrapText(text: string, maxColumns: number): string[] {
 }
 
 /**
+ * Wraps into as few lines as greedy wrapping needs, but with the lines as even as possible: the narrowest
+ * width that still gives that many lines. "上班族。" then breaks as "上班/族。" never, and a two-line
+ * subtitle has two halves instead of a full line and an orphan.
+ */
+export function wrapBalanced(text: string, maxColumns: number): string[] {
+  const greedy = wrapText(text, maxColumns);
+  if (greedy.length <= 1) return greedy;
+  let low = Math.max(2, Math.ceil(textColumns(text.replace(/\s+/g, ' ')) / greedy.length));
+  let high = Math.max(2, Math.floor(maxColumns));
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (wrapText(text, mid).length <= greedy.length) high = mid;
+    else low = mid + 1;
+  }
+  return wrapText(text, high);
+}
+
+/**
+ * Emoji and the joiners and selectors around them: the subtitle font has no glyphs for them (they would
+ * show as empty boxes), and TTS does not speak them.
+ */
+const EMOJI =
+  /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|\u200d|\ufe0e|\ufe0f|\u20e3/gu;
+
+/** Text without emoji (spaces they leave collapsed). */
+export const withoutEmoji = (text: string): string =>
+  text
+    .replace(EMOJI, '')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
+
+/** Whether text has anything to read: a letter or a digit in any script, not only punctuation. */
+export const hasReadableText = (text: string): boolean => /[\p{L}\p{N}]/u.test(text);
+
+/**
  * Splits text into pieces that each wrap to at most `maxLines` lines, preferring to cut after sentence
  * and clause punctuation. Used to turn one long spoken line into several consecutive subtitle cues.
  */

@@ -4,6 +4,9 @@ import {
   layoutDialogue,
   requiredSpeedup,
 } from '../../../src/infrastructure/media/dialogue-timeline.js';
+import { toSrt, toVtt } from '../../../src/infrastructure/media/subtitles.js';
+import { textColumns } from '../../../src/infrastructure/media/text-wrap.js';
+import { parseSubtitles } from '../../support/media.js';
 
 const options = { durationSec: 10, leadInSec: 0.5, tailSec: 0.5, minGapSec: 0.3, maxGapSec: 1 };
 
@@ -73,5 +76,41 @@ describe('cuesForTimeline', () => {
     for (let i = 1; i < cues.length; i++)
       expect(cues[i]?.startSec).toBeCloseTo(cues[i - 1]?.endSec as number);
     expect(cues.at(-1)?.endSec).toBeLessThanOrEqual(10);
+  });
+
+  it('wraps each cue once, evenly, so SRT and VTT break lines in the same places', () => {
+    const { slots } = layoutDialogue([5], options);
+    const text = '我们这些普通的上班族，每天挤地铁上班，晚上还要加班到深夜才能回家。';
+    const cues = cuesForTimeline([{ speaker: '林晓', text }], slots, { ...layout, maxLines: 2 });
+    for (const cue of cues) {
+      const lines = cue.text.split('\n');
+      expect(lines.length).toBeLessThanOrEqual(2);
+      if (lines.length === 2) {
+        // No orphan: the shorter line is at least half the longer.
+        const [a, b] = lines.map(textColumns) as [number, number];
+        expect(Math.min(a, b) / Math.max(a, b)).toBeGreaterThanOrEqual(0.5);
+      }
+    }
+    const srt = parseSubtitles(toSrt(cues), 'srt').map((c) => c.text.replace(/^林晓：/, ''));
+    const vtt = parseSubtitles(toVtt(cues), 'vtt').map((c) => c.text.replace(/^<v [^>]*>/, ''));
+    expect(vtt).toEqual(srt);
+    // Wrapped to the frame's width (the old episode files carried whole unwrapped lines).
+    for (const line of vtt.flatMap((t) => t.split('\n'))) {
+      expect(textColumns(line)).toBeLessThanOrEqual(layout.maxColumns + 2);
+    }
+    expect(srt.join('').replace(/\n/g, '')).toBe(text);
+  });
+
+  it('leaves emoji out and makes no cue of what is left when it is only punctuation', () => {
+    const { slots } = layoutDialogue([2, 1], options);
+    const cues = cuesForTimeline(
+      [
+        { speaker: '甲', text: '太好了😱🔥！' },
+        { speaker: '乙', text: '” 😱🔥' },
+      ],
+      slots,
+      layout,
+    );
+    expect(cues.map((c) => c.text)).toEqual(['太好了！']);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { splitIntoPieces, textColumns, wrapText } from '../../../src/infrastructure/media/text-wrap.js';
+import {
+  hasReadableText,
+  splitIntoPieces,
+  textColumns,
+  withoutEmoji,
+  wrapBalanced,
+  wrapText,
+} from '../../../src/infrastructure/media/text-wrap.js';
 
 describe('textColumns', () => {
   it('counts CJK characters and full-width punctuation as two columns', () => {
@@ -56,5 +63,24 @@ describe('splitIntoPieces', () => {
 
   it('returns nothing for blank text', () => {
     expect(splitIntoPieces('  ', 20, 2)).toEqual([]);
+  });
+});
+
+describe('subtitle text', () => {
+  it('wraps into even lines instead of a full line and an orphan', () => {
+    expect(wrapText('我们都是普通的上班族。', 18)).toEqual(['我们都是普通的上班', '族。']);
+    expect(wrapBalanced('我们都是普通的上班族。', 18)).toEqual(['我们都是普', '通的上班族。']); // 。 hangs
+    const english = 'The ambulance is late again and the platform is full of people';
+    const lines = wrapBalanced(english, 40);
+    expect(lines).toHaveLength(2);
+    expect(Math.abs(lines[0]!.length - lines[1]!.length)).toBeLessThanOrEqual(12);
+    expect(wrapBalanced('短句。', 18)).toEqual(['短句。']);
+  });
+
+  it('drops emoji (the font has none) and knows when nothing readable is left', () => {
+    expect(withoutEmoji('太好了😱🔥！')).toBe('太好了！');
+    expect(withoutEmoji('Family 👨‍👩‍👧 time 👍🏽')).toBe('Family time');
+    expect(hasReadableText(withoutEmoji('” 😱🔥'))).toBe(false);
+    expect(hasReadableText('123')).toBe(true);
   });
 });
