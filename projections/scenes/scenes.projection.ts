@@ -4,10 +4,9 @@ import type { Projection, TableNames } from '../../src/application/ports/project
 import type { DramaRequested, StageCompleted } from '../../src/domain/drama/drama.events.js';
 import type { SceneAdded } from '../../src/domain/project/project.events.js';
 import type { SceneRow as SceneView } from './scenes.queries.js';
+import { isUuid } from '../../src/domain/shared/ids.js';
 
 type Tables = 'scenes' | 'scene_dramas';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A stored row: what queries read, plus whether a newer script replaced it. */
 interface SceneRow extends SceneView {
@@ -50,7 +49,7 @@ class ScenesBatch {
         if (script) {
           scriptDramas.add(dramaIdOf(stored.streamId));
           for (const ref of script.scenes) sceneIds.add(ref.sceneId);
-        } else if ((d.output.stage === 'images' || d.output.stage === 'video') && UUID.test(d.target)) {
+        } else if ((d.output.stage === 'images' || d.output.stage === 'video') && isUuid(d.target)) {
           sceneIds.add(d.target.toLowerCase());
         }
       }
@@ -183,7 +182,7 @@ class ScenesBatch {
       return;
     }
     // A video task's target is not a scene id; a scene id is a UUID.
-    if ((output.stage === 'images' || output.stage === 'video') && UUID.test(d.target)) {
+    if ((output.stage === 'images' || output.stage === 'video') && isUuid(d.target)) {
       const row = this.scenes.get(d.target.toLowerCase());
       if (!row) return;
       this.touch({

@@ -101,6 +101,8 @@ export interface Task {
   subtitles_url: string | null;
   duration_sec: number | null;
   error: string | null;
+  /** Decisions taken on the creator's behalf (e.g. the clip lengthened to fit every line). */
+  notes: string[];
   created_at: string;
   updated_at: string;
 }

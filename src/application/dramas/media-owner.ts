@@ -1,8 +1,9 @@
 import { findDrama } from '../../../projections/dramas/dramas.queries.js';
 import { dramaStreamFor } from '../../domain/drama/drama.streams.js';
 import type { SqlExecutor } from '../ports/database.port.js';
+import { UUID_PATTERN } from '../../domain/shared/ids.js';
 
-const OWNED_KEY = /^(dramas|tasks)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//;
+const OWNED_KEY = new RegExp(`^(dramas|tasks)/(${UUID_PATTERN})/`);
 
 /** The drama or video task a media key belongs to (`dramas/<id>/…`, `tasks/<id>/…`), if any. */
 export function mediaSubject(key: string): { streamId: string; id: string } | null {

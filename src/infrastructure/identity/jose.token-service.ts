@@ -1,10 +1,9 @@
 import { UNSTORABLE_TEXT } from '../../domain/shared/text.js';
 import { jwtVerify, SignJWT } from 'jose';
 import type { TokenClaims, TokenService } from '../../application/ports/identity.port.js';
+import { isUuid } from '../../domain/shared/ids.js';
 
 const ISSUER = '3kstory';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class JoseTokenService implements TokenService {
   private readonly key: Uint8Array;
@@ -36,7 +35,7 @@ export class JoseTokenService implements TokenService {
       });
       // Only a token this server issued can pass the signature check, but a leaked secret or an old
       // format must still not reach the database with a subject that is not a user id.
-      if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return null;
+      if (typeof payload.sub !== 'string' || !isUuid(payload.sub)) return null;
       if (typeof payload.email !== 'string' || UNSTORABLE_TEXT.test(payload.email)) return null;
       // Tokens issued before epochs existed carry none: epoch 0, valid until the first password change.
       const epoch = payload.ep === undefined ? 0 : payload.ep;

@@ -3,6 +3,7 @@ import { ProjectTimeline } from '../../application/audit/project-timeline.js';
 import { verifyProject } from '../../application/audit/project-verify.js';
 import { summarizeDrama } from '../../domain/drama/drama.progress.js';
 import type { Runtime } from '../../runtime.js';
+import { isUuid } from '../../domain/shared/ids.js';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, failed: 3 } as const;
 
@@ -20,11 +21,9 @@ export interface Output {
   err(line: string): void;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function projectIdArg(value: string | undefined): string {
   if (!value) throw new CliError('--project <id> is required');
-  if (!UUID.test(value)) throw new CliError(`--project: ${JSON.stringify(value)} is not a UUID`);
+  if (!isUuid(value)) throw new CliError(`--project: ${JSON.stringify(value)} is not a UUID`);
   return value.toLowerCase();
 }
 

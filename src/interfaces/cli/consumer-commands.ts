@@ -1,8 +1,8 @@
 import { storedCheckpoints } from '../../infrastructure/consumers/sql.parked-event-store.js';
 import type { Runtime } from '../../runtime.js';
 import { CliError, EXIT, type Output } from './commands.js';
+import { isUuid } from '../../domain/shared/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUSES = ['parked', 'retried', 'skipped'] as const;
 
 /** Stored checkpoints of the log's consumers, their lag and their parked events. */
@@ -70,7 +70,7 @@ export async function parked(
     }
     case 'retry':
     case 'skip': {
-      if (!id || !UUID.test(id)) throw new CliError(`parked ${action}: give the parked event's id (a UUID)`);
+      if (!id || !isUuid(id)) throw new CliError(`parked ${action}: give the parked event's id (a UUID)`);
       try {
         const result = action === 'retry' ? await admin.retryParked(id) : await admin.skipParked(id);
         io.out(`${result.consumer} position ${result.position}: ${result.status}`);

@@ -42,6 +42,13 @@ export function TaskPage({ params }: PageProps) {
         </p>
         <ProgressBar value={k.progress} label={t('drama.overall')} />
         {k.error && <Notice kind="error">{k.error}</Notice>}
+        {k.notes.length > 0 && (
+          <ul class="notes" aria-label={t('drama.notes')}>
+            {k.notes.map((note, i) => (
+              <li key={i}>{note}</li>
+            ))}
+          </ul>
+        )}
         {k.video_url && (
           <figure class="episode">
             <video controls preload="metadata" src={k.video_url} aria-label={t('task.title')} />
