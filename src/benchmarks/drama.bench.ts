@@ -6,7 +6,8 @@
  * encoder settings, measured in this run: once as one stream, once as two streams at a time (one per
  * core, as the pipeline renders scenes). Our time ÷ the two-stream bare time is the orchestration overhead.
  *
- *   npm run bench:drama [-- --episodes 5 --scenes 3 --seconds 120]
+ *   npm run bench:drama [-- --episodes 5 --scenes 3 --seconds 120 --resolution 1080p]
+ * The baseline is encoded at the drama's own frame size (1280×720, or 1920×1080 with --resolution 1080p).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -26,6 +27,10 @@ const EPISODES = arg('episodes', 5);
 const SCENES = arg('scenes', 3);
 const SECONDS = arg('seconds', 120);
 const TOTAL = EPISODES * SECONDS;
+const RESOLUTION = process.argv.includes('--resolution')
+  ? (process.argv[process.argv.indexOf('--resolution') + 1] as '720p' | '1080p')
+  : '720p';
+const FRAME = RESOLUTION === '1080p' ? { width: 1920, height: 1080 } : { width: 1280, height: 720 };
 
 async function runDrama(dataDir: string) {
   const config = loadConfig(
@@ -48,6 +53,7 @@ async function runDrama(dataDir: string) {
       prompt: '北京，2024 年，一个 996 的程序员遇见...',
       video_provider: 'runway',
       use_local_llm: true,
+      resolution: RESOLUTION,
     });
     if (accepted.code !== 0) throw new Error(accepted.message);
     let drama;
@@ -86,12 +92,14 @@ async function runDrama(dataDir: string) {
 
 async function main() {
   console.log(`bench:drama on ${cpus().length} cores (${cpus()[0]?.model}), node ${process.version}`);
-  console.log(`${EPISODES} episodes × ${SCENES} scenes × ${SECONDS} s per episode = ${TOTAL} s of video\n`);
+  console.log(
+    `${EPISODES} episodes × ${SCENES} scenes × ${SECONDS} s per episode = ${TOTAL} s of video at ${RESOLUTION} (${FRAME.width}×${FRAME.height})\n`,
+  );
   const dir = await mkdtemp(join(tmpdir(), 'k3s-bench-drama-'));
   try {
     const ours = await runDrama(join(dir, 'data'));
     const single = await timed(() =>
-      bareEncode({ durationSec: TOTAL, width: 1280, height: 720, outPath: join(dir, 'bare.mp4') }),
+      bareEncode({ durationSec: TOTAL, ...FRAME, outPath: join(dir, 'bare.mp4') }),
     );
     const streams = Math.min(2, availableParallelism());
     const parallel = await timed(() =>
@@ -99,8 +107,7 @@ async function main() {
         Array.from({ length: streams }, (_, i) =>
           bareEncode({
             durationSec: TOTAL / streams,
-            width: 1280,
-            height: 720,
+            ...FRAME,
             outPath: join(dir, `bare-${i}.mp4`),
           }),
         ),

@@ -26,6 +26,7 @@ import {
 } from '../../domain/script/task-script.js';
 import type { VoiceCandidate } from '../../domain/script/voices.js';
 import { sceneContext, sceneHeading } from '../stages/stage-inputs.js';
+import { isUuid } from '../../domain/shared/ids.js';
 
 export const VIDEO_PROVIDERS = ['local', 'runway', 'pika'] as const;
 export const IMAGE_PROVIDERS = ['local', 'wanx', 'openai_images'] as const;
@@ -44,6 +45,8 @@ export interface DramaRequestInput {
   tts_provider?: string;
   use_local_llm: boolean;
   aspect_ratio: '16:9' | '9:16';
+  /** 720p (default) or 1080p. */
+  resolution?: '720p' | '1080p';
   callback_url?: string;
 }
 
@@ -55,6 +58,8 @@ export interface GenerateVideoInput {
   tts_provider?: string;
   duration_sec: number;
   aspect_ratio: '16:9' | '9:16';
+  /** 720p (default) or 1080p. */
+  resolution?: '720p' | '1080p';
   callback_url?: string;
 }
 
@@ -257,6 +262,7 @@ export class GenerateDramaHandler extends DramaCommandBase implements ICommandHa
       episodeDurationSec: input.duration_sec,
       prompt: input.prompt,
       aspectRatio: input.aspect_ratio,
+      resolution: input.resolution ?? '720p',
       useLocalLlm: input.use_local_llm,
       providers: { video, image, tts },
       notes,
@@ -369,6 +375,7 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
       episodeDurationSec: input.duration_sec,
       prompt: script,
       aspectRatio: input.aspect_ratio,
+      resolution: input.resolution ?? '720p',
       useLocalLlm: true,
       providers: { video, image: 'local', tts },
       single: {
@@ -444,7 +451,7 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
 
   /** The caller's scene named by scene_id, if it is one of this project's: its heading, cast and dialogue. */
   private async sceneOf(projectId: string, sceneRef: string): Promise<TaskScene | null> {
-    if (!UUID.test(sceneRef)) return null;
+    if (!isUuid(sceneRef)) return null;
     const row = await findScene(this.db, sceneRef.toLowerCase());
     if (!row || row.project_id !== projectId) return null;
     if (row.drama_id) {
@@ -472,8 +479,6 @@ interface TaskScene {
   cast: VoiceCandidate[];
   dialogue: readonly { character: string; line: string }[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @CommandHandler(ControlDramaCommand)
 export class ControlDramaHandler extends DramaCommandBase implements ICommandHandler<ControlDramaCommand> {

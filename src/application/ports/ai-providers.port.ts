@@ -4,10 +4,21 @@
  */
 
 export type AspectRatio = '16:9' | '9:16';
+export type Resolution = '720p' | '1080p';
+/** Frame sizes at 720p, the default delivery resolution. */
 export const FRAME_SIZE: Record<AspectRatio, { width: number; height: number }> = {
   '16:9': { width: 1280, height: 720 },
   '9:16': { width: 720, height: 1280 },
 };
+const SCALE: Record<Resolution, number> = { '720p': 1, '1080p': 1.5 };
+/** The frame of a drama: its aspect at its resolution (720p when none is given). */
+export function frameSize(
+  aspect: AspectRatio,
+  resolution: Resolution = '720p',
+): { width: number; height: number } {
+  const { width, height } = FRAME_SIZE[aspect];
+  return { width: width * SCALE[resolution], height: height * SCALE[resolution] };
+}
 
 export interface Usage {
   llm_prompt_tokens?: number;

@@ -1,4 +1,4 @@
-import type { AspectRatio } from './ai-providers.port.js';
+import type { AspectRatio, Resolution } from './ai-providers.port.js';
 
 /** The local media toolkit (ffmpeg): renders scene clips, storyboard cards and episodes, and checks clips. */
 
@@ -20,6 +20,7 @@ export interface SceneRenderRequest {
   outputDir: string;
   basename: string;
   aspectRatio: AspectRatio;
+  resolution?: Resolution;
   durationSec: number;
   /** What the picture shows: a dark card with text, a still image with slow pan/zoom, or a clip. */
   background: { kind: 'text' } | { kind: 'image'; path: string } | { kind: 'video'; path: string };
@@ -72,6 +73,7 @@ export interface MediaTools {
   renderScene(request: SceneRenderRequest): Promise<SceneRenderResult>;
   renderStoryboardCard(request: {
     aspectRatio: AspectRatio;
+    resolution?: Resolution;
     title: string;
     lines: string[];
     seed: number;
@@ -82,6 +84,7 @@ export interface MediaTools {
   joinClips(request: {
     clips: string[];
     aspectRatio: AspectRatio;
+    resolution?: Resolution;
     durationSec: number;
     outPath: string;
     signal: AbortSignal;

@@ -1,5 +1,5 @@
 import type { ImageOutput } from '../../domain/drama/drama.types.js';
-import { FRAME_SIZE } from '../ports/ai-providers.port.js';
+import { frameSize } from '../ports/ai-providers.port.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { ProviderCatalog } from '../ports/provider-catalog.port.js';
 import { fileHash } from '../shared/hashing.js';
@@ -27,7 +27,7 @@ export class ImagesStage implements StageExecutor {
       lines: [scene.description, ...scene.actions.slice(0, 2)],
     };
     const { path, contentType } = await generator.generate(
-      { prompt, seed, caption, ...FRAME_SIZE[aspect] },
+      { prompt, seed, caption, ...frameSize(aspect, drama.request.resolution) },
       ctx,
     );
     const model = generator.model;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ReviewOutput } from '../../domain/drama/drama.types.js';
-import { FRAME_SIZE } from '../ports/ai-providers.port.js';
+import { frameSize } from '../ports/ai-providers.port.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { MediaTools } from '../ports/media-tools.port.js';
 import type { ProviderCatalog } from '../ports/provider-catalog.port.js';
@@ -39,7 +39,7 @@ export class ReviewStage implements StageExecutor {
     const check = await this.media.checkClip(
       clipPath,
       {
-        ...FRAME_SIZE[drama.request.aspectRatio],
+        ...frameSize(drama.request.aspectRatio, drama.request.resolution),
         durationSec: ref.durationSec,
         toleranceSec: 0.5,
         requireAudio: true,

@@ -95,17 +95,25 @@ function inputOf(stage: Stage, target: string, drama: ActiveDrama): unknown {
         scene: scene?.hash,
         shots,
         aspect: r.aspectRatio,
+        ...(r.resolution && r.resolution !== '720p' ? { resolution: r.resolution } : {}),
         revision: drama.revisions[target] ?? 0,
       };
     case 'video':
       if (drama.kind === 'single_video')
-        return { stage, single: r.single, aspect: r.aspectRatio, providers: r.providers };
+        return {
+          stage,
+          single: r.single,
+          aspect: r.aspectRatio,
+          ...(r.resolution && r.resolution !== '720p' ? { resolution: r.resolution } : {}),
+          providers: r.providers,
+        };
       return {
         stage,
         image: outputHash(drama, 'images', target),
         scene: scene?.hash,
         shots,
         aspect: r.aspectRatio,
+        ...(r.resolution && r.resolution !== '720p' ? { resolution: r.resolution } : {}),
         revision: drama.revisions[target] ?? 0,
         rerender: drama.rerenders[target] ?? 0,
       };

@@ -1,6 +1,6 @@
 import type { VoicedTaskLine } from '../script/task-script.js';
 import type { Script } from '../script/script.schema.js';
-import type { AspectRatio, Shot } from '../script/storyboard.js';
+import type { AspectRatio, Resolution, Shot } from '../script/storyboard.js';
 
 /** The generation pipeline, in order. Each stage runs once per target: the drama, a scene, or an episode. */
 export const STAGES = ['script', 'storyboard', 'images', 'video', 'review', 'assemble'] as const;
@@ -26,6 +26,8 @@ export interface DramaRequest {
   episodeDurationSec: number;
   prompt: string;
   aspectRatio: AspectRatio;
+  /** Absent in dramas requested before it existed, and for 720p: both mean 720p. */
+  resolution?: Resolution;
   useLocalLlm: boolean;
   /** Preferred provider per media stage; the pipeline falls back to 'local'. */
   providers: { video: string; image: string; tts: string };

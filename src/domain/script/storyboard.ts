@@ -8,6 +8,10 @@ import type { TimeOfDay } from './vocabulary.js';
 export const ASPECT_RATIOS = ['16:9', '9:16'] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
+/** Delivery resolution: the short side of the frame. 720p unless the creator asks for 1080p. */
+export const RESOLUTIONS = ['720p', '1080p'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
 export const FRAMINGS = ['wide', 'medium', 'close-up', 'over-the-shoulder', 'two-shot', 'insert'] as const;
 export type Framing = (typeof FRAMINGS)[number];
 

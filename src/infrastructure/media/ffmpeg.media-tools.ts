@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { FRAME_SIZE } from '../../application/ports/ai-providers.port.js';
+import { frameSize } from '../../application/ports/ai-providers.port.js';
 import type {
   ClipCheck,
   ClipExpectation,
@@ -64,7 +64,7 @@ export class FfmpegMediaTools implements MediaTools {
   }
 
   async renderScene(request: SceneRenderRequest): Promise<SceneRenderResult> {
-    const { width, height } = FRAME_SIZE[request.aspectRatio];
+    const { width, height } = frameSize(request.aspectRatio, request.resolution);
     const bg = request.background;
     const mood = MOODS.includes(request.mood as Mood) ? (request.mood as Mood) : 'calm';
     const out = await renderScene({
@@ -100,13 +100,13 @@ export class FfmpegMediaTools implements MediaTools {
   renderStoryboardCard(
     request: Parameters<MediaTools['renderStoryboardCard']>[0],
   ): Promise<{ path: string }> {
-    const { aspectRatio, ...rest } = request;
-    return renderStoryboardCard({ ...FRAME_SIZE[aspectRatio], ...rest });
+    const { aspectRatio, resolution, ...rest } = request;
+    return renderStoryboardCard({ ...frameSize(aspectRatio, resolution), ...rest });
   }
 
   /** Remote clips differ in size, rate and codec: normalise each and join them into one silent clip. */
   async joinClips(request: Parameters<MediaTools['joinClips']>[0]): Promise<{ path: string }> {
-    const { width, height } = FRAME_SIZE[request.aspectRatio];
+    const { width, height } = frameSize(request.aspectRatio, request.resolution);
     const inputs = request.clips.flatMap((clip) => ['-i', clip]);
     const normalised = request.clips
       .map(

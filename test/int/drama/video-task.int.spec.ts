@@ -128,6 +128,36 @@ describe('single-scene video tasks', () => {
     expect(probe.video).toMatchObject({ width: 720, height: 1280 });
   });
 
+  it('delivers 1080p when asked, in both aspects, with square pixels and subtitles sized to the frame', async () => {
+    const { client } = await registerUser(app.baseUrl);
+    const id = await project(client);
+    for (const [aspect, width, height, picture] of [
+      ['16:9', 1920, 1080, undefined],
+      ['9:16', 1080, 1920, `${imageBase}/storyboard.png`],
+    ] as const) {
+      const accepted = await client.post(`/api/v1/projects/${id}/generate-video`, {
+        scene_id: `scene-${aspect}`,
+        script: '林晓：今晚必须上线。',
+        duration_sec: 5,
+        aspect_ratio: aspect,
+        resolution: '1080p',
+        ...(picture ? { image_url: picture } : {}),
+      });
+      expect(accepted.status).toBe(202);
+      const task = await waitFor<any>(client, `/api/v1/tasks/${accepted.body.data.task_id}`, finished);
+      expect(task.status).toBe('completed');
+      const probe = await probeDownloaded(app.baseUrl, task.video_url, join(work, `1080-${width}.mp4`));
+      expect(probe.video).toMatchObject({ width, height, sar: '1:1' });
+    }
+    const refused = await client.post(`/api/v1/projects/${id}/generate-video`, {
+      scene_id: 'scene-1',
+      script: '林晓：今晚必须上线。',
+      resolution: '4k',
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('resolution');
+  });
+
   it('fails with a reason a person can act on when image_url is not an image', async () => {
     const { client } = await registerUser(app.baseUrl);
     const id = await project(client);

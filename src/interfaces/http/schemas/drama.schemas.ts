@@ -10,6 +10,8 @@ import { MAX_TASK_SEC } from '../../../domain/script/task-script.js';
 import { callbackUrl } from './callback-url.js';
 
 const aspect = z.enum(['16:9', '9:16']).default('16:9');
+/** Delivery resolution of the video: 720p (1280×720 or 720×1280) unless 1080p is asked for. */
+const resolution = z.enum(['720p', '1080p']).default('720p');
 const provider = (known: readonly string[]) =>
   z
     .string()
@@ -36,6 +38,7 @@ export const generateDramaBody = z
     tts_provider: provider(TTS_PROVIDERS).optional(),
     use_local_llm: z.boolean().default(true),
     aspect_ratio: aspect,
+    resolution,
     callback_url: callbackUrl,
   })
   .refine((b) => b.duration_sec / b.scenes_per_episode >= MIN_SCENE_SEC, {
@@ -87,6 +90,7 @@ export const generateVideoBody = z.strictObject({
   tts_provider: provider(TTS_PROVIDERS).optional(),
   duration_sec: z.number().int().min(3).max(MAX_TASK_SEC).default(30),
   aspect_ratio: aspect,
+  resolution,
   callback_url: callbackUrl,
 });
 export type GenerateVideoBody = z.infer<typeof generateVideoBody>;
