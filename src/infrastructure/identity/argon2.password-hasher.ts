@@ -109,6 +109,16 @@ export class PooledArgon2PasswordHasher implements PasswordHasher {
     await Promise.all(workers.map(({ worker }) => worker.terminate()));
   }
 
+  /** Nest calls this when the application closes: the threads end with it. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+
+  /** Threads running now (they start on first use). */
+  get threads(): number {
+    return this.workers.length;
+  }
+
   private run(message: { op: 'hash' | 'verify'; password: string; hash?: string }): Promise<unknown> {
     const slot = this.leastBusy();
     const id = this.nextId++;
@@ -131,7 +141,6 @@ export class PooledArgon2PasswordHasher implements PasswordHasher {
   private spawn(): Slot {
     const hashWasm = createRequire(import.meta.url).resolve('hash-wasm');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { hashWasm } });
-    worker.unref();
     const slot: Slot = { worker, busy: 0 };
     worker.on('message', ({ id, value, error }: { id: number; value?: string | boolean; error?: string }) => {
       const waiting = this.pending.get(id);
@@ -142,6 +151,9 @@ export class PooledArgon2PasswordHasher implements PasswordHasher {
     });
     worker.on('error', (error) => this.fail(slot, error));
     worker.on('exit', (code) => this.fail(slot, new Error(`password hashing thread exited (${code})`)));
+    // After the listeners: a 'message' listener refs the worker's port again, which kept a finished CLI or
+    // benchmark process from ever exiting.
+    worker.unref();
     this.workers.push(slot);
     return slot;
   }

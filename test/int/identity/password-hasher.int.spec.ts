@@ -1,9 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { PASSWORD_HASHER } from '../../../src/application/ports/identity.port.js';
 import {
   Argon2PasswordHasher,
   PooledArgon2PasswordHasher,
 } from '../../../src/infrastructure/identity/argon2.password-hasher.js';
+import { registerUser, startTestApp } from '../../support/test-app.js';
 
 /** Share of the wall time this thread's event loop was busy while `work` ran. */
 async function busyShare(work: () => Promise<unknown>): Promise<number> {
@@ -46,4 +48,24 @@ describe('argon2id hashing in worker threads', () => {
       passwords.map(() => true),
     );
   });
+
+  it('never keeps a finished process alive: its threads hold no reference on the event loop', async () => {
+    // A CLI command or a benchmark that logged someone in used to hang after its last line.
+    const ports = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+    const before = ports();
+    const own = new PooledArgon2PasswordHasher({ threads: 2 });
+    await Promise.all([own.hash('Exit@1234a'), own.hash('Exit@1234b')]);
+    expect(own.threads).toBe(2);
+    expect(ports()).toBe(before);
+    await own.close();
+  });
+
+  it('ends its threads when the application closes', async () => {
+    const app = await startTestApp({ dialect: 'pglite', env: { PASSWORD_HASH_THREADS: '2' } });
+    const hasher = app.app.get<PooledArgon2PasswordHasher>(PASSWORD_HASHER);
+    await registerUser(app.baseUrl);
+    expect(hasher.threads).toBeGreaterThan(0);
+    await app.close();
+    expect(hasher.threads).toBe(0);
+  }, 60_000);
 });
