@@ -55,6 +55,8 @@ export async function until(check: () => boolean, timeoutMs = 20_000, what = 'co
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// First deliveries wait up to 40 s: on Kafka each test has fresh topics, and creating them and joining the
+// consumer group took over 20 s once in CI with both cores busy (the test's own limit is 60 s).
 
 /** Records what a consumer was handed; handlers wait on `gate` (or their abort signal) when asked to. */
 class Recorder {
@@ -128,7 +130,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       await consume(bus, ['images'], rec.handler());
       const sent = job({ notBefore: null, attempt: 2, provider: 'openai_images' });
       await bus.publish([sent]);
-      await until(() => rec.started.length === 1, 20_000, 'delivery');
+      await until(() => rec.started.length === 1, 40_000, 'delivery');
       expect(rec.started[0]!.job).toEqual(sent);
       expect(bus.inFlight().has(sent.jobId)).toBe(true);
       await expect(rec.started[0]!.control.heartbeat()).resolves.toBeUndefined();
@@ -147,7 +149,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       const b = job({ stage: 'video' });
       const c = job({ stage: 'assemble' });
       await bus.publish([a, b, c]);
-      await until(() => images.finished.length + video.finished.length === 3, 20_000, 'three jobs');
+      await until(() => images.finished.length + video.finished.length === 3, 40_000, 'three jobs');
       expect(images.finished).toEqual([a.jobId]);
       expect(video.finished.sort()).toEqual([b.jobId, c.jobId].sort());
     });
@@ -159,7 +161,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       await consume(bus, ['images'], rec.handler(), 4);
       const sent = job();
       await bus.publish([sent]);
-      await until(() => rec.started.length === 1, 20_000, 'delivery');
+      await until(() => rec.started.length === 1, 40_000, 'delivery');
       await bus.publish([sent]);
       await bus.publish([sent]);
       await sleep(1_000);
@@ -179,7 +181,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       const now = job({ stage: 'video' });
       const publishedAt = Date.now();
       await bus.publish([delayed, now]);
-      await until(() => rec.finished.length === 2, 20_000, 'both jobs');
+      await until(() => rec.finished.length === 2, 40_000, 'both jobs');
       expect(rec.finished).toEqual([now.jobId, delayed.jobId]);
       const delayedStart = rec.started.find((s) => s.job.jobId === delayed.jobId)!.at;
       expect(delayedStart).toBeGreaterThanOrEqual(Date.parse(delayed.notBefore!));
@@ -200,7 +202,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
         notBefore: new Date(Date.now() + 1_500).toISOString(),
       });
       await bus.publish([doomed, other, doomedLater]);
-      await until(() => rec.started.length === 2, 20_000, 'two deliveries');
+      await until(() => rec.started.length === 2, 40_000, 'two deliveries');
       bus.cancelDrama(doomed.dramaId);
       const controls = new Map(rec.started.map((s) => [s.job.jobId, s.control]));
       expect(controls.get(doomed.jobId)!.signal.aborted).toBe(true);
@@ -219,7 +221,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       const consumer = await consume(bus, ['images'], rec.handler());
       const first = job();
       await bus.publish([first]);
-      await until(() => rec.started.length === 1, 20_000, 'delivery');
+      await until(() => rec.started.length === 1, 40_000, 'delivery');
       let stopped = false;
       const stopping = consumer.stop().then(() => (stopped = true));
       await sleep(300);
@@ -243,7 +245,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
         await consume(a, ['images'], stuck.handler());
         const sent = job();
         await a.publish([sent]);
-        await until(() => stuck.started.length === 1, 20_000, 'first delivery');
+        await until(() => stuck.started.length === 1, 40_000, 'first delivery');
         // `b` joins while `a` is mid-job, and `a` goes away: its job is aborted, its offset never committed.
         // (b's join completes once a has left the group: a member finishes its batch before it rejoins.)
         const joining = consume(b, ['images'], rescuer.handler());
