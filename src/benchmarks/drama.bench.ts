@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { frameSize, type Resolution } from '../application/ports/ai-providers.port.js';
 import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
 import { bareEncode } from '../infrastructure/media/bare-encode.js';
@@ -27,10 +28,10 @@ const EPISODES = arg('episodes', 5);
 const SCENES = arg('scenes', 3);
 const SECONDS = arg('seconds', 120);
 const TOTAL = EPISODES * SECONDS;
-const RESOLUTION = process.argv.includes('--resolution')
-  ? (process.argv[process.argv.indexOf('--resolution') + 1] as '720p' | '1080p')
+const RESOLUTION: Resolution = process.argv.includes('--resolution')
+  ? (process.argv[process.argv.indexOf('--resolution') + 1] as Resolution)
   : '720p';
-const FRAME = RESOLUTION === '1080p' ? { width: 1920, height: 1080 } : { width: 1280, height: 720 };
+const FRAME = frameSize('16:9', RESOLUTION);
 
 async function runDrama(dataDir: string) {
   const config = loadConfig(

@@ -1,6 +1,8 @@
 import { afterAll, expect } from '@jest/globals';
 import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
 import type { Projection, TableNames } from '../../src/application/ports/projection.port.js';
+import { dramaStreamFor } from '../../src/domain/drama/drama.streams.js';
+import type { DramaKind, DramaRequest } from '../../src/domain/drama/drama.types.js';
 import { PgliteDatabase } from '../../src/infrastructure/database/pglite.database.js';
 
 /** An event as a spec writes it: stream, type and data; ids, versions and positions are filled in. */
@@ -10,6 +12,29 @@ export interface GivenEvent {
   data: unknown;
   /** Defaults to one second after the previous event. */
   recordedAt?: string;
+}
+
+/** A drama's (or video task's) `DramaRequested` on its own stream; the request holds what a spec needs. */
+export function dramaRequested(drama: {
+  dramaId: string;
+  projectId: string;
+  ownerId: string;
+  kind?: DramaKind;
+  request?: Partial<DramaRequest>;
+}): GivenEvent {
+  const kind = drama.kind ?? 'drama';
+  return {
+    streamId: dramaStreamFor(kind, drama.dramaId),
+    type: 'DramaRequested',
+    data: {
+      dramaId: drama.dramaId,
+      projectId: drama.projectId,
+      ownerId: drama.ownerId,
+      kind,
+      request: { kind, ...drama.request },
+      requestedAt: '2026-12-01T09:00:00.000Z',
+    },
+  };
 }
 
 export type Rows<T extends string> = Record<T, Record<string, unknown>[]>;

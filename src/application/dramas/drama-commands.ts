@@ -3,6 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DramaCommand } from '../../domain/drama/drama.commands.js';
 import { dramaKindFor, dramaStream, dramaStreamFor } from '../../domain/drama/drama.streams.js';
 import type { DramaRequest } from '../../domain/drama/drama.types.js';
+import type { Resolution } from '../../domain/script/storyboard.js';
 import { type ImageRef, MEDIA_LINK_VERIFIER, type MediaLinkVerifier } from '../ports/media-links.port.js';
 import { projectStream } from '../../domain/project/project.streams.js';
 import { invalid, notFound } from '../../domain/shared/domain-error.js';
@@ -46,7 +47,7 @@ export interface DramaRequestInput {
   use_local_llm: boolean;
   aspect_ratio: '16:9' | '9:16';
   /** 720p (default) or 1080p. */
-  resolution?: '720p' | '1080p';
+  resolution?: Resolution;
   callback_url?: string;
 }
 
@@ -59,7 +60,7 @@ export interface GenerateVideoInput {
   duration_sec: number;
   aspect_ratio: '16:9' | '9:16';
   /** 720p (default) or 1080p. */
-  resolution?: '720p' | '1080p';
+  resolution?: Resolution;
   callback_url?: string;
 }
 

@@ -3,8 +3,10 @@
  * file). Local adapters make the product work offline; cloud adapters sit behind the same ports.
  */
 
+import type { Resolution } from '../../domain/script/storyboard.js';
+
+export type { Resolution };
 export type AspectRatio = '16:9' | '9:16';
-export type Resolution = '720p' | '1080p';
 /** Frame sizes at 720p, the default delivery resolution. */
 export const FRAME_SIZE: Record<AspectRatio, { width: number; height: number }> = {
   '16:9': { width: 1280, height: 720 },

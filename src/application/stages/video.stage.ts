@@ -86,7 +86,7 @@ export class VideoStage implements StageExecutor {
       const joined = await this.media.joinClips({
         clips,
         aspectRatio: plan.aspectRatio,
-        ...(plan.resolution ? { resolution: plan.resolution } : {}),
+        resolution: plan.resolution,
         durationSec: plan.durationSec,
         outPath: join(ctx.workDir, 'remote.mp4'),
         signal: ctx.signal,
@@ -139,7 +139,7 @@ export class VideoStage implements StageExecutor {
     const variant = `${drama.revisions[job.target] ?? 0}:${drama.rerenders[job.target] ?? 0}`;
     return {
       aspectRatio: drama.request.aspectRatio,
-      ...(drama.request.resolution ? { resolution: drama.request.resolution } : {}),
+      resolution: drama.request.resolution,
       durationSec: ref.durationSec,
       heading: sceneHeading(context),
       // The storyboard image carries the scene's description already (the local card prints it).
@@ -167,7 +167,7 @@ export class VideoStage implements StageExecutor {
       : null;
     return {
       aspectRatio: drama.request.aspectRatio,
-      ...(drama.request.resolution ? { resolution: drama.request.resolution } : {}),
+      resolution: drama.request.resolution,
       durationSec: single.durationSec,
       // Never the client's scene reference itself: that may be a bare id.
       heading: single.heading ?? drama.request.title,

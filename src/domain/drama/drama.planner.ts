@@ -74,6 +74,9 @@ function inputOf(stage: Stage, target: string, drama: ActiveDrama): unknown {
   const scene = script?.scenes.find((s) => s.sceneId === target);
   const storyboard = drama.outputs[slot('storyboard', DRAMA_TARGET)]?.output;
   const shots = storyboard?.stage === 'storyboard' ? storyboard.shots[target] : undefined;
+  // Only a resolution other than the default is part of the input: dramas from before it existed (and
+  // every 720p one) keep the input hashes, and so the cached results, they had.
+  const resolution = r.resolution && r.resolution !== '720p' ? { resolution: r.resolution } : {};
   switch (stage) {
     case 'script':
       return {
@@ -95,7 +98,7 @@ function inputOf(stage: Stage, target: string, drama: ActiveDrama): unknown {
         scene: scene?.hash,
         shots,
         aspect: r.aspectRatio,
-        ...(r.resolution && r.resolution !== '720p' ? { resolution: r.resolution } : {}),
+        ...resolution,
         revision: drama.revisions[target] ?? 0,
       };
     case 'video':
@@ -104,7 +107,7 @@ function inputOf(stage: Stage, target: string, drama: ActiveDrama): unknown {
           stage,
           single: r.single,
           aspect: r.aspectRatio,
-          ...(r.resolution && r.resolution !== '720p' ? { resolution: r.resolution } : {}),
+          ...resolution,
           providers: r.providers,
         };
       return {
@@ -113,7 +116,7 @@ function inputOf(stage: Stage, target: string, drama: ActiveDrama): unknown {
         scene: scene?.hash,
         shots,
         aspect: r.aspectRatio,
-        ...(r.resolution && r.resolution !== '720p' ? { resolution: r.resolution } : {}),
+        ...resolution,
         revision: drama.revisions[target] ?? 0,
         rerender: drama.rerenders[target] ?? 0,
       };

@@ -35,7 +35,7 @@ export class JoseTokenService implements TokenService {
       });
       // Only a token this server issued can pass the signature check, but a leaked secret or an old
       // format must still not reach the database with a subject that is not a user id.
-      if (typeof payload.sub !== 'string' || !isUuid(payload.sub)) return null;
+      if (!isUuid(payload.sub)) return null;
       if (typeof payload.email !== 'string' || UNSTORABLE_TEXT.test(payload.email)) return null;
       // Tokens issued before epochs existed carry none: epoch 0, valid until the first password change.
       const epoch = payload.ep === undefined ? 0 : payload.ep;

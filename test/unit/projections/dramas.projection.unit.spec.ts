@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { dramasProjection } from '../../../projections/dramas/dramas.projection.js';
 import type { DramaRequest } from '../../../src/domain/drama/drama.types.js';
-import { type GivenEvent, projectionSpec } from '../../support/projection-spec.js';
+import { dramaRequested, type GivenEvent, projectionSpec } from '../../support/projection-spec.js';
 
 const spec = projectionSpec(dramasProjection);
 const P = '11111111-1111-4111-8111-111111111111';
@@ -23,18 +23,7 @@ const request: DramaRequest = {
   providers: { video: 'local', image: 'local', tts: 'local' },
   notes: ['video_provider "runway" is not configured'],
 };
-const requested: GivenEvent = {
-  streamId: stream,
-  type: 'DramaRequested',
-  data: {
-    dramaId: D,
-    projectId: P,
-    ownerId: OWNER,
-    kind: 'drama',
-    request,
-    requestedAt: '2026-12-01T09:00:00.000Z',
-  },
-};
+const requested = dramaRequested({ dramaId: D, projectId: P, ownerId: OWNER, request });
 const control = (type: string, data: object): GivenEvent => ({ streamId: stream, type, data });
 
 /** Events in, rows out: the dramas read model (the row summarises the folded drama). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { projectsProjection } from '../../../projections/projects/projects.projection.js';
-import type { DramaRequest } from '../../../src/domain/drama/drama.types.js';
-import { type GivenEvent, projectionSpec } from '../../support/projection-spec.js';
+import type { DramaKind } from '../../../src/domain/drama/drama.types.js';
+import { dramaRequested, type GivenEvent, projectionSpec } from '../../support/projection-spec.js';
 
 const spec = projectionSpec(projectsProjection);
 const P = '11111111-1111-4111-8111-111111111111';
@@ -23,19 +23,8 @@ const created: GivenEvent = {
     createdAt: '2026-12-01T09:00:00.000Z',
   },
 };
-const request = (kind: DramaRequest['kind']) => ({ kind }) as DramaRequest;
-const requested = (dramaId: string, kind: DramaRequest['kind'] = 'drama'): GivenEvent => ({
-  streamId: `${kind === 'single_video' ? 'videotask' : 'drama'}-${dramaId}`,
-  type: 'DramaRequested',
-  data: {
-    dramaId,
-    projectId: P,
-    ownerId: OWNER,
-    kind,
-    request: request(kind),
-    requestedAt: '2026-12-01T09:01:00Z',
-  },
-});
+const requested = (dramaId: string, kind: DramaKind = 'drama'): GivenEvent =>
+  dramaRequested({ dramaId, projectId: P, ownerId: OWNER, kind });
 const ended = (dramaId: string, type: string): GivenEvent => ({
   streamId: `drama-${dramaId}`,
   type,

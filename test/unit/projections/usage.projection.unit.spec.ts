@@ -1,24 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { usageProjection } from '../../../projections/usage/usage.projection.js';
-import { type GivenEvent, projectionSpec } from '../../support/projection-spec.js';
+import { dramaRequested, projectionSpec } from '../../support/projection-spec.js';
 
 const spec = projectionSpec(usageProjection);
 const P = '11111111-1111-4111-8111-111111111111';
 const D = '33333333-3333-4333-8333-333333333331';
 const stream = `drama-${D}`;
 
-const requested: GivenEvent = {
-  streamId: stream,
-  type: 'DramaRequested',
-  data: {
-    dramaId: D,
-    projectId: P,
-    ownerId: P,
-    kind: 'drama',
-    request: {},
-    requestedAt: '2026-12-01T09:00:00Z',
-  },
-};
+const requested = dramaRequested({ dramaId: D, projectId: P, ownerId: P });
 const result = (type: 'StageCompleted' | 'StageFailed', stage: string, provider: string, usage: object) => ({
   streamId: stream,
   type,

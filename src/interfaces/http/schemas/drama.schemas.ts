@@ -7,11 +7,12 @@ import {
 } from '../../../application/dramas/drama-commands.js';
 import { SCRIPT_LIMITS as L } from '../../../domain/script/script.schema.js';
 import { MAX_TASK_SEC } from '../../../domain/script/task-script.js';
+import { RESOLUTIONS } from '../../../domain/script/storyboard.js';
 import { callbackUrl } from './callback-url.js';
 
 const aspect = z.enum(['16:9', '9:16']).default('16:9');
 /** Delivery resolution of the video: 720p (1280×720 or 720×1280) unless 1080p is asked for. */
-const resolution = z.enum(['720p', '1080p']).default('720p');
+const resolution = z.enum(RESOLUTIONS).default('720p');
 const provider = (known: readonly string[]) =>
   z
     .string()
