@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Resvg, initWasm } from '@resvg/resvg-wasm';
+
+/**
+ * SVG → PNG through resvg compiled to WebAssembly: no native addon and no install script (npm 11 runs
+ * none unless allowed), the same pixels on every machine. The module is initialised once per process.
+ * Text is not rasterised here (resvg-wasm has no system fonts): captions are drawn by ffmpeg's drawtext
+ * with the bundled CJK font, so SVG art must not rely on `<text>`.
+ */
+let ready: Promise<void> | undefined;
+
+function init(): Promise<void> {
+  ready ??= (async () => {
+    const require = createRequire(import.meta.url);
+    await initWasm(await readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm')));
+  })();
+  return ready;
+}
+
+export interface RasterOptions {
+  /** Output width in pixels; the height follows the SVG's aspect ratio. */
+  width: number;
+  /** Fill behind transparent areas (e.g. `#ffffff`); transparent when omitted. */
+  background?: string;
+}
+
+export async function rasteriseSvg(svg: string, options: RasterOptions): Promise<Buffer> {
+  if (!Number.isInteger(options.width) || options.width <= 0) {
+    throw new Error(`rasteriseSvg: width must be a positive integer, got ${options.width}`);
+  }
+  await init();
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'width', value: options.width },
+    ...(options.background ? { background: options.background } : {}),
+    font: { loadSystemFonts: false },
+  });
+  try {
+    const image = resvg.render();
+    try {
+      return Buffer.from(image.asPng());
+    } finally {
+      image.free();
+    }
+  } finally {
+    resvg.free();
+  }
+}
