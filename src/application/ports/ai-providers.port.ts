@@ -107,6 +107,25 @@ export interface Probeable {
   probe(signal?: AbortSignal): Promise<ProbeResult>;
 }
 
+/**
+ * A character as every shot shows it: the cast's fixed visual description (which goes into every shot
+ * prompt) and its reference portrait, made once per drama by the cast step.
+ */
+export interface ShotCharacter {
+  name: string;
+  /** The cast's fixed visual description (appearance, clothes), the same in every shot. */
+  description: string;
+  /** The character's reference portrait: a local file in ctx.workDir, when the cast has one. */
+  portraitPath?: string;
+}
+
+/** Where a shot happens: the local composer draws the same backdrop for the same place. */
+export interface ShotSetting {
+  /** The scene's location as written (e.g. "国贸写字楼 23 层", "hospital corridor"). */
+  place: string;
+  timeOfDay?: 'dawn' | 'day' | 'dusk' | 'night';
+}
+
 export interface ImageRequest {
   prompt: string;
   negativePrompt?: string;
@@ -115,6 +134,13 @@ export interface ImageRequest {
   seed: number;
   /** Text drawn on local storyboard cards (title, scene lines); remote models ignore it. */
   caption?: { title: string; lines: string[] };
+  /** The place of the shot (local composer: its backdrop). */
+  setting?: ShotSetting;
+  /**
+   * Who is in the shot. Local: drawn from their portraits. Remote: their descriptions are in the prompt,
+   * and providers that accept reference images are sent the portraits.
+   */
+  characters?: readonly ShotCharacter[];
 }
 export interface ImageResult {
   /** Local file inside ctx.workDir. */

@@ -1,4 +1,4 @@
-import type { AspectRatio, Resolution } from './ai-providers.port.js';
+import type { AspectRatio, Resolution, ShotCharacter, ShotSetting } from './ai-providers.port.js';
 
 /** The local media toolkit (ffmpeg): renders scene clips, storyboard cards and episodes, and checks clips. */
 
@@ -27,6 +27,12 @@ export interface SceneRenderRequest {
   heading: string;
   narration?: string;
   dialogue: readonly SpokenLine[];
+  /**
+   * Local pictures: the place and the characters present. When given (and there is no remote clip), the
+   * renderer composes the picture itself (backdrop, characters, the speaker of each line highlighted
+   * while they talk, camera motion on the picture layer only). Dialogue speakers are matched by name.
+   */
+  picture?: { setting: ShotSetting; characters: readonly ShotCharacter[] };
   /**
    * Lengthen the clip (up to this many seconds) so every line is spoken at a natural pace, instead of
    * speeding speech up and dropping what does not fit into `durationSec`.
