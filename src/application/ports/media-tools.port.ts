@@ -40,6 +40,11 @@ export interface SceneRenderRequest {
   fitToSpeechMaxSec?: number;
   musicSeed: number;
   mood?: string;
+  /**
+   * The scene's stretch of its episode's music track (`musicSeed` names the track): the bed starts
+   * `offsetSec` into it, and carries on across a cut (no fade) where a neighbouring scene continues it.
+   */
+  musicTrack?: { offsetSec: number; carryIn: boolean; carryOut: boolean };
   speak?: SpeakFn;
   signal: AbortSignal;
   onProgress?: (fraction: number) => void;

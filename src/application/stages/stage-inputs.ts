@@ -21,6 +21,8 @@ export interface SceneContext {
   ref: SceneRef;
   scene: Scene;
   cast: Character[];
+  /** The scenes of the scene's episode, in script order. */
+  episodeScenes: SceneRef[];
 }
 
 export function sceneContext(drama: ActiveDrama, sceneId: string): SceneContext {
@@ -30,7 +32,8 @@ export function sceneContext(drama: ActiveDrama, sceneId: string): SceneContext 
   if (!scriptOutput || !ref || !scene)
     throw new StageError('permanent', `internal: scene ${sceneId} is not in the script`);
   const cast = scriptOutput.script.characters.filter((c) => scene.characters.includes(c.name));
-  return { script: scriptOutput.script, ref, scene, cast };
+  const episodeScenes = scriptOutput.scenes.filter((s) => s.episode === ref.episode);
+  return { script: scriptOutput.script, ref, scene, cast, episodeScenes };
 }
 
 const TIME_ZH = { dawn: '清晨', day: '日', dusk: '黄昏', night: '夜' } as const;

@@ -1,6 +1,6 @@
 import { extname, join } from 'node:path';
 import type { ActiveDrama, JobState } from '../../domain/drama/drama.state.js';
-import type { SingleVideoRequest, VideoOutput } from '../../domain/drama/drama.types.js';
+import type { SceneRef, SingleVideoRequest, VideoOutput } from '../../domain/drama/drama.types.js';
 import { MAX_TASK_SEC, parseTaskScript, voiceTaskLines } from '../../domain/script/task-script.js';
 import { detectLanguage } from '../../domain/script/vocabulary.js';
 import type { JobContext } from '../ports/ai-providers.port.js';
@@ -30,6 +30,29 @@ function taskDialogue(single: SingleVideoRequest): SpokenLine[] {
   return lines.map((l) => ({ speaker: l.speaker ?? '', text: l.text, voice: l.voice }));
 }
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+
+/**
+ * One music track per episode, each scene rendering its own stretch of it: the bed carries on across
+ * the cuts between scenes (same key, chords and phase) and fades only at the episode's start and end.
+ * Scenes render apart and in any order, so a scene's place on the track comes from the script's
+ * lengths (a drama scene is rendered at exactly its length).
+ */
+export function episodeMusic(
+  dramaId: string,
+  episodeScenes: readonly SceneRef[],
+  ref: SceneRef,
+): Pick<SceneRenderRequest, 'musicSeed' | 'musicTrack'> {
+  const before = episodeScenes.filter((s) => s.number < ref.number);
+  const last = Math.max(...episodeScenes.map((s) => s.number));
+  return {
+    musicSeed: seedOf(`${dramaId}:episode-${ref.episode}`),
+    musicTrack: {
+      offsetSec: before.reduce((sum, s) => sum + s.durationSec, 0),
+      carryIn: before.length > 0,
+      carryOut: ref.number < last,
+    },
+  };
+}
 
 type RenderPlan = Omit<
   SceneRenderRequest,
@@ -136,7 +159,6 @@ export class VideoStage implements StageExecutor {
     const voiceOf = new Map(cast.map((c) => [c.name, c.voice]));
     const fallbackVoice = context.script.language === 'zh' ? 'zh-female-1' : 'en-female-1';
     const shots = requireOutput(drama, 'storyboard', 'drama').shots[job.target] ?? [];
-    const variant = `${drama.revisions[job.target] ?? 0}:${drama.rerenders[job.target] ?? 0}`;
     return {
       aspectRatio: drama.request.aspectRatio,
       resolution: drama.request.resolution,
@@ -149,7 +171,7 @@ export class VideoStage implements StageExecutor {
         text: d.line,
         voice: voiceOf.get(d.character) ?? fallbackVoice,
       })),
-      musicSeed: seedOf(`${drama.dramaId}:${job.target}:${variant}`),
+      ...episodeMusic(drama.dramaId, context.episodeScenes, ref),
       mood: moodFor(drama.request.genre, scene.beat),
       image: { kind: 'key', key: requireOutput(drama, 'images', job.target).key },
       visualPrompts: shots.length > 0 ? shots.map((s) => s.visual_prompt) : [scene.visual_prompt],

@@ -15,6 +15,11 @@ export interface SceneMixOptions {
   /** Output rate: an integer multiple of the bed's rate. */
   outputRate: number;
   fadeSec: number;
+  /**
+   * Ends where the music carries on into the neighbouring scene of the episode (the bed is a stretch of
+   * one track): no fade there, only a few milliseconds against a click at the cut.
+   */
+  carry?: { in: boolean; out: boolean };
 }
 
 const SPEECH_PEAK = 0.8;
@@ -27,6 +32,8 @@ const ATTACK_SEC = 0.08;
 const RELEASE_SEC = 0.45;
 /** Pauses between lines shorter than this keep the music ducked, so it does not swell and sink again. */
 const HOLD_ACROSS_GAP_SEC = 1.5;
+/** The ramp at a carried cut: long enough that the join does not click, too short to hear as a dip. */
+const CUT_RAMP_SEC = 0.015;
 
 function resampleMono(pcm: PcmAudio, rate: number): Float32Array {
   const ratio = pcm.sampleRate / rate;
@@ -79,9 +86,12 @@ export function mixSceneAudio(options: SceneMixOptions): PcmAudio {
   holdAcrossShortGaps(target, Math.round(HOLD_ACROSS_GAP_SEC * rate));
   const attack = 1 - Math.exp(-1 / (ATTACK_SEC * rate));
   const release = 1 - Math.exp(-1 / (RELEASE_SEC * rate));
-  const fade = Math.max(1, Math.min(Math.floor(length / 2), Math.round(options.fadeSec * rate)));
-  const ramp = new Float32Array(fade);
-  for (let i = 0; i < fade; i++) ramp[i] = 0.5 - 0.5 * Math.cos((Math.PI * i) / fade);
+  const rampOf = (sec: number) => {
+    const n = Math.max(1, Math.min(Math.floor(length / 2), Math.round(sec * rate)));
+    return Float32Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((Math.PI * i) / n));
+  };
+  const rampIn = rampOf(options.carry?.in ? CUT_RAMP_SEC : options.fadeSec);
+  const rampOut = rampOf(options.carry?.out ? CUT_RAMP_SEC : options.fadeSec);
   const left = new Float32Array(length);
   const right = new Float32Array(length);
   let duck = length > 0 ? (target[0] as number) : 1;
@@ -89,8 +99,8 @@ export function mixSceneAudio(options: SceneMixOptions): PcmAudio {
     const goal = target[i] as number;
     duck += (goal - duck) * (goal < duck ? attack : release);
     let gain = 1;
-    if (i < fade) gain = ramp[i] as number;
-    else if (i >= length - fade) gain = ramp[length - 1 - i] as number;
+    if (i < rampIn.length) gain = rampIn[i] as number;
+    else if (i >= length - rampOut.length) gain = rampOut[length - 1 - i] as number;
     const m = duck * musicGain;
     const v = voice[i] as number;
     const l = i < musicLength ? (musicLeft[i] as number) : 0;

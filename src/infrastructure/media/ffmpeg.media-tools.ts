@@ -81,6 +81,7 @@ export class FfmpegMediaTools implements MediaTools {
       dialogue: request.dialogue,
       ...(request.fitToSpeechMaxSec ? { fitToSpeechMaxSec: request.fitToSpeechMaxSec } : {}),
       musicSeed: request.musicSeed,
+      musicTrack: request.musicTrack,
       mood,
       signal: request.signal,
       onProgress: request.onProgress,

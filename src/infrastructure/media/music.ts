@@ -128,29 +128,35 @@ const padWave = (brightness: number) =>
   });
 
 /**
- * Adds a sine partial into both channels over [from, to), shaped by `envelope` (indexed from `from`):
- * table lookup instead of Math.sin, and both channels in one pass, since this loop is the whole cost.
+ * Adds a sine partial into both channels over [from, to) of the track's own timeline, shaped by
+ * `envelope` (indexed from `from`), into a bed that holds the track from sample `origin` on: table
+ * lookup instead of Math.sin, and both channels in one pass, since this loop is the whole cost. The phase
+ * follows the track's timeline, so two beds cut from one track join without a step.
  */
 function addPartial(
   wave: Float32Array,
   bed: MusicBed,
-  from: number,
-  to: number,
+  origin: number,
+  span: { from: number; to: number },
   hz: { left: number; right: number },
   level: { left: number; right: number },
   envelope: Float32Array,
 ) {
   const { left, right, sampleRate } = bed;
+  const first = Math.max(span.from, origin);
+  const end = Math.min(span.to, origin + left.length);
+  if (end <= first) return;
   const levelL = level.left;
   const levelR = level.right;
   const stepL = (hz.left * TABLE_SIZE) / sampleRate;
   const stepR = (hz.right * TABLE_SIZE) / sampleRate;
-  let phaseL = (from * stepL) % TABLE_SIZE;
-  let phaseR = (from * stepR) % TABLE_SIZE;
-  for (let i = from; i < to; i++) {
-    const e = envelope[i - from] as number;
-    left[i] = (left[i] as number) + (wave[phaseL | 0] as number) * levelL * e;
-    right[i] = (right[i] as number) + (wave[phaseR | 0] as number) * levelR * e;
+  let phaseL = (first * stepL) % TABLE_SIZE;
+  let phaseR = (first * stepR) % TABLE_SIZE;
+  for (let i = first; i < end; i++) {
+    const e = envelope[i - span.from] as number;
+    const at = i - origin;
+    left[at] = (left[at] as number) + (wave[phaseL | 0] as number) * levelL * e;
+    right[at] = (right[at] as number) + (wave[phaseR | 0] as number) * levelR * e;
     phaseL += stepL;
     phaseR += stepR;
     if (phaseL >= TABLE_SIZE) phaseL -= TABLE_SIZE;
@@ -160,16 +166,24 @@ function addPartial(
 
 const midiHz = (note: number) => 440 * 2 ** ((note - 69) / 12);
 
-/**
- * A soft, slowly moving pad with bass and (by mood) a sparse arpeggio, synthesised directly as samples:
- * no files, no ffmpeg, and identical output for identical inputs.
- */
-export function synthesizeMusic(options: {
+export interface MusicOptions {
   durationSec: number;
   seed: number;
   mood?: Mood;
   sampleRate?: number;
-}): MusicBed {
+  /**
+   * Where this bed starts on the track that `seed` names (default 0). Scenes of one episode take
+   * consecutive stretches of one track, so the music carries across their cuts: same key, same chord
+   * grid, no phase step where the next scene starts.
+   */
+  offsetSec?: number;
+}
+
+/**
+ * A soft, slowly moving pad with bass and (by mood) a sparse arpeggio, synthesised directly as samples:
+ * no files, no ffmpeg, and identical output for identical inputs.
+ */
+export function synthesizeMusic(options: MusicOptions): MusicBed {
   const outputRate = options.sampleRate ?? 22050;
   // Everything here sits below 3 kHz: render at half rate (half the work) and interpolate up.
   const half = outputRate >= 22050 && outputRate % 2 === 0;
@@ -190,11 +204,15 @@ function doubleRate(bed: MusicBed): MusicBed {
   return { sampleRate: bed.sampleRate * 2, left: up(bed.left), right: up(bed.right) };
 }
 
-function render(options: { durationSec: number; seed: number; mood?: Mood; sampleRate: number }): MusicBed {
+function render(options: MusicOptions & { sampleRate: number }): MusicBed {
   const sampleRate = options.sampleRate;
   const style = STYLES[options.mood ?? 'calm'];
   const rand = random(options.seed);
   const length = Math.max(1, Math.round(options.durationSec * sampleRate));
+  // The track is laid out from its start, so every random draw happens in the same order whatever
+  // stretch is asked for; only the partials that reach [origin, origin + length) are synthesised.
+  const origin = Math.max(0, Math.round((options.offsetSec ?? 0) * sampleRate));
+  const trackEnd = origin + length;
   const bed: MusicBed = { sampleRate, left: new Float32Array(length), right: new Float32Array(length) };
   const root = 45 + Math.floor(rand() * 10); // A2..F#3
   const progression = style.progressions[Math.floor(rand() * style.progressions.length)] as number[][];
@@ -211,10 +229,13 @@ function render(options: { durationSec: number; seed: number; mood?: Mood; sampl
   const fade = Math.round(fadeSec * sampleRate);
   const pad = padWave(style.brightness);
   const ramp = table(fade, (i) => 0.5 - 0.5 * Math.cos((Math.PI * i) / fade));
-  for (let start = 0, k = rotate; start < length; start += chordSamples, k++) {
+  for (let start = 0, k = rotate; start < trackEnd; start += chordSamples, k++) {
     const chord = progression[k % progression.length] as number[];
     const from = Math.max(0, start - fade);
-    const to = Math.min(length, start + chordSamples + fade);
+    // Not clipped to the stretch asked for: a chord sounds the same whether or not the stretch ends
+    // inside it (the scene's own fade, or the next scene's stretch, takes it from there).
+    const to = start + chordSamples + fade;
+    const span = { from, to };
     // Raised-cosine crossfade into and out of each chord.
     const envelope = new Float32Array(to - from).fill(1);
     envelope.set(ramp.subarray(0, start - from), 0);
@@ -224,26 +245,27 @@ function render(options: { durationSec: number; seed: number; mood?: Mood; sampl
       const level = 0.16 / chord.length;
       // Slightly different tuning left and right gives the pad width; alternate notes lean left or right.
       const side = voice % 2 ? { left: level, right: level * 0.8 } : { left: level * 0.8, right: level };
-      addPartial(pad, bed, from, to, { left: hz * 0.9985, right: hz * 1.0015 }, side, envelope);
+      addPartial(pad, bed, origin, span, { left: hz * 0.9985, right: hz * 1.0015 }, side, envelope);
     });
     const bassHz = midiHz(root - 12 + ((chord[0] as number) % 12));
-    addPartial(SINE, bed, from, to, { left: bassHz, right: bassHz }, { left: 0.09, right: 0.09 }, envelope);
+    addPartial(SINE, bed, origin, span, { left: bassHz, right: bassHz }, { left: 0.09, right: 0.09 }, envelope);
     if (style.pluckEverySec > 0) {
       const every = Math.round(style.pluckEverySec * sampleRate);
-      for (let at = start, n = 0; at < Math.min(length, start + chordSamples); at += every, n++) {
+      for (let at = start, n = 0; at < Math.min(trackEnd, start + chordSamples); at += every, n++) {
         if (rand() < 0.25) continue;
         const hz = midiHz(root + 24 + (chord[Math.floor(rand() * chord.length)] as number));
-        const end = Math.min(length, at + pluck.length);
+        const end = Math.min(trackEnd, at + pluck.length);
         const side = n % 2 ? { left: 0.05, right: 0.02 } : { left: 0.02, right: 0.05 };
-        addPartial(SINE, bed, at, end, { left: hz, right: hz }, side, pluck);
+        addPartial(SINE, bed, origin, { from: at, to: end }, { left: hz, right: hz }, side, pluck);
       }
     }
   }
   if (style.pulseHz > 0) {
     for (let i = 0; i < length; i++) {
+      const t = origin + i;
       const pulse =
         0.75 +
-        0.25 * (SINE[Math.floor((i * style.pulseHz * TABLE_SIZE) / sampleRate) % TABLE_SIZE] as number);
+        0.25 * (SINE[Math.floor((t * style.pulseHz * TABLE_SIZE) / sampleRate) % TABLE_SIZE] as number);
       bed.left[i] = (bed.left[i] as number) * pulse;
       bed.right[i] = (bed.right[i] as number) * pulse;
     }

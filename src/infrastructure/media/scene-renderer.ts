@@ -58,6 +58,11 @@ export interface SceneInput {
   fitToSpeechMaxSec?: number;
   musicSeed: number;
   mood?: Mood;
+  /**
+   * The scene's stretch of its episode's music track (`musicSeed` names the track): the bed starts
+   * `offsetSec` into it, and carries on across a cut (no fade) where a neighbouring scene continues it.
+   */
+  musicTrack?: { offsetSec: number; carryIn: boolean; carryOut: boolean };
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
   /**
@@ -130,6 +135,7 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
       seed: input.musicSeed,
       mood: input.mood ?? 'calm',
       sampleRate: MIX_SAMPLE_RATE,
+      offsetSec: input.musicTrack?.offsetSec ?? 0,
     });
   let durationSec = input.durationSec;
   let spoken: Awaited<ReturnType<typeof speakDialogue>>;
@@ -176,6 +182,7 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
     // ffmpeg resamples to the delivery rate (better than linear interpolation, and half the bytes to write).
     outputRate: MIX_SAMPLE_RATE,
     fadeSec: FADE_SEC,
+    carry: { in: input.musicTrack?.carryIn ?? false, out: input.musicTrack?.carryOut ?? false },
   });
   throwIfAborted(signal, 'scene rendering');
   progress(0.2);

@@ -72,6 +72,62 @@ describe('music', () => {
   });
 });
 
+describe('music across cuts', () => {
+  const whole = synthesizeMusic({ durationSec: 10, seed: 7, mood: 'hopeful' });
+  const first = synthesizeMusic({ durationSec: 4, seed: 7, mood: 'hopeful' });
+  const second = synthesizeMusic({ durationSec: 6, seed: 7, mood: 'hopeful', offsetSec: 4 });
+
+  it('cuts one track into stretches that join into the whole track', () => {
+    expect(first.left.length + second.left.length).toBe(whole.left.length);
+    let worst = 0;
+    for (const [part, at] of [
+      [first, 0],
+      [second, first.left.length],
+    ] as const) {
+      // The last sample of a stretch is interpolated without its successor: a sub-sample difference.
+      for (let i = 0; i < part.left.length - 1; i++) {
+        worst = Math.max(worst, Math.abs((part.left[i] as number) - (whole.left[at + i] as number)));
+        worst = Math.max(worst, Math.abs((part.right[i] as number) - (whole.right[at + i] as number)));
+      }
+    }
+    expect(worst).toBeLessThan(1e-4); // float rounding of the oscillators' phase; the bed peaks near 0.3
+    // A stretch from the start of the track would be another passage of music.
+    const fromStart = synthesizeMusic({ durationSec: 6, seed: 7, mood: 'hopeful' });
+    expect(
+      rms(
+        fromStart.left.map((v, i) => v - (second.left[i] as number)),
+        0,
+        22050,
+      ),
+    ).toBeGreaterThan(0.005);
+  });
+
+  it('keeps the bed playing at a carried cut and fades only at the episode ends', () => {
+    const mix = (carry: { in: boolean; out: boolean }) => {
+      const pcm = mixSceneAudio({
+        durationSec: 6,
+        music: second,
+        speech: [],
+        outputRate: 22050,
+        fadeSec: 0.4,
+        carry,
+      });
+      return Float32Array.from({ length: pcm.samples.length / 2 }, (_, i) => pcm.samples[2 * i] as number);
+    };
+    const carried = mix({ in: true, out: true });
+    const faded = mix({ in: false, out: false });
+    const body = rms(carried, 22050, 5 * 22050);
+    // The first and last 50 ms: music at its level where the scene continues the track, silence-ish
+    // where it fades (the old behaviour at every cut).
+    const edge = (x: Float32Array, atEnd: boolean) =>
+      atEnd ? rms(x, x.length - 1102, x.length) : rms(x, 0, 1102);
+    expect(edge(carried, false) / body).toBeGreaterThan(0.5);
+    expect(edge(carried, true) / body).toBeGreaterThan(0.5);
+    expect(edge(faded, false) / body).toBeLessThan(0.05);
+    expect(edge(faded, true) / body).toBeLessThan(0.05);
+  });
+});
+
 describe('mixSceneAudio', () => {
   const music = synthesizeMusic({ durationSec: 6, seed: 3, mood: 'calm' });
   const mix = mixSceneAudio({
