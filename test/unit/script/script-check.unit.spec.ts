@@ -24,12 +24,14 @@ describe('the script schema and checkScriptAgainstRequest', () => {
     script.episodes[0]?.scenes.pop();
     const scene = script.episodes[0]?.scenes[0];
     if (scene) scene.duration_sec = 5;
+    const total = script.episodes[0]?.scenes.reduce((sum, s) => sum + s.duration_sec, 0);
     const problems = checkScriptAgainstRequest(script, request);
     expect(problems).toEqual([
       'write exactly 2 episodes (got 1)',
       'episode 1: write exactly 3 scenes (got 2)',
-      'episode 1: scene durations add up to 25 s; they must add up to 60 s',
+      `episode 1: scene durations add up to ${total} s; they must add up to 60 s`,
     ]);
+    expect(total).not.toBe(60);
   });
 
   it('tolerates a second of rounding in an episode’s length, not more', () => {
