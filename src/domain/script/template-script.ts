@@ -13,6 +13,7 @@ import {
   type ScriptRequest,
 } from './script.schema.js';
 import { castDrama, type Cast, type CastMember } from './template/cast.js';
+import type { PromptThing } from './template/entities.js';
 import { readPromptCues, type PromptCues } from './template/prompt-cues.js';
 import { createRng, hashText, type Rng } from './template/seeded-random.js';
 import { createSceneWriter, TARGET_TRAILING_SEC } from './template/scene-writer.js';
@@ -53,6 +54,10 @@ function parentSlots(language: Language, d: CastMember): Slots {
         parentNoun: mother ? 'mother' : 'father',
       };
 }
+
+/** The thing the story turns on: the first object the prompt names, else its first event. */
+const keyThing = (cues: PromptCues): PromptThing | undefined =>
+  cues.entities.things.find((t) => !t.event) ?? cues.entities.things[0];
 
 const plural = (noun: string) => (/(?:s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`);
 
@@ -126,7 +131,7 @@ function storySlots(
     climaxSpot:
       cues.entities.places.at(-1) ??
       (cues.genre === 'romance' ? pick(B.work.spot) : genre.climaxSpot),
-    ...(cues.entities.things[0] === undefined ? {} : thingSlots(cues.entities.things[0], language)),
+    ...(keyThing(cues) === undefined ? {} : thingSlots(keyThing(cues) as PromptThing, language)),
     ...(cues.entities.places[0] === undefined ? {} : placeSlots(cues.entities.places[0], language)),
   };
 }
@@ -223,12 +228,24 @@ export function writeTemplateScript(request: ScriptRequest): Script {
     hashText(JSON.stringify([req.prompt, req.title, req.description, req.genre, language])),
   );
   const cues = readPromptCues(req, language);
-  const genre = text.genres[cues.genre];
+  const stockGenre = text.genres[cues.genre];
+  const threads = THREADS[language];
+  const { things, places } = cues.entities;
+  // The second act goes one of two ways, chosen by the prompt (not by the shared random stream, so
+  // the cast stays what it was); a midpoint secret is about the prompt's own thing or place.
+  const turn = hashText(`turn:${req.prompt}`) % 2 === 1 ? threads.turns[cues.genre] : {};
+  const genre: GenreText = {
+    ...stockGenre,
+    ...turn,
+    ...(things.some((t) => !t.event)
+      ? { midpoint: threads.thingMidpoint }
+      : places.length > 0
+        ? { midpoint: threads.placeMidpoint }
+        : {}),
+  };
   const cast = castDrama(cues, cues.genre, text, language, rng);
   // What sets the story off comes from the prompt when it names a thing or a place; only a prompt
   // that names neither gets one of the genre's stock incidents.
-  const { things, places } = cues.entities;
-  const threads = THREADS[language];
   const entitySlots = {
     ...(places[0] === undefined ? {} : placeSlots(places[0], language)),
     ...(things[0] === undefined ? {} : thingSlots(things[0], language)),

@@ -1,7 +1,10 @@
 import type { Language } from '../vocabulary.js';
 import type { PromptThing } from './entities.js';
 import { withThe, type Slots } from './slots.js';
-import type { Speaker, Unit } from './story-text.js';
+import type { GenreKey, GenreText, Speaker, Unit } from './story-text.js';
+
+/** A second way each genre's second act can go wrong, so two prompts of one genre need not share it. */
+export type Turn = Pick<GenreText, 'pressure' | 'crisisEvent' | 'crisis'>;
 
 /**
  * Exchanges about what the prompt names: its places ({P}) and things ({T}). They carry the prompt's own
@@ -24,10 +27,64 @@ interface ThreadText {
   second: Record<Speaker, string>;
   /** The incident when the prompt names a thing or a place: its name and its exchange. */
   thingIncident: readonly { name: string; lines: Unit }[];
+  /** The midpoint's secret when the prompt names a thing or a place: it was no accident. */
+  thingMidpoint: Unit;
+  placeMidpoint: Unit;
+  turns: Record<GenreKey, Turn>;
   placeIncident: readonly { name: string; lines: Unit }[];
 }
 
 const ZH: ThreadText = {
+  thingMidpoint: [
+    ['B', '{thisT}，是我故意留给你的。我想让你找到它。'],
+    ['A', '所以……这一切都不是巧合。'],
+  ],
+  placeMidpoint: [
+    ['B', '我第一次来{P}，就是为了找你。'],
+    ['A', '……你早就认识我？'],
+  ],
+  turns: {
+    romance: {
+      pressure: '有人把你们的事告诉了{B}的家里。{B}的家人要你离{B}远一点',
+      crisisEvent: '{B}的家人出面反对，{B}不告而别',
+      crisis: [
+        ['B', '我家里……不同意。我明天就走。'],
+        ['A', '你连问都不问我一句？'],
+      ],
+    },
+    mystery: {
+      pressure: '那份档案你不该看。把它交出来，这件事就当没发生过',
+      crisisEvent: '关键证据被人调包，{A}被停职调查',
+      crisis: [
+        ['B', '证物被调包了。上面决定让你停职。'],
+        ['A', '他们比我们想的更快。'],
+      ],
+    },
+    workplace: {
+      pressure: '客户只认我的方案。你的那份，明天之前撤回来',
+      crisisEvent: '客户临时倒戈，团队一下子失去了项目',
+      crisis: [
+        ['B', '客户刚来电话，项目给了别家。'],
+        ['A', '就因为一通电话？'],
+      ],
+    },
+    comedy: {
+      pressure: '年会主持人病了，你和{B}顶上。搞砸了，全公司都会记住你们',
+      crisisEvent: '彩排视频被传到了群里，所有人都在笑',
+      crisis: [
+        ['B', '彩排的视频被传到群里了，点赞过千。'],
+        ['A', '……我申请从地球上消失。'],
+      ],
+    },
+    family: {
+      pressure: '老房子要卖了。你回来签个字，就当是为这个家做最后一件事',
+      crisisEvent: '老房子要被卖掉，{A}和家里吵翻了',
+      crisis: [
+        ['C', '你家老房子挂出去卖了，你知道吗？'],
+        ['A', '……连这个，都没人告诉我。'],
+      ],
+    },
+  },
   event: {
     early: [
       [
@@ -279,6 +336,56 @@ const ZH: ThreadText = {
 };
 
 const EN: ThreadText = {
+  thingMidpoint: [
+    ['B', 'I left the {T} there on purpose. I wanted you to be the one to find it.'],
+    ['A', 'So none of this was chance.'],
+  ],
+  placeMidpoint: [
+    ['B', 'The first time I came to {P}, I came looking for you.'],
+    ['A', '…You knew me before?'],
+  ],
+  turns: {
+    romance: {
+      pressure: "{B}'s family found out about you two. They want you to stay away from {B}",
+      crisisEvent: "{B}'s family steps in, and {B} leaves without a word",
+      crisis: [
+        ['B', "My family won't accept this. I'm leaving tomorrow."],
+        ['A', "And you weren't even going to ask me?"],
+      ],
+    },
+    mystery: {
+      pressure: "You shouldn't have read that file. Hand it over and we'll call this a misunderstanding",
+      crisisEvent: 'the key evidence is swapped, and {A} is suspended',
+      crisis: [
+        ['B', "The evidence was swapped. They're suspending you."],
+        ['A', 'They moved faster than we thought.'],
+      ],
+    },
+    workplace: {
+      pressure: 'The client only wants my proposal. Withdraw yours by the end of the week',
+      crisisEvent: 'the client walks away, and the team loses the project',
+      crisis: [
+        ['B', 'The client just called. The project went to someone else.'],
+        ['A', 'All of it, over one phone call?'],
+      ],
+    },
+    comedy: {
+      pressure: 'The party host is sick. You and {B} are hosting. Mess it up and nobody will ever forget',
+      crisisEvent: 'the rehearsal video goes viral for all the wrong reasons',
+      crisis: [
+        ['B', 'Someone posted the rehearsal video. A thousand likes and counting.'],
+        ['A', '…I would like to leave the planet now.'],
+      ],
+    },
+    family: {
+      pressure: "We're selling the old house. Come home and sign. Do this one last thing for the family",
+      crisisEvent: '{A} learns the family home is being sold, and falls out with everyone',
+      crisis: [
+        ['C', 'Did you know your family put the old house up for sale?'],
+        ['A', '…Nobody even told me that.'],
+      ],
+    },
+  },
   event: {
     early: [
       [
