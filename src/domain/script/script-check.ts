@@ -103,7 +103,11 @@ export function scriptQualityProblems(script: Script): string[] {
       });
       const talk = scene.dialogue.map((d) => d.line).join('\n');
       const day = scene.time_of_day === 'day' || scene.time_of_day === 'dawn';
-      const said = day ? NIGHT_TALK[language].exec(talk) : scene.time_of_day === 'night' ? MORNING_TALK[language].exec(talk) : null;
+      const said = day
+        ? NIGHT_TALK[language].exec(talk)
+        : scene.time_of_day === 'night'
+          ? MORNING_TALK[language].exec(talk)
+          : null;
       if (said) problems.push(`${at}: set at ${scene.time_of_day}, but its dialogue says "${said[0]}"`);
     }),
   );

@@ -126,11 +126,12 @@ function storySlots(
         : zh
           ? `一个${A.job}，一个${B.job}`
           : `${withArticle(A.job)} and ${withArticle(B.job)}`,
-    ...(cues.entities.places[0] === undefined ? {} : { spotA: zh ? cues.entities.places[0] : withThe(cues.entities.places[0]) }),
+    ...(cues.entities.places[0] === undefined
+      ? {}
+      : { spotA: zh ? cues.entities.places[0] : withThe(cues.entities.places[0]) }),
     // The showdown happens where the prompt's story does, or else where the other lead works.
     climaxSpot:
-      cues.entities.places.at(-1) ??
-      (cues.genre === 'romance' ? pick(B.work.spot) : genre.climaxSpot),
+      cues.entities.places.at(-1) ?? (cues.genre === 'romance' ? pick(B.work.spot) : genre.climaxSpot),
     ...(keyThing(cues) === undefined ? {} : thingSlots(keyThing(cues) as PromptThing, language)),
     ...(cues.entities.places[0] === undefined ? {} : placeSlots(cues.entities.places[0], language)),
   };
@@ -181,7 +182,8 @@ function numberRepeats(titles: string[], language: Language): string[] {
  */
 function giveEveryoneASecondLine(scenes: Scene[], second: Record<keyof Cast, string>, cast: Cast): void {
   const count = new Map<string, number>();
-  for (const d of scenes.flatMap((s) => s.dialogue)) count.set(d.character, (count.get(d.character) ?? 0) + 1);
+  for (const d of scenes.flatMap((s) => s.dialogue))
+    count.set(d.character, (count.get(d.character) ?? 0) + 1);
   for (const speaker of ['A', 'B', 'C', 'D'] as const) {
     const name = cast[speaker].name;
     if (count.get(name) !== 1) continue;
@@ -298,15 +300,19 @@ export function writeTemplateScript(request: ScriptRequest): Script {
     language,
   );
   const written = titles.map((_, e) =>
-    plans.slice(e * perEpisode, (e + 1) * perEpisode).map((plan, s) => write(plan, s + 1, durations[s] as number)),
+    plans
+      .slice(e * perEpisode, (e + 1) * perEpisode)
+      .map((plan, s) => write(plan, s + 1, durations[s] as number)),
   );
   // An episode whose scenes say more than its length holds loses its last time-filling exchanges,
   // longest scene first, so the renderer need not rush the speech.
   for (const scenes of written) {
-    const natural = () => scenes.reduce((sum, sc) => sum + naturalSceneSec(sc.dialogue.map((d) => d.line)), 0);
+    const natural = () =>
+      scenes.reduce((sum, sc) => sum + naturalSceneSec(sc.dialogue.map((d) => d.line)), 0);
     while (natural() > req.episode_duration_sec * 1.02) {
       const longest = [...scenes].sort(
-        (a, b) => naturalSceneSec(b.dialogue.map((d) => d.line)) - naturalSceneSec(a.dialogue.map((d) => d.line)),
+        (a, b) =>
+          naturalSceneSec(b.dialogue.map((d) => d.line)) - naturalSceneSec(a.dialogue.map((d) => d.line)),
       );
       if (!longest.some((sc) => trim(sc))) break;
     }

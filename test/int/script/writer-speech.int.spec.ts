@@ -46,7 +46,12 @@ const PROMPTS = [
 describe('the template writer against the offline voices', () => {
   it('leaves no dead air at the end of a scene, in Chinese or English', async () => {
     for (const prompt of PROMPTS) {
-      const request: ScriptRequest = { prompt, episodes: 2, scenes_per_episode: 3, episode_duration_sec: 120 };
+      const request: ScriptRequest = {
+        prompt,
+        episodes: 2,
+        scenes_per_episode: 3,
+        episode_duration_sec: 120,
+      };
       const rows = await sceneTimings(writeTemplateScript(request));
       const worst = Math.max(...rows.map((r) => r.trailing));
       const fastest = Math.max(...rows.map((r) => r.speed));

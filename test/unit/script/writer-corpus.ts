@@ -29,8 +29,16 @@ export const WRITER_CORPUS: readonly CorpusPrompt[] = [
     entities: [['后海'], ['外卖员'], ['小周'], ['伞'], ['酒吧']],
     shape: short,
   },
-  { prompt: '一个急救员在火车站台上遇见了失散多年的哥哥', entities: e('急救员', '站台', '哥哥'), shape: seed },
-  { prompt: '上海，一个外卖员爱上了咖啡馆的咖啡师', entities: e('上海', '外卖员', '咖啡馆', '咖啡师'), shape: short },
+  {
+    prompt: '一个急救员在火车站台上遇见了失散多年的哥哥',
+    entities: e('急救员', '站台', '哥哥'),
+    shape: seed,
+  },
+  {
+    prompt: '上海，一个外卖员爱上了咖啡馆的咖啡师',
+    entities: e('上海', '外卖员', '咖啡馆', '咖啡师'),
+    shape: short,
+  },
   {
     prompt: '深夜的医院，护士林晓雨收到一封没有署名的信',
     entities: e('医院', '护士', '林晓雨', '信'),
@@ -108,7 +116,11 @@ export const WRITER_CORPUS: readonly CorpusPrompt[] = [
     entities: e('firefighter', 'cat', 'rooftop garden'),
     shape: short,
   },
-  { prompt: 'A teacher finds a letter inside an old piano', entities: e('teacher', 'letter', 'piano'), shape: seed },
+  {
+    prompt: 'A teacher finds a letter inside an old piano',
+    entities: e('teacher', 'letter', 'piano'),
+    shape: seed,
+  },
   {
     prompt: 'Seoul, a K-pop trainee and a convenience store clerk, one winter night',
     entities: e('Seoul', 'trainee', 'convenience store', 'clerk'),

@@ -81,7 +81,11 @@ describe('the offline writer on a corpus of prompts', () => {
         const speedup = requiredSpeedup(natural, timing(scene.duration_sec));
         const speech = natural.map((sec) => (speedup > 1 ? sec / Math.min(1.45, speedup * 1.04) : sec));
         const { slots, dropped } = layoutDialogue(speech, timing(scene.duration_sec));
-        rows.push({ lang: script.language, trailing: scene.duration_sec - (slots.at(-1)?.endSec ?? 0), speedup });
+        rows.push({
+          lang: script.language,
+          trailing: scene.duration_sec - (slots.at(-1)?.endSec ?? 0),
+          speedup,
+        });
         expect({ scene: scene.title, dropped }).toEqual({ scene: scene.title, dropped: [] });
       }
     }
@@ -98,7 +102,8 @@ describe('the offline writer on a corpus of prompts', () => {
   });
 
   it('writes the same script for the same prompt', () => {
-    for (const { c, script } of written.slice(0, 4)) expect(writeTemplateScript(requestFor(c))).toEqual(script);
+    for (const { c, script } of written.slice(0, 4))
+      expect(writeTemplateScript(requestFor(c))).toEqual(script);
   });
 
   it('tells different prompts different stories, not one skeleton with new names', () => {
@@ -112,7 +117,11 @@ describe('the offline writer on a corpus of prompts', () => {
       const blank = (text: string) => names.reduce((t, n) => t.split(n).join('_'), text);
       const at = (beat: string) => scenesOf(script).find((s) => s.beat === beat);
       return [
-        blank(at('inciting_incident')?.dialogue.map((d) => d.line).join(' ') ?? ''),
+        blank(
+          at('inciting_incident')
+            ?.dialogue.map((d) => d.line)
+            .join(' ') ?? '',
+        ),
         blank(at('crisis')?.description ?? ''),
         at('climax')?.location ?? '',
       ].join(' | ');

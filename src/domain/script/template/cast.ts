@@ -42,11 +42,11 @@ const sexOf = (g: string | undefined): Sex | undefined => (g === 'female' || g =
 
 /** A named person's gender, from the words right after the name (她, "his") or a known given name. */
 function nameGender(name: string, cues: PromptCues, text: StoryText, language: Language): Sex | undefined {
-  const after = cues.source.slice(cues.source.indexOf(name) + name.length).slice(0, language === 'zh' ? 14 : 60);
+  const after = cues.source
+    .slice(cues.source.indexOf(name) + name.length)
+    .slice(0, language === 'zh' ? 14 : 60);
   const [female, male] =
-    language === 'zh'
-      ? [/她|女/, /他|男/]
-      : [/\b(?:she|her|woman|girl)\b/i, /\b(?:he|his|him|man|boy)\b/i];
+    language === 'zh' ? [/她|女/, /他|男/] : [/\b(?:she|her|woman|girl)\b/i, /\b(?:he|his|him|man|boy)\b/i];
   const f = after.search(female);
   const m = after.search(male);
   if (f >= 0 && (m < 0 || f < m)) return 'female';
@@ -127,7 +127,8 @@ export function castDrama(
       speaker,
       name,
       call,
-      surname: own === undefined ? surname : language === 'zh' ? own.slice(0, 1) : (ownParts.at(-1) as string),
+      surname:
+        own === undefined ? surname : language === 'zh' ? own.slice(0, 1) : (ownParts.at(-1) as string),
       gender,
       age: years,
       role,

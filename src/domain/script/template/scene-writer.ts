@@ -256,7 +256,8 @@ export function createSceneWriter(ctx: StoryContext) {
       ),
     );
     const add = (unit: Unit, unitSlots: Slots) => {
-      for (const [speaker, line] of unit) dialogue.push({ character: cast[speaker].name, line: fill(line, unitSlots) });
+      for (const [speaker, line] of unit)
+        dialogue.push({ character: cast[speaker].name, line: fill(line, unitSlots) });
     };
     const full = () =>
       dialogue.length >= MAX_SCENE_LINES ||

@@ -532,7 +532,7 @@ const EN: ThreadText = {
     ],
     [
       ['B', 'You always say only half of what you mean.'],
-      ['A', "The other half has to wait for the right moment."],
+      ['A', 'The other half has to wait for the right moment.'],
     ],
     [
       ['C', 'Have some water. Take it slow.'],
@@ -556,7 +556,7 @@ const EN: ThreadText = {
       ['A', "With you here, it doesn't feel so hard anymore."],
     ],
     [
-      ['C', "You two have been spending a lot of time together."],
+      ['C', 'You two have been spending a lot of time together.'],
       ['A', "Don't start."],
       ['C', "I didn't say a word."],
     ],
@@ -605,7 +605,7 @@ const EN: ThreadText = {
   second: {
     A: 'I know what I have to do now.',
     B: "I'm going to remember you said that.",
-    C: "Call me if you need me. Any time. I mean it.",
+    C: 'Call me if you need me. Any time. I mean it.',
     D: "That's all I have to say. Think it over carefully.",
   },
   thingIncident: [
