@@ -64,7 +64,7 @@ const EN_THINGS = (
 ).split('|');
 
 const EN_ADJECTIVES = new Set(
-  'small little big old new same only lonely red blue green black white yellow golden silver stolen broken lost mysterious strange secret rival foggy rainy retired young teenage tiny huge empty abandoned hidden ancient rusty shiny'.split(
+  'small little big old new same only lonely stolen broken lost mysterious strange secret rival foggy rainy retired young teenage tiny huge empty abandoned hidden ancient rusty shiny'.split(
     ' ',
   ),
 );
