@@ -112,3 +112,15 @@ describe('readPromptCues: the people, places and things a prompt names', () => {
     expect(entities('In New York, One foggy morning', 'en').people).toEqual([]);
   });
 });
+
+it('does not take a person who opens the prompt for its place', () => {
+  const cues = readPromptCues(
+    {
+      prompt: 'Priya Raman, a software engineer, and Tom Becker, a delivery rider, get stuck in an elevator',
+    },
+    'en',
+  );
+  expect(cues.place).toBeUndefined();
+  expect(cues.entities.people).toEqual(['Priya Raman', 'Tom Becker']);
+  expect(cues.entities.places).toEqual(['elevator']);
+});

@@ -239,16 +239,20 @@ export function readPromptCues(source: CueSource, language: Language): PromptCue
   if (roles.length < 2 && source.description) {
     roles.push(...detectRoles(source.description, language).slice(0, 2 - roles.length));
   }
+  const entities = readPromptEntities(text, language, {
+    roleWords: ROLES.flatMap((r) => (language === 'zh' ? [...r.zh, ...(r.departments ?? [])] : r.en)),
+    cityNames: CITIES.flatMap((c) => (language === 'zh' ? (c.zh === undefined ? [] : [c.zh]) : [c.en])),
+  });
+  // "Priya Raman, a software engineer, …" opens with a person, not a place.
+  const where = detectPlace(text, language);
+  const named = where.place !== undefined && entities.people.some((p) => p.includes(where.place as string));
   return {
-    ...detectPlace(text, language),
+    ...(named ? {} : where),
     ...(year === undefined ? {} : { year }),
     ...(timeOfDay === undefined ? {} : { timeOfDay }),
     roles,
     genre: detectGenre(source),
     source: text,
-    entities: readPromptEntities(text, language, {
-      roleWords: ROLES.flatMap((r) => (language === 'zh' ? [...r.zh, ...(r.departments ?? [])] : r.en)),
-      cityNames: CITIES.flatMap((c) => (language === 'zh' ? (c.zh === undefined ? [] : [c.zh]) : [c.en])),
-    }),
+    entities,
   };
 }
