@@ -36,22 +36,24 @@ async function sceneTimings(script: Script) {
   return rows;
 }
 
-const PROMPTS = [
-  '欧阳纳兰·星辰·无忌在一家旧书店里发现了一本诗集，门铃响了 📚🔔',
-  'A paramedic waits on a train platform in the rain and meets a stranger with a red umbrella',
-  '北京，2024 年，一个 996 的程序员遇见了设计部的同事…',
-  'In Shanghai, 2031, an overworked programmer meets a designer at midnight',
+const seed = { episodes: 2, scenes_per_episode: 3, episode_duration_sec: 120 };
+const short = { episodes: 1, scenes_per_episode: 4, episode_duration_sec: 90 };
+const PROMPTS: ScriptRequest[] = [
+  { prompt: '欧阳纳兰·星辰·无忌在一家旧书店里发现了一本诗集，门铃响了 📚🔔', ...seed },
+  {
+    prompt: 'A paramedic waits on a train platform in the rain and meets a stranger with a red umbrella',
+    ...seed,
+  },
+  { prompt: '北京，2024 年，一个 996 的程序员遇见了设计部的同事…', ...seed },
+  { prompt: 'In Shanghai, 2031, an overworked programmer meets a designer at midnight', ...seed },
+  { prompt: '上海，一个外卖员爱上了咖啡馆的咖啡师', ...short },
+  { prompt: 'Seoul, a K-pop trainee and a convenience store clerk, one winter night', ...short },
 ];
 
 describe('the template writer against the offline voices', () => {
   it('leaves no dead air at the end of a scene, in Chinese or English', async () => {
-    for (const prompt of PROMPTS) {
-      const request: ScriptRequest = {
-        prompt,
-        episodes: 2,
-        scenes_per_episode: 3,
-        episode_duration_sec: 120,
-      };
+    for (const request of PROMPTS) {
+      const { prompt } = request;
       const rows = await sceneTimings(writeTemplateScript(request));
       const worst = Math.max(...rows.map((r) => r.trailing));
       const fastest = Math.max(...rows.map((r) => r.speed));

@@ -13,6 +13,8 @@ export interface CorpusPrompt {
 const seed = { episodes: 5, scenes_per_episode: 3, episode_duration_sec: 120 };
 const short = { episodes: 2, scenes_per_episode: 4, episode_duration_sec: 90 };
 const tiny = { episodes: 1, scenes_per_episode: 2, episode_duration_sec: 60 };
+/** As small as the pipeline tests' drama (test/support/drama.ts): two scenes in 20 s. */
+const smallest = { episodes: 1, scenes_per_episode: 2, episode_duration_sec: 20 };
 const long = { episodes: 3, scenes_per_episode: 3, episode_duration_sec: 180 };
 
 const e = (...names: string[]) => names.map((n) => [n]);
@@ -49,7 +51,7 @@ export const WRITER_CORPUS: readonly CorpusPrompt[] = [
     entities: e('司马·阿依古丽', '摄影师', '西湖', '相机'),
     shape: seed,
   },
-  { prompt: '程序员', entities: e('程序员'), shape: tiny },
+  { prompt: '程序员', entities: e('程序员'), shape: smallest },
   { prompt: '一个关于面包店和一只猫的温暖故事 🐱🍞', entities: e('面包店', '猫'), shape: short },
   {
     prompt:
@@ -83,7 +85,7 @@ export const WRITER_CORPUS: readonly CorpusPrompt[] = [
     entities: e('Maya Okafor', 'nurse', 'Chicago', 'diary', 'hospital'),
     shape: seed,
   },
-  { prompt: 'A lonely lighthouse keeper.', entities: e('lighthouse'), shape: tiny },
+  { prompt: 'A lonely lighthouse keeper.', entities: e('lighthouse'), shape: smallest },
   {
     prompt: 'Jean-Luc Picard-Moreau, a retired pilot, teaches his granddaughter to fly a kite in Paris',
     entities: e('Jean-Luc Picard-Moreau', 'pilot', 'granddaughter', 'kite', 'Paris'),

@@ -239,6 +239,7 @@ export function createSceneWriter(ctx: StoryContext) {
 
   /** For each written scene, the sizes of the exchanges added only to fill time, last one last. */
   const fillers = new WeakMap<Scene, number[]>();
+  const secondary = new WeakMap<Scene, { start: number; size: number }[]>();
   const write = (plan: ScenePlan, number: number, durationSec: number): Scene => {
     const primary = plan.primary;
     const staging = STAGING[primary];
@@ -255,6 +256,14 @@ export function createSceneWriter(ctx: StoryContext) {
         (p.units[i] ?? []).map(([speaker, line]) => ({ character: cast[speaker].name, line: say(line) })),
       ),
     );
+    // Exchanges of the other beats a short scene carries: the second thing to go when it is too full.
+    const others: { start: number; size: number }[] = [];
+    let at = 0;
+    for (const p of picks) {
+      const size = p.chosen.reduce((sum, i) => sum + (p.units[i]?.length ?? 0), 0);
+      if (p.beat !== primary && size > 0) others.push({ start: at, size });
+      at += size;
+    }
     const add = (unit: Unit, unitSlots: Slots) => {
       for (const [speaker, line] of unit)
         dialogue.push({ character: cast[speaker].name, line: fill(line, unitSlots) });
@@ -346,14 +355,23 @@ export function createSceneWriter(ctx: StoryContext) {
       beat: primary,
     };
     fillers.set(scene, added);
+    secondary.set(scene, others);
     return scene;
   };
-  /** Takes the last time-filling exchange out of `scene`; false when it has none left. */
+  /**
+   * Takes an exchange out of a scene that says more than its length holds: the last one added only to
+   * fill time, else the last exchange of a secondary beat (the primary beat's stays). False when
+   * nothing is left to take.
+   */
   const trim = (scene: Scene): boolean => {
-    const added = fillers.get(scene);
-    const size = added?.pop();
-    if (size === undefined) return false;
-    scene.dialogue.splice(scene.dialogue.length - size, size);
+    const size = fillers.get(scene)?.pop();
+    if (size !== undefined) {
+      scene.dialogue.splice(scene.dialogue.length - size, size);
+    } else {
+      const other = secondary.get(scene)?.pop();
+      if (other === undefined) return false;
+      scene.dialogue.splice(other.start, other.size);
+    }
     scene.characters = scene.characters.filter((name) => scene.dialogue.some((d) => d.character === name));
     return true;
   };
