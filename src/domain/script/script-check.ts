@@ -6,7 +6,7 @@ import {
   type Script,
   type ScriptRequest,
 } from './script.schema.js';
-import { containsCjk } from './vocabulary.js';
+import { containsCjk, type Language } from './vocabulary.js';
 
 const seconds = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(2)} s`;
 
@@ -67,4 +67,52 @@ export function validateScript(raw: unknown, request: ScriptRequest): ScriptVali
   }
   const problems = checkScriptAgainstRequest(parsed.data, request);
   return problems.length === 0 ? { ok: true, script: parsed.data } : { ok: false, problems };
+}
+
+const REPEATED_NOUN: Record<Language, RegExp> = {
+  // "一个程序员，一个程序员", "护士和护士"
+  zh: /([\u4e00-\u9fff]{2,8})(?:[，,、\s]|和|与|跟|及|一个|一位|一名)+\1/u,
+  // "A nurse and a nurse", "a cook, a cook"
+  en: /\b(?:a|an|the)\s+([a-z][\w-]*(?:\s[a-z][\w-]*)?)\s*(?:,|and|or|&)\s*(?:a|an|the)\s+\1\b/i,
+};
+const NIGHT_TALK: Record<Language, RegExp> = {
+  zh: /深夜|半夜|今晚|今夜|夜里|这么晚|这个点了|走光了|晚安|通宵|回家睡觉/,
+  en: /\b(?:tonight|midnight|this late|so late|good night|late at night|for the night|gone home)\b/i,
+};
+const MORNING_TALK: Record<Language, RegExp> = {
+  zh: /早上好|今天早上|天亮了/,
+  en: /\b(?:good morning|this morning)\b/i,
+};
+
+/**
+ * Lines a reader would stop at, whatever the request: a noun repeated as its own pair ("A nurse and a
+ * nurse."), someone who speaks only once in the whole drama, and talk of the night in a scene set by
+ * day (or of the morning at night). Each problem is one sentence naming where it is.
+ */
+export function scriptQualityProblems(script: Script): string[] {
+  const problems: string[] = [];
+  const language = script.language;
+  const spoken = new Map<string, number>();
+  script.episodes.forEach((episode, e) =>
+    episode.scenes.forEach((scene, s) => {
+      const at = `episode ${e + 1}, scene ${s + 1}`;
+      scene.dialogue.forEach((d, k) => {
+        spoken.set(d.character, (spoken.get(d.character) ?? 0) + 1);
+        const repeated = REPEATED_NOUN[language].exec(d.line);
+        if (repeated) problems.push(`${at}, line ${k + 1}: "${repeated[0]}" repeats a noun as its own pair`);
+      });
+      const talk = scene.dialogue.map((d) => d.line).join('\n');
+      const day = scene.time_of_day === 'day' || scene.time_of_day === 'dawn';
+      const said = day
+        ? NIGHT_TALK[language].exec(talk)
+        : scene.time_of_day === 'night'
+          ? MORNING_TALK[language].exec(talk)
+          : null;
+      if (said) problems.push(`${at}: set at ${scene.time_of_day}, but its dialogue says "${said[0]}"`);
+    }),
+  );
+  for (const c of script.characters) {
+    if (spoken.get(c.name) === 1) problems.push(`${c.name} speaks only once in the whole drama`);
+  }
+  return problems;
 }

@@ -1,19 +1,23 @@
 import { invalid } from '../shared/domain-error.js';
 import { beatWeight, planStory, type ScenePlan } from './beats.js';
-import { splitDuration } from './durations.js';
+import { rescaleToTotal, splitDuration } from './durations.js';
+import { naturalSceneSec, sceneSecFor } from './speech-time.js';
 import {
   SCRIPT_LIMITS,
   requestLanguage,
   scriptRequestSchema,
   type Character,
   type Episode,
+  type Scene,
   type Script,
   type ScriptRequest,
 } from './script.schema.js';
 import { castDrama, type Cast, type CastMember } from './template/cast.js';
+import type { PromptThing } from './template/entities.js';
 import { readPromptCues, type PromptCues } from './template/prompt-cues.js';
 import { createRng, hashText, type Rng } from './template/seeded-random.js';
-import { createSceneWriter } from './template/scene-writer.js';
+import { createSceneWriter, TARGET_TRAILING_SEC } from './template/scene-writer.js';
+import { THREADS, placeSlots, thingSlots } from './template/threads.js';
 import { capitalize, fill, withArticle, withThe, type Slots } from './template/slots.js';
 import { EN } from './template/story-text.en.js';
 import type { GenreText, StoryText } from './template/story-text.js';
@@ -30,8 +34,14 @@ function clip(text: string, max: number): string {
 }
 
 /** How a child speaks to and of a parent; only family stories use these. */
-function parentSlots(language: Language, gender: CastMember['gender']): Slots {
-  const mother = gender === 'female';
+function parentSlots(language: Language, d: CastMember): Slots {
+  const mother = d.gender === 'female';
+  if (d.role.key.startsWith('grand')) {
+    const call = language === 'zh' ? d.job : mother ? 'Grandma' : 'Grandpa';
+    return language === 'zh'
+      ? { parentCall: call, parentRef: `你${call}`, parentNoun: call }
+      : { parentCall: call, parentRef: `your ${call.toLowerCase()}`, parentNoun: d.job };
+  }
   return language === 'zh'
     ? {
         parentCall: mother ? '妈' : '爸',
@@ -44,6 +54,12 @@ function parentSlots(language: Language, gender: CastMember['gender']): Slots {
         parentNoun: mother ? 'mother' : 'father',
       };
 }
+
+/** The thing the story turns on: the first object the prompt names, else its first event. */
+const keyThing = (cues: PromptCues): PromptThing | undefined =>
+  cues.entities.things.find((t) => !t.event) ?? cues.entities.things[0];
+
+const plural = (noun: string) => (/(?:s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`);
 
 function storySlots(
   language: Language,
@@ -91,7 +107,6 @@ function storySlots(
     stake: genre.stake,
     pressure: genre.pressure,
     crisisEvent: genre.crisisEvent,
-    climaxSpot: genre.climaxSpot,
     dCall: genre.dCall,
     dRef: genre.dRef,
     dSurname: D.surname,
@@ -101,7 +116,24 @@ function storySlots(
     himA: him(A),
     heD: pronouns(D).he,
     himD: him(D),
-    ...parentSlots(language, D.gender),
+    ...parentSlots(language, D),
+    // Two people with one job are "两个护士" / "two nurses", never "a nurse and a nurse".
+    pairRoles:
+      A.job === B.job
+        ? zh
+          ? `两个${A.job}`
+          : `two ${plural(A.job)}`
+        : zh
+          ? `一个${A.job}，一个${B.job}`
+          : `${withArticle(A.job)} and ${withArticle(B.job)}`,
+    ...(cues.entities.places[0] === undefined
+      ? {}
+      : { spotA: zh ? cues.entities.places[0] : withThe(cues.entities.places[0]) }),
+    // The showdown happens where the prompt's story does, or else where the other lead works.
+    climaxSpot:
+      cues.entities.places.at(-1) ?? (cues.genre === 'romance' ? pick(B.work.spot) : genre.climaxSpot),
+    ...(keyThing(cues) === undefined ? {} : thingSlots(keyThing(cues) as PromptThing, language)),
+    ...(cues.entities.places[0] === undefined ? {} : placeSlots(cues.entities.places[0], language)),
   };
 }
 
@@ -145,6 +177,38 @@ function numberRepeats(titles: string[], language: Language): string[] {
 }
 
 /**
+ * Nobody speaks just once: someone with a single line across the drama gets a last word in the same
+ * scene (the friend who drops in once does not vanish).
+ */
+function giveEveryoneASecondLine(scenes: Scene[], second: Record<keyof Cast, string>, cast: Cast): void {
+  const count = new Map<string, number>();
+  for (const d of scenes.flatMap((s) => s.dialogue))
+    count.set(d.character, (count.get(d.character) ?? 0) + 1);
+  for (const speaker of ['A', 'B', 'C', 'D'] as const) {
+    const name = cast[speaker].name;
+    if (count.get(name) !== 1) continue;
+    const scene = scenes.find((s) => s.dialogue.some((d) => d.character === name)) as Scene;
+    scene.dialogue.push({ character: name, line: second[speaker] });
+  }
+}
+
+/**
+ * Scene lengths follow their dialogue: each scene gets the time its lines fill (estimated at the
+ * offline voices' pace, as the renderer lays them out), rescaled to whole seconds that add up to the
+ * episode's length exactly.
+ */
+function fitDurations(scenes: Scene[], episodeSec: number): Scene[] {
+  const needs = scenes.map((s) =>
+    sceneSecFor(
+      s.dialogue.map((d) => d.line),
+      TARGET_TRAILING_SEC,
+    ),
+  );
+  const shares = rescaleToTotal(needs, episodeSec);
+  return scenes.map((s, i) => ({ ...s, duration_sec: shares[i] as number }));
+}
+
+/**
  * The offline writer: a deterministic three-act story built from the prompt's own words (place, year,
  * time, roles, genre). The same request always yields the same script; nothing here reads a clock or
  * Math.random. It is a template, and callers must label it as one.
@@ -166,12 +230,51 @@ export function writeTemplateScript(request: ScriptRequest): Script {
     hashText(JSON.stringify([req.prompt, req.title, req.description, req.genre, language])),
   );
   const cues = readPromptCues(req, language);
-  const genre = text.genres[cues.genre];
-  const incident = rng.pick(genre.incidents);
+  const stockGenre = text.genres[cues.genre];
+  const threads = THREADS[language];
+  const { things, places } = cues.entities;
+  // The second act goes one of two ways, chosen by the prompt (not by the shared random stream, so
+  // the cast stays what it was); a midpoint secret is about the prompt's own thing or place.
+  const turn = hashText(`turn:${req.prompt}`) % 2 === 1 ? threads.turns[cues.genre] : {};
+  const genre: GenreText = {
+    ...stockGenre,
+    ...turn,
+    ...(things.some((t) => !t.event)
+      ? { midpoint: threads.thingMidpoint }
+      : places.length > 0
+        ? { midpoint: threads.placeMidpoint }
+        : {}),
+  };
   const cast = castDrama(cues, cues.genre, text, language, rng);
+  // What sets the story off comes from the prompt when it names a thing or a place; only a prompt
+  // that names neither gets one of the genre's stock incidents.
+  const entitySlots = {
+    ...(places[0] === undefined ? {} : placeSlots(places[0], language)),
+    ...(things[0] === undefined ? {} : thingSlots(things[0], language)),
+  };
+  const object = things.find((t) => !t.event);
+  const event = things.find((t) => t.event);
+  const stock =
+    object !== undefined
+      ? rng.pick(threads.thingIncident)
+      : event !== undefined
+        ? threads.eventIncident
+        : places[0] !== undefined
+          ? rng.pick(threads.placeIncident)
+          : rng.pick(genre.incidents);
+  const key = object ?? event;
+  const incidentSlots = { ...entitySlots, ...(key === undefined ? {} : thingSlots(key, language)) };
+  const fromPrompt = object !== undefined || event !== undefined || places[0] !== undefined;
+  // The prompt's own incident is written with its thing's slots; a stock one with the story's.
+  const incident = fromPrompt
+    ? {
+        name: fill(stock.name, incidentSlots),
+        lines: stock.lines.map(([who, line]) => [who, fill(line, incidentSlots)] as const),
+      }
+    : stock;
   const slots = storySlots(language, cues, cast, genre, incident.name, text);
   const descriptions = describeCast(cast, language, text, genre, rng);
-  const write = createSceneWriter({
+  const { write, trim } = createSceneWriter({
     language,
     text,
     genre,
@@ -182,6 +285,9 @@ export function writeTemplateScript(request: ScriptRequest): Script {
     ...(cues.city === undefined ? {} : { city: cues.city }),
     ...(cues.timeOfDay === undefined ? {} : { openingTime: cues.timeOfDay }),
     rng,
+    places,
+    things,
+    totalScenes: req.episodes * req.scenes_per_episode,
   });
 
   const perEpisode = req.scenes_per_episode;
@@ -193,10 +299,27 @@ export function writeTemplateScript(request: ScriptRequest): Script {
     ),
     language,
   );
-  const episodes: Episode[] = titles.map((title, e) => {
-    const scenes = plans
+  const written = titles.map((_, e) =>
+    plans
       .slice(e * perEpisode, (e + 1) * perEpisode)
-      .map((plan, s) => write(plan, s + 1, durations[s] as number));
+      .map((plan, s) => write(plan, s + 1, durations[s] as number)),
+  );
+  // An episode whose scenes say more than its length holds loses its last time-filling exchanges,
+  // longest scene first, so the renderer need not rush the speech.
+  for (const scenes of written) {
+    const natural = () =>
+      scenes.reduce((sum, sc) => sum + naturalSceneSec(sc.dialogue.map((d) => d.line)), 0);
+    while (natural() > req.episode_duration_sec * 1.02) {
+      const longest = [...scenes].sort(
+        (a, b) =>
+          naturalSceneSec(b.dialogue.map((d) => d.line)) - naturalSceneSec(a.dialogue.map((d) => d.line)),
+      );
+      if (!longest.some((sc) => trim(sc))) break;
+    }
+  }
+  giveEveryoneASecondLine(written.flat(), threads.second, cast);
+  const episodes: Episode[] = titles.map((title, e) => {
+    const scenes = fitDurations(written[e] as Scene[], req.episode_duration_sec);
     return {
       number: e + 1,
       title,

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Script } from '../../../src/domain/script/script.schema.js';
 import { writeTemplateScript } from '../../../src/domain/script/template-script.js';
 import { DashScopeCompatibleFake } from '../../support/fakes/dashscope-compatible.fake.js';
 import { DashScopeNativeFake } from '../../support/fakes/dashscope-native.fake.js';
@@ -14,6 +15,15 @@ import { api, registerUser, startTestApp, type TestApp } from '../../support/tes
  * format: the script from Qwen (DashScope compatible mode), storyboard images from Wanx, clips from
  * Runway and voices from Qwen-TTS. Then the same with Runway failing: the drama falls back and says so.
  */
+/**
+ * The cloud LLM's answer with every scene 10 s long (the offline writer sizes scenes by their
+ * dialogue), so each scene is exactly one Runway clip and the submissions can be counted.
+ */
+const tenSecondScenes = (script: Script): Script => ({
+  ...script,
+  episodes: script.episodes.map((e) => ({ ...e, scenes: e.scenes.map((s) => ({ ...s, duration_sec: 10 })) })),
+});
+
 describe('a drama on the cloud providers', () => {
   let app: TestApp;
   let qwen: DashScopeCompatibleFake;
@@ -52,12 +62,14 @@ describe('a drama on the cloud providers', () => {
       DashScopeNativeFake.start(),
       RunwayFake.start(),
     ]);
-    const script = writeTemplateScript({
-      prompt: request.prompt as string,
-      episodes: 1,
-      scenes_per_episode: 2,
-      episode_duration_sec: 20,
-    });
+    const script = tenSecondScenes(
+      writeTemplateScript({
+        prompt: request.prompt as string,
+        episodes: 1,
+        scenes_per_episode: 2,
+        episode_duration_sec: 20,
+      }),
+    );
     // The same compatible-mode server answers the script writer (qwen-plus) and the reviewer (qwen-vl-*).
     answerWith(script);
     runway.steps = { PENDING: 1, THROTTLED: 1, RUNNING: 1 };
@@ -152,7 +164,9 @@ describe('a drama on the cloud providers', () => {
       const { client, token } = await registerUser(app.baseUrl);
       const prompt = '杭州，西湖边的清晨，一个画家丢了她的画板';
       answerWith(
-        writeTemplateScript({ prompt, episodes: 1, scenes_per_episode: 2, episode_duration_sec: 20 }),
+        tenSecondScenes(
+          writeTemplateScript({ prompt, episodes: 1, scenes_per_episode: 2, episode_duration_sec: 20 }),
+        ),
       );
       const before = runway.submissions().length;
       const accepted = await client.post('/api/v1/projects/generate-drama', { ...request, prompt });
@@ -189,7 +203,9 @@ describe('a drama on the cloud providers', () => {
       // Another story: the same scenes would reuse the first drama's clips from the stage cache.
       const prompt = '上海，深夜的外滩，一个外卖员捡到了一部手机';
       answerWith(
-        writeTemplateScript({ prompt, episodes: 1, scenes_per_episode: 2, episode_duration_sec: 20 }),
+        tenSecondScenes(
+          writeTemplateScript({ prompt, episodes: 1, scenes_per_episode: 2, episode_duration_sec: 20 }),
+        ),
       );
       const accepted = await client.post('/api/v1/projects/generate-drama', { ...request, prompt });
       const drama = await waitFor<any>(client, `/api/v1/dramas/${accepted.body.data.drama_id}`, finished);

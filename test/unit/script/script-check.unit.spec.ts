@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkScriptAgainstRequest, validateScript } from '../../../src/domain/script/script-check.js';
+import {
+  checkScriptAgainstRequest,
+  scriptQualityProblems,
+  validateScript,
+} from '../../../src/domain/script/script-check.js';
 import { scriptSchema, type Script, type ScriptRequest } from '../../../src/domain/script/script.schema.js';
 import { writeTemplateScript } from '../../../src/domain/script/template-script.js';
 
@@ -24,12 +28,14 @@ describe('the script schema and checkScriptAgainstRequest', () => {
     script.episodes[0]?.scenes.pop();
     const scene = script.episodes[0]?.scenes[0];
     if (scene) scene.duration_sec = 5;
+    const total = script.episodes[0]?.scenes.reduce((sum, s) => sum + s.duration_sec, 0);
     const problems = checkScriptAgainstRequest(script, request);
     expect(problems).toEqual([
       'write exactly 2 episodes (got 1)',
       'episode 1: write exactly 3 scenes (got 2)',
-      'episode 1: scene durations add up to 25 s; they must add up to 60 s',
+      `episode 1: scene durations add up to ${total} s; they must add up to 60 s`,
     ]);
+    expect(total).not.toBe(60);
   });
 
   it('tolerates a second of rounding in an episode’s length, not more', () => {
@@ -86,5 +92,42 @@ describe('the script schema and checkScriptAgainstRequest', () => {
     expect(result.ok ? [] : result.problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/^title: /), expect.stringMatching(/^language: /)]),
     );
+  });
+});
+
+describe('scriptQualityProblems', () => {
+  const base = () => writeTemplateScript({ ...request, prompt: '一个程序员遇见了设计师' });
+
+  it('finds nothing in a script the offline writer wrote', () => {
+    expect(scriptQualityProblems(base())).toEqual([]);
+  });
+
+  it('names a noun repeated as its own pair, in Chinese and English', () => {
+    const script = base();
+    const line = script.episodes[0]!.scenes[0]!.dialogue[0]!;
+    line.line = '一个程序员，一个程序员，本来就该互补。';
+    expect(scriptQualityProblems(script)).toEqual([
+      'episode 1, scene 1, line 1: "一个程序员，一个程序员" repeats a noun as its own pair',
+    ]);
+    const en = writeTemplateScript({ ...request, prompt: 'a nurse meets a nurse' });
+    en.episodes[0]!.scenes[0]!.dialogue[0]!.line = 'A nurse and a nurse.';
+    expect(scriptQualityProblems(en)).toEqual([
+      'episode 1, scene 1, line 1: "A nurse and a nurse" repeats a noun as its own pair',
+    ]);
+  });
+
+  it('names someone who speaks only once, and night talk in a day scene', () => {
+    const script = base();
+    const scene = script.episodes[0]!.scenes[0]!;
+    const friend = script.characters[2]!.name;
+    for (const s of script.episodes.flatMap((e) => e.scenes)) {
+      s.dialogue = s.dialogue.filter((d) => d.character !== friend);
+    }
+    scene.dialogue.push({ character: friend, line: '大家都回家睡觉了，今晚就剩我们。' });
+    scene.time_of_day = 'day';
+    expect(scriptQualityProblems(script)).toEqual([
+      'episode 1, scene 1: set at day, but its dialogue says "回家睡觉"',
+      `${friend} speaks only once in the whole drama`,
+    ]);
   });
 });

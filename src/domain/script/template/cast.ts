@@ -36,9 +36,26 @@ const DEFAULT_ROLES: Record<GenreKey, [string, string]> = {
   family: ['office_worker', 'roommate'],
 };
 
-const PARENTS = new Set(['father', 'mother']);
+const PARENTS = new Set(['father', 'mother', 'grandmother', 'grandfather']);
 const other = (sex: Sex): Sex => (sex === 'female' ? 'male' : 'female');
 const sexOf = (g: string | undefined): Sex | undefined => (g === 'female' || g === 'male' ? g : undefined);
+
+/** A named person's gender, from the words right after the name (她, "his") or a known given name. */
+function nameGender(name: string, cues: PromptCues, text: StoryText, language: Language): Sex | undefined {
+  const after = cues.source
+    .slice(cues.source.indexOf(name) + name.length)
+    .slice(0, language === 'zh' ? 14 : 60);
+  const [female, male] =
+    language === 'zh' ? [/她|女/, /他|男/] : [/\b(?:she|her|woman|girl)\b/i, /\b(?:he|his|him|man|boy)\b/i];
+  const f = after.search(female);
+  const m = after.search(male);
+  if (f >= 0 && (m < 0 || f < m)) return 'female';
+  if (m >= 0) return 'male';
+  const first = name.split(/\s+/)[0] as string;
+  if (text.given.female.includes(first)) return 'female';
+  if (text.given.male.includes(first)) return 'male';
+  return undefined;
+}
 
 /**
  * Four people: A and B from the prompt's roles, C the friend, D the pressure. In a family story a parent
@@ -56,10 +73,20 @@ export function castDrama(
   const roleA = cueA?.role ?? roleByKey(DEFAULT_ROLES[genre][0]);
   const roleB = cueB?.role ?? roleByKey(DEFAULT_ROLES[genre][1]);
   const coin = (): Sex => (rng.below(2) === 0 ? 'female' : 'male');
-  const genderA = sexOf(cueA?.gender) ?? sexOf(roleA.gender) ?? coin();
+  const namedA = cues.entities.people[0];
+  const namedB = cues.entities.people[1];
+  const genderA =
+    sexOf(cueA?.gender) ??
+    sexOf(roleA.gender) ??
+    (namedA === undefined ? undefined : nameGender(namedA, cues, text, language)) ??
+    coin();
   const genderB =
-    sexOf(cueB?.gender) ?? sexOf(roleB.gender) ?? (genre === 'romance' ? other(genderA) : coin());
-  const genderC = coin();
+    sexOf(cueB?.gender) ??
+    sexOf(roleB.gender) ??
+    (namedB === undefined ? undefined : nameGender(namedB, cues, text, language)) ??
+    (genre === 'romance' ? other(genderA) : coin());
+  const named = cues.entities.people;
+  const genderC = named[2] === undefined ? coin() : (nameGender(named[2], cues, text, language) ?? coin());
   const dRole = parentCue?.role ?? roleByKey(genre === 'family' ? 'father' : 'ceo');
   const genderD = sexOf(parentCue?.gender) ?? sexOf(dRole.gender) ?? coin();
 
@@ -79,15 +106,29 @@ export function castDrama(
     cue?: RoleCue,
   ): CastMember => {
     const first = given[gender][used[gender]++ % given[gender].length] as string;
-    const name = language === 'zh' ? `${surname}${first}` : `${first} ${surname}`;
+    // A person the prompt names keeps that name: 欧阳纳兰·星辰·无忌, Maya Okafor, 小周.
+    const own = named[['A', 'B', 'C', 'D'].indexOf(speaker)];
+    const ownParts = own?.split(/\s+/) ?? [];
+    const name = own ?? (language === 'zh' ? `${surname}${first}` : `${first} ${surname}`);
+    // 欧阳纳兰·星辰·无忌 is called 无忌, Maya Okafor is called Maya.
+    const call =
+      own === undefined
+        ? language === 'zh'
+          ? name
+          : first
+        : language === 'zh'
+          ? (own.split('·').at(-1) as string)
+          : (ownParts[0] as string);
     const work = role.job === false ? roleByKey('office_worker') : role;
-    const shown = job ?? jobOf(work);
+    // The prompt's own word for the job ("外卖小哥", "delivery rider") when it used one.
+    const shown = job ?? (role.job !== false && cue?.word !== undefined ? cue.word : jobOf(work));
     const phrase = cue?.phrase ?? (language === 'zh' ? jobOf(role) : withArticle(jobOf(role)));
     return {
       speaker,
       name,
-      call: language === 'zh' ? name : first,
-      surname,
+      call,
+      surname:
+        own === undefined ? surname : language === 'zh' ? own.slice(0, 1) : (ownParts.at(-1) as string),
       gender,
       age: years,
       role,
@@ -97,15 +138,23 @@ export function castDrama(
     };
   };
   const [sA, sB, sC, sD] = [0, 1, 2, 3].map((i) => surnames[i] as string) as [string, string, string, string];
-  const parentJob =
-    language === 'zh' ? (genderD === 'female' ? '母亲' : '父亲') : genderD === 'female' ? 'mother' : 'father';
+  const grand = dRole.key.startsWith('grand');
+  const parentJob = grand
+    ? jobOf(dRole)
+    : language === 'zh'
+      ? genderD === 'female'
+        ? '母亲'
+        : '父亲'
+      : genderD === 'female'
+        ? 'mother'
+        : 'father';
   return {
     A: person('A', genderA, sA, age(roleA), roleA, undefined, cueA),
     B: person('B', genderB, sB, age(roleB), roleB, undefined, cueB),
     C: person('C', genderC, sC, years(25, 32), roleByKey('colleague'), text.cJob),
     D:
       genre === 'family'
-        ? person('D', genderD, sA, years(55, 62), dRole, parentJob)
+        ? person('D', genderD, sA, grand ? age(dRole) : years(55, 62), dRole, parentJob)
         : person('D', genderD, sD, years(42, 52), dRole, text.genres[genre].dJob),
   };
 }

@@ -1,10 +1,13 @@
 import type { Gender, Language, TimeOfDay } from '../vocabulary.js';
+import { readPromptEntities, type PromptEntities } from './entities.js';
 import { CITIES, type City } from './places.js';
 import { ROLES, roleByKey, type RoleInfo } from './roles.js';
 import { GENRES, type GenreKey } from './story-text.js';
 
 export interface RoleCue {
   role: RoleInfo;
+  /** The word the prompt used for the job ("外卖小哥", "delivery rider"). */
+  word?: string;
   /** The prompt's own words for this person ("996 的程序员", "an overworked programmer"), if short. */
   phrase?: string;
   gender?: Gender;
@@ -18,6 +21,10 @@ export interface PromptCues {
   timeOfDay?: TimeOfDay;
   roles: RoleCue[];
   genre: GenreKey;
+  /** Named people, places and things, in the prompt's words. */
+  entities: PromptEntities;
+  /** The prompt (and description) as written. */
+  source: string;
 }
 
 interface CueSource {
@@ -138,7 +145,7 @@ function departmentRole(chunk: string, language: Language): RoleInfo | undefined
 }
 
 /** An explicit job beats a department (设计部), which beats a relation (同事). */
-function knownRole(chunk: string, language: Language): RoleInfo | undefined {
+function knownRole(chunk: string, language: Language): { role: RoleInfo; word?: string } | undefined {
   const hits = ROLES.flatMap((role) =>
     (language === 'zh' ? role.zh : role.en).map((word) => ({
       role,
@@ -149,11 +156,14 @@ function knownRole(chunk: string, language: Language): RoleInfo | undefined {
     .filter((h) => h.at >= 0)
     .sort((a, b) => a.at - b.at || b.word.length - a.word.length);
   const job = hits.find((h) => !RELATIONS.has(h.role.key));
-  return job?.role ?? departmentRole(chunk, language) ?? hits[0]?.role;
+  if (job !== undefined) return { role: job.role, word: job.word };
+  const department = departmentRole(chunk, language);
+  if (department !== undefined) return { role: department };
+  return hits[0] && { role: hits[0].role, word: hits[0].word };
 }
 
 /** A person the prompt names with a word we do not know: "一个外星人", "a lonely astronaut". */
-function customRole(chunk: string, language: Language): RoleInfo | undefined {
+function customRole(chunk: string, language: Language): { role: RoleInfo; word: string } | undefined {
   const noun =
     language === 'zh'
       ? /(?:一个|一位|一名|一只)\s*(?:[^的，,。]{0,8}的)?\s*([\u4e00-\u9fff]{2,4}?)(?=[来去在发遇爱和与是有被把走住想要从到说看找回的，,。！？]|$)/.exec(
@@ -162,7 +172,7 @@ function customRole(chunk: string, language: Language): RoleInfo | undefined {
       : /^\s*(?:a|an)\s+(?:[a-z-]+\s+)?([a-z-]{3,20})\s*$/i.exec(chunk)?.[1]?.toLowerCase();
   if (noun === undefined) return undefined;
   const base = roleByKey('stranger');
-  return { ...base, key: `custom:${noun}`, zh: [noun], en: [noun] };
+  return { role: { ...base, key: `custom:${noun}`, zh: [noun], en: [noun] }, word: noun };
 }
 
 function genderIn(chunk: string, language: Language): Gender | undefined {
@@ -204,12 +214,14 @@ function detectRoles(text: string, language: Language): RoleCue[] {
   for (const raw of text.split(language === 'zh' ? ZH_CHUNKS : EN_CHUNKS)) {
     const chunk = (raw ?? '').replace(/[….~～]+$/, '').trim();
     if (chunk.length === 0) continue;
-    const role = knownRole(chunk, language) ?? customRole(chunk, language);
-    if (role === undefined) continue;
+    const found = knownRole(chunk, language) ?? customRole(chunk, language);
+    if (found === undefined) continue;
+    const { role, word } = found;
     const phrase = phraseFor(chunk, role, language);
     const gender = role.gender ?? genderIn(chunk, language);
     cues.push({
       role,
+      ...(word === undefined ? {} : { word }),
       ...(phrase === undefined ? {} : { phrase }),
       ...(gender === undefined ? {} : { gender }),
     });
@@ -227,11 +239,20 @@ export function readPromptCues(source: CueSource, language: Language): PromptCue
   if (roles.length < 2 && source.description) {
     roles.push(...detectRoles(source.description, language).slice(0, 2 - roles.length));
   }
+  const entities = readPromptEntities(text, language, {
+    roleWords: ROLES.flatMap((r) => (language === 'zh' ? [...r.zh, ...(r.departments ?? [])] : r.en)),
+    cityNames: CITIES.flatMap((c) => (language === 'zh' ? (c.zh === undefined ? [] : [c.zh]) : [c.en])),
+  });
+  // "Priya Raman, a software engineer, …" opens with a person, not a place.
+  const where = detectPlace(text, language);
+  const named = where.place !== undefined && entities.people.some((p) => p.includes(where.place as string));
   return {
-    ...detectPlace(text, language),
+    ...(named ? {} : where),
     ...(year === undefined ? {} : { year }),
     ...(timeOfDay === undefined ? {} : { timeOfDay }),
     roles,
     genre: detectGenre(source),
+    source: text,
+    entities,
   };
 }

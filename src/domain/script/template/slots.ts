@@ -17,7 +17,8 @@ export function fill(template: string, slots: Slots): string {
       return cap ? capitalize(value) : value;
     });
   }
-  return text;
+  // "the {place}" with a place that brings its own article ("the city").
+  return text.replace(/\b([Tt])he the\b/g, '$1he');
 }
 
 /** "a programmer", "an engineer", "an HR manager". */

@@ -150,7 +150,7 @@ export const EN: StoryText = {
       units: [
         [
           ['B', "Have you noticed? Together we're scarily efficient."],
-          ['A', "{^aRoleA} and {aRoleB}. We were made to fill each other's gaps."],
+          ['A', "{^pairRoles}. We were made to fill each other's gaps."],
         ],
         [
           ['C', 'Whoa, {A}, was that a smile?'],
