@@ -14,6 +14,8 @@ describe('rasteriseSvg', () => {
   });
 
   it('refuses a width that is not a positive integer, naming it', async () => {
-    await expect(rasteriseSvg('<svg xmlns="http://www.w3.org/2000/svg"/>', { width: 0 })).rejects.toThrow(/width/);
+    await expect(rasteriseSvg('<svg xmlns="http://www.w3.org/2000/svg"/>', { width: 0 })).rejects.toThrow(
+      /width/,
+    );
   });
 });
