@@ -23,8 +23,16 @@ import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
 import { JoseTokenService } from '../infrastructure/identity/jose.token-service.js';
 import { SqlUserRepository } from '../infrastructure/identity/sql.user-repository.js';
-import { createRuntime, type Runtime } from '../runtime.js';
-import { benchEvent, percentile, printTable, round, scratchDatabase } from './bench-support.js';
+import { ProjectorsModule } from '../modules/projectors.module.js';
+import {
+  benchEvent,
+  benchServices,
+  type BenchServices,
+  percentile,
+  printTable,
+  round,
+  scratchDatabase,
+} from './bench-support.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -38,7 +46,11 @@ interface Project {
   paused: boolean;
 }
 
-async function seedProjects(runtime: Runtime, tokens: JoseTokenService, count: number): Promise<Project[]> {
+async function seedProjects(
+  runtime: BenchServices,
+  tokens: JoseTokenService,
+  count: number,
+): Promise<Project[]> {
   const now = new Date().toISOString();
   const users = new SqlUserRepository(runtime.db);
   const projects: Project[] = [];
@@ -115,7 +127,7 @@ async function connect(baseUrl: string, project: Project, onMessage: (position: 
 }
 
 async function scenario(
-  runtime: Runtime,
+  runtime: BenchServices,
   baseUrl: string,
   tokens: JoseTokenService,
   clients: number,
@@ -238,8 +250,8 @@ async function main() {
     },
     () => undefined,
   );
-  const runtime = await createRuntime(config, pino({ level: 'warn' }), { startPipeline: false });
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp({ config, logger: pino({ level: 'warn' }) }, [ProjectorsModule]);
+  const runtime = benchServices(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -254,7 +266,6 @@ async function main() {
     );
   } finally {
     await app.close();
-    await runtime.close();
     await scratch?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }

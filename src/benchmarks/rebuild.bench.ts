@@ -23,8 +23,9 @@ import { pino } from 'pino';
 import type { StoredEvent } from '../application/ports/event-store.port.js';
 import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
-import { createRuntime } from '../runtime.js';
+import { cliProfile, startContext } from '../modules/profiles.js';
 import {
+  benchServices,
   benchUserToken,
   listenForBench,
   printTable,
@@ -48,11 +49,8 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 const logger = pino({ level: 'warn' });
 
 async function templateDrama(env: Record<string, string>): Promise<StoredEvent[]> {
-  const runtime = await createRuntime(
-    loadConfig(env, () => undefined),
-    logger,
-  );
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp({ config: loadConfig(env, () => undefined), logger });
+  const runtime = benchServices(app);
   const call = await listenForBench(app);
   try {
     const token = await benchUserToken(call);
@@ -83,7 +81,6 @@ async function templateDrama(env: Record<string, string>): Promise<StoredEvent[]
     ).events;
   } finally {
     await app.close();
-    await runtime.close();
   }
 }
 
@@ -105,14 +102,12 @@ async function main() {
     // against the whole server's running transactions, a wait that measures the neighbours, not us.
     const clean = await scratchDatabase();
     cleanup.push(() => clean.drop());
-    const runtime = await createRuntime(
-      loadConfig({ ...env, DATABASE_URL: clean.url }, () => undefined),
-      logger,
-      {
-        startProjections: false,
-        startPipeline: false,
-      },
+    // The cli profile: the read models' runner without following the log, which this bench starts itself.
+    const context = await startContext(
+      { config: loadConfig({ ...env, DATABASE_URL: clean.url }, () => undefined), logger },
+      cliProfile,
     );
+    const runtime = benchServices(context);
     try {
       const seeding = await timed(() => seedClones(runtime.store, template, COPIES));
       const total = await runtime.store.headPosition();
@@ -206,7 +201,7 @@ async function main() {
         })),
       );
     } finally {
-      await runtime.close();
+      await context.close();
     }
   } finally {
     for (const drop of cleanup) await drop();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../src/infrastructure/config/config.js';
-import { createRuntime } from '../../../src/runtime.js';
+import { createHttpApp } from '../../../src/http-app.js';
 import { createPostgresDatabaseUrl } from '../../support/databases.js';
 import { testLogger } from '../../support/logger.js';
 
@@ -30,7 +30,7 @@ describe('starting on KurrentDB', () => {
       },
       () => undefined,
     );
-    const error = (await createRuntime(config, testLogger()).catch((e: unknown) => e)) as Error;
+    const error = (await createHttpApp({ config, logger: testLogger() }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toMatch(
       /^KurrentDB at kurrentdb:\/\/\*\*\*@127\.0\.0\.1:\d+\?tls=false did not answer/,
