@@ -32,7 +32,8 @@ export const SCRAPE_SOURCES = Symbol('ScrapeSources');
 /**
  * The followers of the log an API process runs besides serving: read models (and progress
  * announcements), the generation pipeline, webhook deliveries. A test or a second API process may run
- * fewer (none: it only serves, as the fan-out test's second instance does).
+ * fewer (none: it only serves, as the fan-out test's second instance does). GenerationModule brings
+ * ProjectorsModule with it: the dispatcher finds the open jobs in the dramas read model.
  */
 export const API_FOLLOWERS: readonly Type[] = [ProjectorsModule, GenerationModule, WebhooksModule];
 
