@@ -27,6 +27,15 @@ module.exports = {
       from: { path: '^src/infrastructure' },
       to: { path: '^src/interfaces' },
     },
+    {
+      name: 'composition-at-the-top',
+      comment:
+        'src/modules composes the layers into Nest modules and process profiles: only the entry points ' +
+        '(main, worker, http-app, the CLI, benchmarks) use it, never the layers it composes.',
+      severity: 'error',
+      from: { path: ['^src/(domain|application|infrastructure)', '^projections'] },
+      to: { path: '^src/modules' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

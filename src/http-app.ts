@@ -1,11 +1,12 @@
 import { mediaServability } from './application/dramas/media-owner.js';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
+import { BLOB_STORE, type BlobStore } from './application/ports/blob-store.port.js';
+import { DATABASE, type Database } from './application/ports/database.port.js';
 import type { Server as HttpServer } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
-import { AppModule } from './app.module.js';
-import { PinoNestLogger } from './infrastructure/logging/logger.js';
+import { MediaUrlSigner } from './infrastructure/media-store/media-url-signer.js';
 import { correlationMiddleware } from './interfaces/http/correlation.middleware.js';
 import { httpMetricsMiddleware } from './interfaces/http/http-metrics.middleware.js';
 import { mediaHandler } from './interfaces/http/media.handler.js';
@@ -15,7 +16,13 @@ import { buildOpenApiDocument } from './interfaces/http/openapi/openapi.document
 import { nestRoutes } from './interfaces/http/openapi/nest-routes.js';
 import { storableInputMiddleware } from './interfaces/http/storable-input.middleware.js';
 import { studioDir, studioHandler } from './interfaces/http/studio.handler.js';
-import type { Runtime } from './runtime.js';
+import {
+  API_FOLLOWERS,
+  apiProfile,
+  type ProcessParts,
+  SCRAPE_SOURCES,
+  startProcess,
+} from './modules/profiles.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const API_PREFIX = 'api/v1';
@@ -53,14 +60,33 @@ function errorEnvelope(
 /** JSON has nothing to load: nothing may run, load, frame it or be submitted from it. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
-    bodyParser: false,
-    logger: new PinoNestLogger(runtime.logger.child({ component: 'nest' })),
-  });
+/**
+ * The API process's application (the api profile's modules), with what lives outside Nest's routing:
+ * security headers, metrics, media, the OpenAPI document, the studio and the 404/400 envelopes.
+ * `followers`: the modules that follow the log besides serving (all of them unless a test says less).
+ */
+export async function createHttpApp(
+  parts: ProcessParts,
+  followers: readonly Type[] = API_FOLLOWERS,
+): Promise<NestExpressApplication> {
+  const app = await startProcess(
+    parts,
+    (startup) => apiProfile(parts, startup, followers),
+    (module, options) =>
+      NestFactory.create<NestExpressApplication>(module, { ...options, bodyParser: false }),
+    (created) => configureHttp(created, parts),
+  );
+  // Routes are registered on init; what comes after them answers whatever none of them took, in the
+  // envelope (Express would send an HTML page).
+  app.use(notFoundEnvelope);
+  app.use(errorEnvelope);
+  return app;
+}
+
+function configureHttp(app: NestExpressApplication, { config, logger }: ProcessParts): void {
   app.disable('x-powered-by');
   const server = app.getHttpServer() as HttpServer;
-  server.keepAliveTimeout = runtime.config.HTTP_KEEP_ALIVE_SEC * 1000;
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_SEC * 1000;
   // Headers of a request on a reused connection must be allowed to arrive after the idle wait.
   server.headersTimeout = server.keepAliveTimeout + 5_000;
   // On every answer (API, docs, media, studio): no MIME sniffing, no framing, no referrer leaks, and a
@@ -74,27 +100,27 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
     next();
   });
   // Which peers' X-Forwarded-For names the client (TRUST_PROXY; nobody's by default).
-  app.set('trust proxy', runtime.config.TRUST_PROXY);
+  app.set('trust proxy', config.TRUST_PROXY);
   const routes = () => nestRoutes(registeredControllers(app), API_PREFIX);
   app.use(httpMetricsMiddleware(routes));
-  app.use(correlationMiddleware(runtime.logger));
+  app.use(correlationMiddleware(logger));
   // Prometheus text, outside /api/v1 and the envelope; open unless METRICS_TOKEN is set.
   app.use(
     '/metrics',
     metricsHandler({
-      sources: runtime.metrics,
-      token: runtime.config.METRICS_TOKEN,
-      logger: runtime.logger.child({ component: 'metrics' }),
+      sources: app.get(SCRAPE_SOURCES),
+      token: config.METRICS_TOKEN,
+      logger: logger.child({ component: 'metrics' }),
     }),
   );
   // Outside Nest and its JWT guard: the signature in a media URL is the authorisation.
   app.use(
     '/media',
     mediaHandler({
-      blobs: runtime.blobs,
-      signer: runtime.mediaSigner,
-      logger: runtime.logger.child({ component: 'media' }),
-      servable: mediaServability(runtime.db),
+      blobs: app.get<BlobStore>(BLOB_STORE),
+      signer: app.get(MediaUrlSigner),
+      logger: logger.child({ component: 'media' }),
+      servable: mediaServability(app.get<Database>(DATABASE)),
     }),
   );
   // OpenAPI from the registered controllers and their zod pipes, and Swagger UI from swagger-ui-dist.
@@ -115,12 +141,6 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
   app.useBodyParser('json', { limit: MAX_BODY_BYTES, strict: true });
   app.use(storableInputMiddleware());
   app.setGlobalPrefix(API_PREFIX);
-  // Routes are registered on init; what comes after them answers whatever none of them took, in the
-  // envelope (Express would send an HTML page).
-  await app.init();
-  app.use(notFoundEnvelope);
-  app.use(errorEnvelope);
-  return app;
 }
 
 /** Every controller of every module Nest loaded: a route added anywhere shows up in the document. */

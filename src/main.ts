@@ -4,7 +4,6 @@ import { createLogger } from './infrastructure/logging/logger.js';
 import { describeMediaBinaries, MediaBinaryError } from './infrastructure/media/media-binaries.js';
 import { exitOnSignals } from './infrastructure/process/shutdown.js';
 import { createHttpApp } from './http-app.js';
-import { createRuntime } from './runtime.js';
 
 async function main(): Promise<void> {
   let config;
@@ -20,8 +19,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const runtime = await createRuntime(config, logger);
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp({ config, logger });
   await app.listen(config.SERVER_PORT, config.HOST);
   logger.info(
     {
@@ -32,10 +30,9 @@ async function main(): Promise<void> {
     '3kstory API listening',
   );
 
-  exitOnSignals(logger, 'shutting down', 15_000, [
-    { name: 'HTTP close', run: () => app.close() },
-    { name: 'runtime close', run: () => runtime.close() },
-  ]);
+  // The modules' shutdown hooks: the socket and HTTP stop accepting, the pipeline drains, the followers
+  // of the log stop, then the stores and the database close.
+  exitOnSignals(logger, 'shutting down', 15_000, [{ name: 'application close', run: () => app.close() }]);
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './infrastructure/config/config.js';
 import { createLogger } from './infrastructure/logging/logger.js';
 import { describeMediaBinaries, MediaBinaryError } from './infrastructure/media/media-binaries.js';
 import { exitOnSignals } from './infrastructure/process/shutdown.js';
-import { createRuntime } from './runtime.js';
+import { startContext, workerProfile } from './modules/profiles.js';
 
 /**
  * A worker process: takes jobs from the Kafka job bus and runs them. Stateless: no HTTP, no projections,
@@ -61,11 +61,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const runtime = await createRuntime(config, logger, {
-    role: 'worker',
-    stages: cli.stages,
-    concurrency: cli.concurrency,
-  });
+  const app = await startContext(
+    { config, logger, settings: { stages: cli.stages, concurrency: cli.concurrency } },
+    workerProfile,
+  );
   logger.info(
     {
       stages: cli.stages,
@@ -81,7 +80,7 @@ async function main(): Promise<void> {
     logger,
     'worker shutting down: finishing or handing back running jobs',
     config.WORKER_SHUTDOWN_GRACE_MS + 15_000,
-    [{ name: 'runtime close', run: () => runtime.close() }],
+    [{ name: 'application close', run: () => app.close() }],
   );
 }
 

@@ -13,7 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
-import { createRuntime } from '../runtime.js';
+import { ProjectorsModule } from '../modules/projectors.module.js';
 import { percentile, printTable, round } from './bench-support.js';
 
 const arg = (name: string, fallback: number) => {
@@ -46,8 +46,7 @@ async function measure(threads: number): Promise<Round[]> {
     },
     () => undefined,
   );
-  const runtime = await createRuntime(config, pino({ level: 'warn' }), { startPipeline: false });
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp({ config, logger: pino({ level: 'warn' }) }, [ProjectorsModule]);
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
   const post = (path: string, body: unknown) =>
@@ -105,7 +104,6 @@ async function measure(threads: number): Promise<Round[]> {
     return rounds;
   } finally {
     await app.close();
-    await runtime.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

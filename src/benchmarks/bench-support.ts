@@ -1,6 +1,31 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { NewEvent } from '../application/ports/event-store.port.js';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DATABASE, type Database } from '../application/ports/database.port.js';
+import { EVENT_HISTORY, type EventHistory } from '../application/ports/event-history.port.js';
+import { EVENT_STORE, type EventStore, type NewEvent } from '../application/ports/event-store.port.js';
+import { PROGRESS_HUB, type ProgressHub } from '../application/ports/progress-hub.port.js';
+import { ProjectionRunner } from '../infrastructure/projections/projection-runner.js';
 import pg from 'pg';
+
+/** The parts of a running process a benchmark seeds, reads or times (hub: API processes only). */
+export interface BenchServices {
+  db: Database;
+  store: EventStore;
+  runner: ProjectionRunner;
+  history: EventHistory;
+  hub: ProgressHub;
+}
+export function benchServices(app: INestApplicationContext): BenchServices {
+  return {
+    db: app.get(DATABASE),
+    store: app.get(EVENT_STORE),
+    runner: app.get(ProjectionRunner),
+    history: app.get(EVENT_HISTORY),
+    get hub() {
+      return app.get<ProgressHub>(PROGRESS_HUB);
+    },
+  };
+}
 
 export const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

@@ -17,8 +17,7 @@ import { frameSize, type Resolution } from '../application/ports/ai-providers.po
 import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
 import { bareEncode } from '../infrastructure/media/bare-encode.js';
-import { createRuntime } from '../runtime.js';
-import { benchUserToken, listenForBench, printTable, round, timed } from './bench-support.js';
+import { benchServices, benchUserToken, listenForBench, printTable, round, timed } from './bench-support.js';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -38,8 +37,7 @@ async function runDrama(dataDir: string) {
     { DATA_DIR: dataDir, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!', HOST: '127.0.0.1' },
     () => undefined,
   );
-  const runtime = await createRuntime(config, pino({ level: 'warn' }));
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp({ config, logger: pino({ level: 'warn' }) });
   const call = await listenForBench(app);
   try {
     const token = await benchUserToken(call);
@@ -65,7 +63,7 @@ async function runDrama(dataDir: string) {
     }
     const wall = (performance.now() - started) / 1000;
     if (drama.status !== 'completed') throw new Error(`drama ${drama.status}: ${drama.error}`);
-    const events = await runtime.store.readStream(`drama-${accepted.data.drama_id}`);
+    const events = await benchServices(app).store.readStream(`drama-${accepted.data.drama_id}`);
     const stages = new Map<string, { first: number; last: number; jobs: number; busyMs: number }>();
     const jobs = new Map<string, string>();
     for (const e of events as { type: string; data: any; recordedAt: string }[]) {
@@ -87,7 +85,6 @@ async function runDrama(dataDir: string) {
     return { wall, stages, videoSec, notes: accepted.data.notes as string[] };
   } finally {
     await app.close();
-    await runtime.close();
   }
 }
 

@@ -23,8 +23,16 @@ import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
 import { JoseTokenService } from '../infrastructure/identity/jose.token-service.js';
 import { SqlUserRepository } from '../infrastructure/identity/sql.user-repository.js';
-import { createRuntime, type Runtime } from '../runtime.js';
-import { benchEvent, percentile, printTable, round, scratchDatabase } from './bench-support.js';
+import { ProjectorsModule } from '../modules/projectors.module.js';
+import {
+  benchEvent,
+  benchServices,
+  type BenchServices,
+  percentile,
+  printTable,
+  round,
+  scratchDatabase,
+} from './bench-support.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -38,9 +46,13 @@ interface Project {
   paused: boolean;
 }
 
-async function seedProjects(runtime: Runtime, tokens: JoseTokenService, count: number): Promise<Project[]> {
+async function seedProjects(
+  services: BenchServices,
+  tokens: JoseTokenService,
+  count: number,
+): Promise<Project[]> {
   const now = new Date().toISOString();
-  const users = new SqlUserRepository(runtime.db);
+  const users = new SqlUserRepository(services.db);
   const projects: Project[] = [];
   for (let i = 0; i < count; i++) {
     const id = randomUUID();
@@ -58,7 +70,7 @@ async function seedProjects(runtime: Runtime, tokens: JoseTokenService, count: n
       webhookSecretCreatedAt: null,
       tokenEpoch: 0,
     });
-    await runtime.store.appendToStream(`project-${id}`, [
+    await services.store.appendToStream(`project-${id}`, [
       event('ProjectCreated', {
         projectId: id,
         ownerId: owner,
@@ -70,7 +82,7 @@ async function seedProjects(runtime: Runtime, tokens: JoseTokenService, count: n
         createdAt: now,
       }),
     ]);
-    await runtime.store.appendToStream(`drama-${dramaId}`, [
+    await services.store.appendToStream(`drama-${dramaId}`, [
       event('DramaRequested', {
         dramaId,
         projectId: id,
@@ -115,7 +127,7 @@ async function connect(baseUrl: string, project: Project, onMessage: (position: 
 }
 
 async function scenario(
-  runtime: Runtime,
+  services: BenchServices,
   baseUrl: string,
   tokens: JoseTokenService,
   clients: number,
@@ -123,9 +135,9 @@ async function scenario(
   rounds: number,
   intervalMs: number,
 ) {
-  const projects = await seedProjects(runtime, tokens, projectCount);
-  const head = await runtime.store.headPosition();
-  for (const name of runtime.runner.names) await runtime.runner.waitFor(name, head, 60_000);
+  const projects = await seedProjects(services, tokens, projectCount);
+  const head = await services.store.headPosition();
+  for (const name of services.runner.names) await services.runner.waitFor(name, head, 60_000);
   const arrivals = new Map<number, number[]>();
   // Where the time goes: commit, the dramas read model (the slowest) applied, handed to the hub (in-process subscriber).
   const stages = {
@@ -133,13 +145,13 @@ async function scenario(
     projected: new Map<number, number>(),
     published: new Map<number, number>(),
   };
-  const stopProjected = runtime.runner.onProjected((batch) => {
+  const stopProjected = services.runner.onProjected((batch) => {
     if (batch.projection !== 'dramas') return;
     for (const e of batch.events) stages.projected.set(e.globalPosition, performance.now());
   });
   const unsubscribeHub = await Promise.all(
     projects.map((p) =>
-      runtime.hub.subscribe(p.id, (m) => stages.published.set(m.position, performance.now())),
+      services.hub.subscribe(p.id, (m) => stages.published.set(m.position, performance.now())),
     ),
   );
   const sockets: WebSocket[] = [];
@@ -176,7 +188,7 @@ async function scenario(
     project.paused = !project.paused;
     const at = performance.now();
     appends.push(
-      runtime.store
+      services.store
         .appendToStream(project.dramaStream, [
           project.paused
             ? event('DramaPaused', { pausedAt: new Date().toISOString(), by: project.owner })
@@ -238,15 +250,15 @@ async function main() {
     },
     () => undefined,
   );
-  const runtime = await createRuntime(config, pino({ level: 'warn' }), { startPipeline: false });
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp({ config, logger: pino({ level: 'warn' }) }, [ProjectorsModule]);
+  const services = benchServices(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
   const tokens = new JoseTokenService(config.JWT_SECRET, 3600);
   try {
-    const baseline = await scenario(runtime, baseUrl, tokens, 1, 1, rounds * 5, intervalMs / 10);
-    const loaded = await scenario(runtime, baseUrl, tokens, clients, projectCount, rounds, intervalMs);
+    const baseline = await scenario(services, baseUrl, tokens, 1, 1, rounds * 5, intervalMs / 10);
+    const loaded = await scenario(services, baseUrl, tokens, clients, projectCount, rounds, intervalMs);
     printTable('Append-to-client latency (ms), WebSocket, PostgreSQL', [baseline, loaded]);
     console.log(
       `\np99 ratio ${clients} clients / 1 client: ${round(loaded.p99 / baseline.p99, 2)} ` +
@@ -254,7 +266,6 @@ async function main() {
     );
   } finally {
     await app.close();
-    await runtime.close();
     await scratch?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -23,8 +23,9 @@ import { pino } from 'pino';
 import type { StoredEvent } from '../application/ports/event-store.port.js';
 import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
-import { createRuntime } from '../runtime.js';
+import { cliProfile, startContext } from '../modules/profiles.js';
 import {
+  benchServices,
   benchUserToken,
   listenForBench,
   printTable,
@@ -48,11 +49,8 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 const logger = pino({ level: 'warn' });
 
 async function templateDrama(env: Record<string, string>): Promise<StoredEvent[]> {
-  const runtime = await createRuntime(
-    loadConfig(env, () => undefined),
-    logger,
-  );
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp({ config: loadConfig(env, () => undefined), logger });
+  const services = benchServices(app);
   const call = await listenForBench(app);
   try {
     const token = await benchUserToken(call);
@@ -74,16 +72,15 @@ async function templateDrama(env: Record<string, string>): Promise<StoredEvent[]
       if (['failed', 'cancelled'].includes(drama.status)) throw new Error(`template drama ${drama.status}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const streams = await runtime.history.projectStreams(accepted.data.project_id);
+    const streams = await services.history.projectStreams(accepted.data.project_id);
     return (
-      await runtime.history.read(
+      await services.history.read(
         streams.map((s) => s.streamId),
         {},
       )
     ).events;
   } finally {
     await app.close();
-    await runtime.close();
   }
 }
 
@@ -105,17 +102,15 @@ async function main() {
     // against the whole server's running transactions, a wait that measures the neighbours, not us.
     const clean = await scratchDatabase();
     cleanup.push(() => clean.drop());
-    const runtime = await createRuntime(
-      loadConfig({ ...env, DATABASE_URL: clean.url }, () => undefined),
-      logger,
-      {
-        startProjections: false,
-        startPipeline: false,
-      },
+    // The cli profile: the read models' runner without following the log, which this bench starts itself.
+    const context = await startContext(
+      { config: loadConfig({ ...env, DATABASE_URL: clean.url }, () => undefined), logger },
+      cliProfile,
     );
+    const services = benchServices(context);
     try {
-      const seeding = await timed(() => seedClones(runtime.store, template, COPIES));
-      const total = await runtime.store.headPosition();
+      const seeding = await timed(() => seedClones(services.store, template, COPIES));
+      const total = await services.store.headPosition();
       const mix = new Map<string, number>();
       for (const e of template) mix.set(e.type, (mix.get(e.type) ?? 0) + 1);
       console.log(
@@ -131,7 +126,7 @@ async function main() {
           let after = 0;
           let read = 0;
           for (;;) {
-            const events = await runtime.store.readAll({ after, maxCount: 5_000 });
+            const events = await services.store.readAll({ after, maxCount: 5_000 });
             if (events.length === 0) return read;
             read += events.length;
             after = events[events.length - 1]!.globalPosition;
@@ -151,14 +146,14 @@ async function main() {
       for (let round = 0; round < ROUNDS; round++) {
         const read = await rawRead();
         sample(BASELINE, read.result, read.seconds);
-        for (const name of runtime.runner.names) {
+        for (const name of services.runner.names) {
           if (!only || only === name) {
-            const run = await timed(() => runtime.runner.rebuildMany([name]));
+            const run = await timed(() => services.runner.rebuildMany([name]));
             sample(`rebuild ${name}`, run.result, run.seconds);
           }
         }
         if (!only || only === 'all') {
-          const run = await timed(() => runtime.runner.rebuildMany(runtime.runner.names));
+          const run = await timed(() => services.runner.rebuildMany(services.runner.names));
           sample('rebuild --all (one pass, 4 projections)', run.result, run.seconds);
         }
       }
@@ -166,20 +161,20 @@ async function main() {
       if (CATCH_UP > 0) {
         // An API process that was down while others wrote: the projections stand at the head of the log,
         // CATCH_UP more events arrive, and the live consumers start and fold them in their batches.
-        if (only !== 'all' && only !== null) await runtime.runner.rebuildMany(runtime.runner.names);
-        const from = await runtime.store.headPosition();
+        if (only !== 'all' && only !== null) await services.runner.rebuildMany(services.runner.names);
+        const from = await services.store.headPosition();
         const copies = Math.ceil(CATCH_UP / template.length);
-        const added = await seedClones(runtime.store, template, copies);
-        const head = await runtime.store.headPosition();
+        const added = await seedClones(services.store, template, copies);
+        const head = await services.store.headPosition();
         const run = await timed(async () => {
-          await runtime.runner.start();
-          for (const name of runtime.runner.names) {
-            if (!(await runtime.runner.waitFor(name, head, 600_000)))
+          await services.runner.start();
+          for (const name of services.runner.names) {
+            if (!(await services.runner.waitFor(name, head, 600_000)))
               throw new Error(`${name} did not catch up`);
           }
           return added;
         });
-        await runtime.runner.stop();
+        await services.runner.stop();
         console.log(
           `catch-up: ${added} events appended after position ${from} while the projections were stopped`,
         );
@@ -206,7 +201,7 @@ async function main() {
         })),
       );
     } finally {
-      await runtime.close();
+      await context.close();
     }
   } finally {
     for (const drop of cleanup) await drop();

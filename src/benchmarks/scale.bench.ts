@@ -22,8 +22,8 @@ import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
 import { InProcessJobBus } from '../infrastructure/jobs/in-process.job-bus.js';
 import { KafkaJobBus } from '../infrastructure/jobs/kafka.job-bus.js';
-import { createRuntime } from '../runtime.js';
 import {
+  benchServices,
   benchUserToken,
   listenForBench,
   percentile,
@@ -91,8 +91,7 @@ async function throughput(workerCount: number, databaseUrl: string, dataDir: str
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
   };
   const config = loadConfig({ ...env, RUN_WORKERS: 'false', HOST: '127.0.0.1' }, () => undefined);
-  const runtime = await createRuntime(config, logger);
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp({ config, logger });
   const call = await listenForBench(app);
   const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorker(env)));
   try {
@@ -128,7 +127,7 @@ async function throughput(workerCount: number, databaseUrl: string, dataDir: str
     let jobs = 0;
     for (const id of ids) {
       const scheduledAt = new Map<string, number>();
-      for (const e of (await runtime.store.readStream(`drama-${id}`)) as {
+      for (const e of (await benchServices(app).store.readStream(`drama-${id}`)) as {
         type: string;
         data: any;
         recordedAt: string;
@@ -145,7 +144,6 @@ async function throughput(workerCount: number, databaseUrl: string, dataDir: str
   } finally {
     await Promise.all(workers.map(stop));
     await app.close();
-    await runtime.close();
   }
 }
 

@@ -39,8 +39,8 @@ describe('verify and the project dramas list over HTTP', () => {
     await waitFor(owner.client, `/api/v1/tasks/${taskId}`, finished);
     const scripted = await waitFor(owner.client, `/api/v1/dramas/${scriptId}`, finished);
     expect(scripted.status).toBe('completed');
-    const head = await app.runtime.store.headPosition();
-    for (const name of app.runtime.runner.names) await app.runtime.runner.waitFor(name, head, 60_000);
+    const head = await app.store.headPosition();
+    for (const name of app.runner.names) await app.runner.waitFor(name, head, 60_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -72,8 +72,8 @@ describe('verify and the project dramas list over HTTP', () => {
     expect(clean.body.data.checked.scenes).toBeGreaterThanOrEqual(2);
     expect(clean.body.data.checkpoints).toHaveProperty('projects');
 
-    await app.runtime.db.query(`UPDATE projects SET title = 'tampered' WHERE id = $1`, [projectId]);
-    await app.runtime.db.query(`UPDATE dramas SET progress = 42 WHERE id = $1`, [scriptId]);
+    await app.db.query(`UPDATE projects SET title = 'tampered' WHERE id = $1`, [projectId]);
+    await app.db.query(`UPDATE dramas SET progress = 42 WHERE id = $1`, [scriptId]);
     const drifted = await owner.client.get(`/api/v1/projects/${projectId}/verify`);
     expect(drifted.status).toBe(200);
     expect(drifted.body.data.ok).toBe(false);

@@ -92,7 +92,7 @@ describe.each(['pglite', 'postgres'] as const)('generated bad-input corpus on %s
   }, 120_000);
 
   it('answers 401, never 500, to a signed token whose subject is not a user id or that never expires', async () => {
-    const key = new TextEncoder().encode(app.runtime.config.JWT_SECRET);
+    const key = new TextEncoder().encode(app.config.JWT_SECRET);
     const sign = (sub: string, expires: boolean) => {
       const jwt = new SignJWT({ email: 'x@example.com' })
         .setProtectedHeader({ alg: 'HS256' })

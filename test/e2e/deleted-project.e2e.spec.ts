@@ -95,10 +95,8 @@ describe.each(DIALECTS)('a deleted project on %s', (dialect) => {
     ).toBe(404);
 
     // The paused drama was stopped, and every event is still in the log.
-    const log = await app.runtime.store.readStream(`drama-${paused}`);
+    const log = await app.store.readStream(`drama-${paused}`);
     expect(log.at(-1)).toMatchObject({ type: 'DramaCancelled', data: { reason: 'the project was deleted' } });
-    expect((await app.runtime.store.readStream(`drama-${accepted.drama_id}`)).at(-1)?.type).toBe(
-      'DramaCompleted',
-    );
+    expect((await app.store.readStream(`drama-${accepted.drama_id}`)).at(-1)?.type).toBe('DramaCompleted');
   }, 120_000);
 });

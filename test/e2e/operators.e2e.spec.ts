@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ALL_PROJECTIONS } from '../../src/runtime.js';
+import { ALL_PROJECTIONS } from '../../src/modules/read-models.module.js';
 import { refreshScrapeGauges } from '../../src/infrastructure/observability/scrape.js';
 import { finished, smallDrama, waitFor } from '../support/drama.js';
 import { capturingLogger } from '../support/logger.js';
@@ -106,11 +106,11 @@ describe('operators: metrics and correlated logs (PostgreSQL)', () => {
   });
 
   it('projection lag in seconds is the age of the oldest unapplied event, 0 when caught up', async () => {
-    const head = await app.runtime.store.headPosition();
-    const [first] = await app.runtime.store.readAll({ after: 0, maxCount: 1 });
+    const head = await app.store.headPosition();
+    const [first] = await app.store.readAll({ after: 0, maxCount: 1 });
     const now = Date.parse(first!.recordedAt) + 42_000;
     await refreshScrapeGauges({
-      ...app.runtime.metrics,
+      ...app.metrics,
       projections: {
         positions: () => [
           { name: 'behind', position: 0 },
@@ -128,7 +128,7 @@ describe('operators: metrics and correlated logs (PostgreSQL)', () => {
   });
 
   it('every event of the drama carries the request correlation id; worker events are caused by their JobScheduled', async () => {
-    const events = await app.runtime.store.readStream(`drama-${dramaId}`);
+    const events = await app.store.readStream(`drama-${dramaId}`);
     expect(events.length).toBeGreaterThan(20);
     expect(events.filter((e) => e.metadata.correlationId !== correlationId).map((e) => e.type)).toEqual([]);
     const byId = new Map(events.map((e) => [e.id, e]));

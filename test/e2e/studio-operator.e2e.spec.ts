@@ -30,7 +30,7 @@ describe('parked events on the studio operator page', () => {
         CONSUMER_RETRY_BASE_MS: '5',
         CONSUMER_RETRY_MAX_MS: '20',
       },
-      runtime: { projections: poisoned.projections },
+      settings: { projections: poisoned.projections },
     });
     browser = await openBrowser({ locale: 'en-US', baseUrl: app.baseUrl });
     page = browser.page;

@@ -1,7 +1,7 @@
 import { projectsProjection } from '../../projections/projects/projects.projection.js';
 import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
 import type { Projection } from '../../src/application/ports/projection.port.js';
-import { ALL_PROJECTIONS } from '../../src/runtime.js';
+import { ALL_PROJECTIONS } from '../../src/modules/read-models.module.js';
 
 export const POISON_TITLE = 'poison pill';
 export const POISON_ERROR = 'projects cannot store this title';

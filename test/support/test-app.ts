@@ -1,17 +1,39 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
+import { ConsumerEngine } from '../../src/application/consumers/consumer-engine.js';
+import { BLOB_STORE, type BlobStore } from '../../src/application/ports/blob-store.port.js';
+import { DATABASE, type Database } from '../../src/application/ports/database.port.js';
+import { EVENT_HISTORY, type EventHistory } from '../../src/application/ports/event-history.port.js';
+import { EVENT_STORE, type EventStore } from '../../src/application/ports/event-store.port.js';
 import { createHttpApp } from '../../src/http-app.js';
-import { loadConfig } from '../../src/infrastructure/config/config.js';
-import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
+import { type AppConfig, loadConfig } from '../../src/infrastructure/config/config.js';
+import { MediaUrlSigner } from '../../src/infrastructure/media-store/media-url-signer.js';
+import type { ScrapeSources } from '../../src/infrastructure/observability/scrape.js';
+import { ProjectionRunner } from '../../src/infrastructure/projections/projection-runner.js';
+import type { ProcessSettings } from '../../src/modules/core.module.js';
+import { SCRAPE_SOURCES } from '../../src/modules/profiles.js';
 import { createPostgresDatabaseUrl, type Dialect } from './databases.js';
 import { testLogger } from './logger.js';
 
-export interface TestApp {
+/** What suites reach into besides HTTP, taken from the app's modules. */
+export interface AppServices {
+  config: AppConfig;
+  db: Database;
+  store: EventStore;
+  history: EventHistory;
+  runner: ProjectionRunner;
+  blobs: BlobStore;
+  mediaSigner: MediaUrlSigner;
+  consumers: ConsumerEngine;
+  metrics: ScrapeSources;
+}
+
+export interface TestApp extends AppServices {
   baseUrl: string;
-  runtime: Runtime;
   app: NestExpressApplication;
   dataDir: string;
   databaseUrl?: string;
@@ -27,7 +49,10 @@ export async function startTestApp(
     env?: Record<string, string>;
     /** e.g. a logger writing into a capture stream (default: silent, see logger.ts). */
     logger?: Logger;
-    runtime?: RuntimeOptions;
+    /** Read models, realtime limits: see ProcessSettings. */
+    settings?: ProcessSettings;
+    /** The modules that follow the log (default API_FOLLOWERS; e.g. [ProjectorsModule]: no pipeline). */
+    followers?: readonly Type[];
   } = {
     dialect: 'pglite',
   },
@@ -56,20 +81,27 @@ export async function startTestApp(
     },
     () => undefined,
   );
-  const runtime = await createRuntime(config, options.logger ?? testLogger(), options.runtime);
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp(
+    { config, logger: options.logger ?? testLogger(), settings: options.settings },
+    options.followers,
+  );
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
-    runtime,
+    config,
+    db: app.get(DATABASE),
+    store: app.get(EVENT_STORE),
+    history: app.get(EVENT_HISTORY),
+    runner: app.get(ProjectionRunner),
+    blobs: app.get(BLOB_STORE),
+    mediaSigner: app.get(MediaUrlSigner),
+    consumers: app.get(ConsumerEngine),
+    metrics: app.get(SCRAPE_SOURCES),
     app,
     dataDir,
     databaseUrl,
-    async close() {
-      await app.close();
-      await runtime.close();
-    },
+    close: () => app.close(),
   };
 }
 

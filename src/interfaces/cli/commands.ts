@@ -2,8 +2,21 @@ import { projectStream } from '../../domain/project/project.streams.js';
 import { ProjectTimeline } from '../../application/audit/project-timeline.js';
 import { verifyProject } from '../../application/audit/project-verify.js';
 import { summarizeDrama } from '../../domain/drama/drama.progress.js';
-import type { Runtime } from '../../runtime.js';
+import type { ConsumerAdmin } from '../../application/ports/consumer.port.js';
+import type { Database } from '../../application/ports/database.port.js';
+import type { EventHistory } from '../../application/ports/event-history.port.js';
+import type { EventStore } from '../../application/ports/event-store.port.js';
+import type { ProjectionRunner } from '../../infrastructure/projections/projection-runner.js';
 import { isUuid } from '../../domain/shared/ids.js';
+
+/** What the commands work on: the cli profile's database, log, history, read models and consumers. */
+export interface CliServices {
+  db: Database;
+  store: EventStore;
+  history: EventHistory;
+  runner: ProjectionRunner;
+  consumers: ConsumerAdmin;
+}
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, failed: 3 } as const;
 
@@ -35,14 +48,14 @@ export function positionArg(value: string | undefined): number | undefined {
 
 /** Prints the project's history (all its streams, global order) and the state after each event. */
 export async function replay(
-  runtime: Runtime,
+  services: CliServices,
   io: Output,
   projectId: string,
   to: number | undefined,
   json: boolean,
 ): Promise<number> {
-  const streams = (await runtime.history.projectStreams(projectId)).map((s) => s.streamId);
-  const { events } = await runtime.history.read(streams, to === undefined ? {} : { toPosition: to });
+  const streams = (await services.history.projectStreams(projectId)).map((s) => s.streamId);
+  const { events } = await services.history.read(streams, to === undefined ? {} : { toPosition: to });
   if (events.length === 0) {
     throw new CliError(
       `project ${projectId} has no events${to === undefined ? '' : ` up to ${to}`}`,
@@ -96,12 +109,12 @@ export async function replay(
 
 /** Re-folds the project's streams and compares with the read models; exit 1 on any drift. */
 export async function verify(
-  runtime: Runtime,
+  services: CliServices,
   io: Output,
   projectId: string,
   json: boolean,
 ): Promise<number> {
-  const report = await verifyProject(runtime.db, runtime.history, projectId);
+  const report = await verifyProject(services.db, services.history, projectId);
   if (report.events === 0) throw new CliError(`project ${projectId} has no events`, EXIT.failed);
   if (json) {
     io.out(JSON.stringify(report));
@@ -124,14 +137,14 @@ export async function verify(
 }
 
 export async function projections(
-  runtime: Runtime,
+  services: CliServices,
   io: Output,
   action: string | undefined,
   name: string | undefined,
   all: boolean,
   json: boolean,
 ): Promise<number> {
-  const { runner } = runtime;
+  const { runner } = services;
   switch (action) {
     case 'list':
     case 'status': {

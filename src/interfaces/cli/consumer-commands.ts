@@ -1,16 +1,15 @@
 import { storedCheckpoints } from '../../infrastructure/consumers/sql.parked-event-store.js';
-import type { Runtime } from '../../runtime.js';
-import { CliError, EXIT, type Output } from './commands.js';
+import { CliError, type CliServices, EXIT, type Output } from './commands.js';
 import { isUuid } from '../../domain/shared/ids.js';
 
 const STATUSES = ['parked', 'retried', 'skipped'] as const;
 
 /** Stored checkpoints of the log's consumers, their lag and their parked events. */
-export async function consumers(runtime: Runtime, io: Output, json: boolean): Promise<number> {
+export async function consumers(services: CliServices, io: Output, json: boolean): Promise<number> {
   const [stored, head, counts] = await Promise.all([
-    storedCheckpoints(runtime.db),
-    runtime.store.headPosition(),
-    runtime.consumers.parked.counts(),
+    storedCheckpoints(services.db),
+    services.store.headPosition(),
+    services.consumers.parked.counts(),
   ]);
   const rows = stored.map((c) => ({
     ...c,
@@ -36,14 +35,14 @@ export async function consumers(runtime: Runtime, io: Output, json: boolean): Pr
 
 /** parked list [--consumer <name>] [--status parked|retried|skipped] | parked retry <id> | parked skip <id> */
 export async function parked(
-  runtime: Runtime,
+  services: CliServices,
   io: Output,
   action: string | undefined,
   id: string | undefined,
   filter: { consumer?: string; status?: string },
   json: boolean,
 ): Promise<number> {
-  const admin = runtime.consumers;
+  const admin = services.consumers;
   switch (action) {
     case 'list': {
       const status = (filter.status ?? 'parked') as (typeof STATUSES)[number];

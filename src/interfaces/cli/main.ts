@@ -2,9 +2,16 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../infrastructure/config/config.js';
 import { createLogger } from '../../infrastructure/logging/logger.js';
-import { createRuntime, type Runtime } from '../../runtime.js';
+import type { INestApplicationContext } from '@nestjs/common';
+import { CONSUMER_ADMIN } from '../../application/ports/consumer.port.js';
+import { DATABASE } from '../../application/ports/database.port.js';
+import { EVENT_HISTORY } from '../../application/ports/event-history.port.js';
+import { EVENT_STORE } from '../../application/ports/event-store.port.js';
+import { ProjectionRunner } from '../../infrastructure/projections/projection-runner.js';
+import { cliProfile, startContext } from '../../modules/profiles.js';
 import {
   CliError,
+  type CliServices,
   EXIT,
   type Output,
   positionArg,
@@ -38,6 +45,16 @@ usage: npm run cli -- <command> [options]
   help
 
 exit codes: 0 ok, 1 drift found (verify), 2 bad usage, 3 failure (not found, database error)`;
+
+function cliServices(app: INestApplicationContext): CliServices {
+  return {
+    db: app.get(DATABASE),
+    store: app.get(EVENT_STORE),
+    history: app.get(EVENT_HISTORY),
+    runner: app.get(ProjectionRunner),
+    consumers: app.get(CONSUMER_ADMIN),
+  };
+}
 
 async function run(argv: string[], io: Output): Promise<number> {
   let parsed;
@@ -78,22 +95,20 @@ async function run(argv: string[], io: Output): Promise<number> {
     throw error;
   }
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
-  const runtime: Runtime = await createRuntime(config, logger, {
-    startProjections: false,
-    startPipeline: false,
-  });
+  const app = await startContext({ config, logger }, cliProfile);
+  const services = cliServices(app);
   try {
-    if (command === 'replay') return await replay(runtime, io, projectId, to, values.json);
-    if (command === 'verify') return await verify(runtime, io, projectId, values.json);
-    if (command === 'consumers') return await consumers(runtime, io, values.json);
+    if (command === 'replay') return await replay(services, io, projectId, to, values.json);
+    if (command === 'verify') return await verify(services, io, projectId, values.json);
+    if (command === 'consumers') return await consumers(services, io, values.json);
     if (command === 'parked') {
       // A parked projection event is applied through its projection: make the projections' consumers.
-      if (rest[0] === 'retry') await runtime.runner.prepare();
-      return await parked(runtime, io, rest[0], rest[1], values, values.json);
+      if (rest[0] === 'retry') await services.runner.prepare();
+      return await parked(services, io, rest[0], rest[1], values, values.json);
     }
-    return await projections(runtime, io, rest[0], rest[1], values.all, values.json);
+    return await projections(services, io, rest[0], rest[1], values.all, values.json);
   } finally {
-    await runtime.close();
+    await app.close();
   }
 }
 

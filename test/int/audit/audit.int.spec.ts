@@ -44,7 +44,7 @@ describe('auditors and operators on postgres', () => {
   const allRows = async () => {
     const result: Record<string, string[]> = {};
     for (const view of VIEWS) {
-      const rows = await app.runtime.db.query(`SELECT * FROM ${view}`);
+      const rows = await app.db.query(`SELECT * FROM ${view}`);
       result[view] = rows.map(sortedJson).sort();
     }
     return result;
@@ -73,9 +73,9 @@ describe('auditors and operators on postgres', () => {
     });
 
   const caughtUp = async () => {
-    const head = await app.runtime.store.headPosition();
-    for (const name of app.runtime.runner.names) {
-      expect(await app.runtime.runner.waitFor(name, head, 60_000)).toBe(true);
+    const head = await app.store.headPosition();
+    for (const name of app.runner.names) {
+      expect(await app.runner.waitFor(name, head, 60_000)).toBe(true);
     }
   };
 
@@ -331,7 +331,7 @@ describe('auditors and operators on postgres', () => {
       await caughtUp();
       const list = await admin.client.get('/api/v1/admin/projections');
       expect(list.status).toBe(200);
-      const head = await app.runtime.store.headPosition();
+      const head = await app.store.headPosition();
       expect(list.body.data.items.map((p: any) => p.name)).toEqual(['projects', 'dramas', 'scenes', 'usage']);
       const versions: Record<string, number> = { projects: 1, dramas: 3, scenes: 1, usage: 1 };
       for (const p of list.body.data.items) {
@@ -352,14 +352,14 @@ describe('auditors and operators on postgres', () => {
       const live = await allRows();
       // Enough history that the rebuild takes a while: copies of the whole drama and its project.
       const template = (
-        await app.runtime.history.read(
-          (await app.runtime.history.projectStreams(projectId)).map((s) => s.streamId),
+        await app.history.read(
+          (await app.history.projectStreams(projectId)).map((s) => s.streamId),
           {},
         )
       ).events;
       for (let i = 0; i < COPIES; i++) {
         for (const [streamId, events] of cloneStreams(template)) {
-          await app.runtime.store.appendToStream(streamId, events, { expectedVersion: 'no_stream' });
+          await app.store.appendToStream(streamId, events, { expectedVersion: 'no_stream' });
         }
       }
       await caughtUp();
@@ -484,9 +484,9 @@ describe('auditors and operators on postgres', () => {
       expect(clean.code).toBe(0);
       expect(clean.stdout).toMatch(/^OK: \d+ events; checked 1 project, 1 dramas\/tasks, 2 scenes/m);
 
-      await app.runtime.db.query(`UPDATE projects SET title = 'tampered' WHERE id = $1`, [projectId]);
-      await app.runtime.db.query(`UPDATE dramas SET progress = 42 WHERE id = $1`, [dramaId]);
-      await app.runtime.db.query(`UPDATE scenes SET location = 'nowhere' WHERE project_id = $1`, [projectId]);
+      await app.db.query(`UPDATE projects SET title = 'tampered' WHERE id = $1`, [projectId]);
+      await app.db.query(`UPDATE dramas SET progress = 42 WHERE id = $1`, [dramaId]);
+      await app.db.query(`UPDATE scenes SET location = 'nowhere' WHERE project_id = $1`, [projectId]);
       const drifted = await cli('verify', '--project', projectId);
       expect(drifted.code).toBe(1);
       expect(drifted.stdout).toContain(
@@ -517,7 +517,7 @@ describe('auditors and operators on postgres', () => {
         lag: number;
         parked: number;
       }[];
-      const head = await app.runtime.store.headPosition();
+      const head = await app.store.headPosition();
       expect(rows.map((r) => r.name)).toEqual(
         expect.arrayContaining([
           'projection:projects',
@@ -532,7 +532,7 @@ describe('auditors and operators on postgres', () => {
       expect((await cli('parked', 'list')).stdout).toContain('no parked events');
 
       // Two events the projects projection could not apply (as the engine records them after its retries).
-      const [created, requested] = await app.runtime.db.query<{
+      const [created, requested] = await app.db.query<{
         event_id: string;
         global_position: string;
         type: string;
@@ -550,7 +550,7 @@ describe('auditors and operators on postgres', () => {
         stream_id: string;
       }) => {
         const id = crypto.randomUUID();
-        await app.runtime.db.query(
+        await app.db.query(
           `INSERT INTO consumer_parked (id, consumer, position, event_id, event_type, stream_id, attempts, error)
            VALUES ($1, 'projection:projects', $2, $3, $4, $5, 5, 'the projects read model was down')`,
           [id, event.global_position, event.event_id, event.type, event.stream_id],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Projection } from '../../../src/application/ports/projection.port.js';
-import { ALL_PROJECTIONS } from '../../../src/runtime.js';
+import { ALL_PROJECTIONS } from '../../../src/modules/read-models.module.js';
 import { eventually } from '../../support/events.js';
 import { poisonedProjects } from '../../support/poison.js';
 import { watchWs } from '../../support/progress-clients.js';
@@ -25,7 +25,7 @@ describe('a projection that throws on one event', () => {
         CONSUMER_RETRY_BASE_MS: '5',
         CONSUMER_RETRY_MAX_MS: '50',
       },
-      runtime: { projections: poisoned.projections },
+      settings: { projections: poisoned.projections },
     });
   });
   afterAll(async () => {
@@ -142,7 +142,7 @@ describe('controlling a drama the read model has not got', () => {
         CONSUMER_RETRY_MAX_MS: '50',
         RUN_WORKERS: 'false',
       },
-      runtime: { projections: ALL_PROJECTIONS.map((p) => (p.name === 'dramas' ? stalled : p)) },
+      settings: { projections: ALL_PROJECTIONS.map((p) => (p.name === 'dramas' ? stalled : p)) },
     });
   });
   afterAll(async () => {

@@ -36,14 +36,14 @@ describe('controlling a drama', () => {
     // for the process manager to have reacted to all of it, then check nothing moved.
     const stream = `drama-${id}`;
     const settled = async () => {
-      const events = await app.runtime.store.readStream(stream);
+      const events = await app.store.readStream(stream);
       const open = new Set<string>();
       for (const e of events as { type: string; data: { jobId?: string } }[]) {
         if (e.type === 'JobStarted') open.add(e.data.jobId!);
         if (['StageCompleted', 'StageFailed', 'JobReleased'].includes(e.type)) open.delete(e.data.jobId!);
       }
-      const head = await app.runtime.store.headPosition();
-      const manager = (await app.runtime.consumers.status()).find((c) => c.name === 'drama-process-manager');
+      const head = await app.store.headPosition();
+      const manager = (await app.consumers.status()).find((c) => c.name === 'drama-process-manager');
       return open.size === 0 && manager!.position >= head;
     };
     for (const deadline = Date.now() + 60_000; !(await settled());) {
@@ -51,10 +51,10 @@ describe('controlling a drama', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const frozen = (await client.get(`/api/v1/dramas/${id}`)).body.data;
-    const eventsFrozen = (await app.runtime.store.readStream(stream)).length;
+    const eventsFrozen = (await app.store.readStream(stream)).length;
     expect(await settled()).toBe(true);
     const still = (await client.get(`/api/v1/dramas/${id}`)).body.data;
-    expect((await app.runtime.store.readStream(stream)).length).toBe(eventsFrozen);
+    expect((await app.store.readStream(stream)).length).toBe(eventsFrozen);
     expect(still.status).toBe('paused');
     expect(still.stages).toEqual(frozen.stages);
     expect(still.episodes[0].status).not.toBe('completed');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { finished, smallDrama, waitFor } from '../../support/drama.js';
 import { DIALECTS } from '../../support/databases.js';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app.js';
+import { ProjectorsModule } from '../../../src/modules/projectors.module.js';
 
 const GENERATE = '/api/v1/projects/generate-drama';
 
@@ -13,7 +14,7 @@ describe.each(DIALECTS)('fair-use limits per user (%s)', (dialect) => {
     app = await startTestApp({
       dialect,
       env: { LIMIT_CONCURRENT_DRAMAS: '2', LIMIT_QUEUED_VIDEO_SEC: '300', LIMIT_SCENES_PER_REQUEST: '6' },
-      runtime: { startPipeline: false },
+      followers: [ProjectorsModule],
     });
   });
   afterAll(async () => app?.close());

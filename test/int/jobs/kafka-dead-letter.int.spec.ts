@@ -33,7 +33,7 @@ describe('Kafka dead-letter topic fails the poisoned stage', () => {
     });
     // Only what status() and deadLetter() use: the event store.
     const worker = new JobWorker({
-      store: app.runtime.store,
+      store: app.store,
       clock: systemClock,
       ids: randomIds,
       logger: testLogger(),
@@ -79,7 +79,7 @@ describe('Kafka dead-letter topic fails the poisoned stage', () => {
     expect(drama.error).toContain('dead-lettered: job handler failed 2 times');
     expect(drama.error).toContain('event store unreachable while recording the result');
 
-    const events = await app.runtime.store.readStream(`drama-${dramaId}`);
+    const events = await app.store.readStream(`drama-${dramaId}`);
     const failures = events.filter((e) => e.type === 'StageFailed') as { data: any }[];
     expect(failures.length).toBeGreaterThanOrEqual(1);
     for (const failure of failures) {

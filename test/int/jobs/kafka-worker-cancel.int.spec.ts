@@ -2,7 +2,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../src/infrastructure/config/config.js';
-import { createRuntime, type Runtime } from '../../../src/runtime.js';
+import type { INestApplicationContext } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '../../../src/application/ports/event-store.port.js';
+import { JOB_BUS, type JobBus } from '../../../src/application/ports/job-bus.port.js';
+import { startContext, workerProfile } from '../../../src/modules/profiles.js';
 import { smallDrama, waitFor } from '../../support/drama.js';
 import { testKafkaBrokers, uniqueKafkaPrefix } from '../../support/kafka.js';
 import { testLogger } from '../../support/logger.js';
@@ -10,12 +13,12 @@ import { registerUser, startTestApp, type TestApp } from '../../support/test-app
 import { until } from './job-bus.contract.js';
 
 /**
- * A worker runtime (role 'worker', as src/worker.ts starts it) has no dispatcher to tell it about a
+ * A worker process (the worker profile, as src/worker.ts starts it) has no dispatcher to tell it about a
  * cancelled drama: it follows DramaCancelled in the log, and its running renders stop at once.
  */
 describe('worker role on Kafka: cancelling a drama stops its running jobs in the worker', () => {
   let app: TestApp;
-  let worker: Runtime;
+  let worker: INestApplicationContext;
 
   beforeAll(async () => {
     const kafka = {
@@ -37,7 +40,10 @@ describe('worker role on Kafka: cancelling a drama stops its running jobs in the
       },
       () => undefined,
     );
-    worker = await createRuntime(config, testLogger(), { role: 'worker', concurrency: 2 });
+    worker = await startContext(
+      { config, logger: testLogger(), settings: { concurrency: 2 } },
+      workerProfile,
+    );
   });
   afterAll(async () => {
     await worker?.close();
@@ -58,14 +64,18 @@ describe('worker role on Kafka: cancelling a drama stops its running jobs in the
       (d: any) => d.stage === 'video' && d.stages[3].status === 'running',
       90_000,
     );
-    expect(worker.bus.inFlight().size).toBeGreaterThan(0);
+    expect(worker.get<JobBus>(JOB_BUS).inFlight().size).toBeGreaterThan(0);
     const cancelled = await client.post(`/api/v1/dramas/${id}/cancel`);
     expect(cancelled.body.data.status).toBe('cancelled');
     // A 60 s scene render takes several seconds; aborted, the worker is idle almost at once.
-    await until(() => worker.bus.inFlight().size === 0, 5_000, 'the worker to drop its jobs');
+    await until(
+      () => worker.get<JobBus>(JOB_BUS).inFlight().size === 0,
+      5_000,
+      'the worker to drop its jobs',
+    );
     const workDir = join(app.dataDir, 'tmp', `worker-${process.pid}`);
     await until(() => readdirSync(workDir).length === 0, 5_000, 'temp folders removed');
-    const events = await worker.store.readStream(`drama-${id}`);
+    const events = await worker.get<EventStore>(EVENT_STORE).readStream(`drama-${id}`);
     const cancelledAt = events.findIndex((e) => e.type === 'DramaCancelled');
     expect(events.slice(cancelledAt + 1).filter((e) => e.type === 'StageCompleted')).toEqual([]);
   });

@@ -49,7 +49,7 @@ describe('GET/HEAD /media (local store, real app over HTTP)', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    blobs = app.runtime.blobs;
+    blobs = app.blobs;
     writeFileSync(join(app.dataDir, 'secret.txt'), 'TOP SECRET');
     await blobs.putBuffer(key, video);
     url = await blobs.url(key);
@@ -60,11 +60,11 @@ describe('GET/HEAD /media (local store, real app over HTTP)', () => {
 
   const get = (path: string, headers?: Record<string, string>) => raw(app.baseUrl, path, { headers });
   /** A correctly signed, unexpired link for any key string, even one the store would never issue. */
-  const signed = (anyKey: string, expires = app.runtime.mediaSigner.now() + 600) =>
-    `/media/${anyKey}?expires=${expires}&signature=${app.runtime.mediaSigner.sign(anyKey, expires)}`;
+  const signed = (anyKey: string, expires = app.mediaSigner.now() + 600) =>
+    `/media/${anyKey}?expires=${expires}&signature=${app.mediaSigner.sign(anyKey, expires)}`;
 
   it('the local store hands out relative, signed /media links', () => {
-    expect(app.runtime.blobs.kind).toBe('local');
+    expect(app.blobs.kind).toBe('local');
     expect(url).toMatch(new RegExp(`^/media/${key}\\?expires=\\d+&signature=[0-9a-f]{64}$`));
   });
 
@@ -186,7 +186,7 @@ describe('GET/HEAD /media (local store, real app over HTTP)', () => {
     });
 
     it('an expired link → 403 telling the user to ask for a fresh URL', async () => {
-      const response = await get(signed(key, app.runtime.mediaSigner.now() - 1));
+      const response = await get(signed(key, app.mediaSigner.now() - 1));
       expect(response.status).toBe(403);
       expect(json(response)).toMatchObject({
         code: 403,
@@ -300,10 +300,10 @@ describe('media with S3_ENDPOINT set (real app, s3rver on 127.0.0.1)', () => {
   });
 
   it('stores media in the bucket and hands out presigned URLs with the configured expiry', async () => {
-    expect(app.runtime.blobs.kind).toBe('s3');
+    expect(app.blobs.kind).toBe('s3');
     const data = randomBytes(4096);
-    await app.runtime.blobs.putBuffer('dramas/d2/episodes/1/episode.mp4', data);
-    const url = await app.runtime.blobs.url('dramas/d2/episodes/1/episode.mp4');
+    await app.blobs.putBuffer('dramas/d2/episodes/1/episode.mp4', data);
+    const url = await app.blobs.url('dramas/d2/episodes/1/episode.mp4');
     expect(url.startsWith(`${s3.endpoint}/app-media/dramas/d2/episodes/1/episode.mp4?`)).toBe(true);
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('3600');
     const response = await fetch(url, { headers: { range: 'bytes=0-99' } });

@@ -11,6 +11,7 @@ import { physicalNames } from '../../../src/infrastructure/projections/projectio
 import { DIALECTS } from '../../support/databases.js';
 import { finished, smallDrama, waitFor } from '../../support/drama.js';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app.js';
+import { ProjectorsModule } from '../../../src/modules/projectors.module.js';
 
 const PROJECTIONS: Projection[] = [projectsProjection, dramasProjection, scenesProjection, usageProjection];
 /** Copies of the whole history appended interleaved, event by event across streams. */
@@ -46,7 +47,7 @@ describe.each(DIALECTS)('rebuild equality on %s', (dialect) => {
   const rowsOf = async (tables: string[]) => {
     const result: Record<string, string[]> = {};
     for (const table of tables) {
-      const rows = await app.runtime.db.query(`SELECT * FROM ${table}`);
+      const rows = await app.db.query(`SELECT * FROM ${table}`);
       result[table.replace(/__.*$/, '')] = rows.map(sortedJson).sort();
     }
     return result;
@@ -54,7 +55,7 @@ describe.each(DIALECTS)('rebuild equality on %s', (dialect) => {
   const liveRows = () => rowsOf(PROJECTIONS.flatMap((p) => p.tables));
 
   const context = (): ProjectionContext => ({
-    readStream: (streamId, tx) => (app.runtime.store as SqlEventStore).readStreamWith(tx, streamId),
+    readStream: (streamId, tx) => (app.store as SqlEventStore).readStreamWith(tx, streamId),
     memo: new Map(),
   });
 
@@ -64,7 +65,7 @@ describe.each(DIALECTS)('rebuild equality on %s', (dialect) => {
     for (const projection of PROJECTIONS) {
       const names = physicalNames(projection, suffix);
       tables.push(...Object.values(names));
-      await app.runtime.db.transaction((tx) => projection.createTables(tx, names));
+      await app.db.transaction((tx) => projection.createTables(tx, names));
       const types = new Set(projection.eventTypes);
       const relevant = log.filter((e) => types.has(e.type));
       const shared = context();
@@ -72,7 +73,7 @@ describe.each(DIALECTS)('rebuild equality on %s', (dialect) => {
         const batch = relevant.slice(at, at + Math.max(1, sizes()));
         at += batch.length;
         const ctx = coldMemo ? context() : shared;
-        await app.runtime.db.transaction((tx) => projection.applyBatch(tx, batch, names, ctx));
+        await app.db.transaction((tx) => projection.applyBatch(tx, batch, names, ctx));
       }
     }
     return rowsOf(tables);
@@ -148,12 +149,12 @@ describe.each(DIALECTS)('rebuild equality on %s', (dialect) => {
       dialect,
       dataDir: made.dataDir,
       ...(made.databaseUrl ? { databaseUrl: made.databaseUrl } : {}),
-      runtime: { startPipeline: false },
+      followers: [ProjectorsModule],
     });
 
     // Copies of the whole history, appended round-robin one event at a time across their streams
     // (project streams first, so a project exists before its dramas name it).
-    const history = await app.runtime.store.readAll({ after: 0, maxCount: 100_000 });
+    const history = await app.store.readAll({ after: 0, maxCount: 100_000 });
     const template = history.filter((e) => /^(project|drama|videotask)-/.test(e.streamId));
     const queues: { streamId: string; events: NewEvent[]; version: number }[] = [];
     for (let copy = 0; copy < COPIES; copy++) {
@@ -179,15 +180,15 @@ describe.each(DIALECTS)('rebuild equality on %s', (dialect) => {
         const next = queue.events.shift();
         if (!next) continue;
         const expectedVersion = queue.version < 0 ? 'no_stream' : queue.version;
-        const result = await app.runtime.store.appendToStream(queue.streamId, [next], { expectedVersion });
+        const result = await app.store.appendToStream(queue.streamId, [next], { expectedVersion });
         queue.version = result.nextVersion;
       }
     }
-    const head = await app.runtime.store.headPosition();
-    for (const name of app.runtime.runner.names) {
-      expect(await app.runtime.runner.waitFor(name, head, 60_000)).toBe(true);
+    const head = await app.store.headPosition();
+    for (const name of app.runner.names) {
+      expect(await app.runner.waitFor(name, head, 60_000)).toBe(true);
     }
-    log = await app.runtime.store.readAll({ after: 0, maxCount: 1_000_000 });
+    log = await app.store.readAll({ after: 0, maxCount: 1_000_000 });
     expect(log.length).toBeGreaterThan(template.length * (COPIES + 1) - 1);
   }, 120_000);
 
@@ -224,9 +225,9 @@ describe.each(DIALECTS)('rebuild equality on %s', (dialect) => {
 
   it('rebuilds all four in one pass to exactly the live rows', async () => {
     const live = await liveRows();
-    expect(await app.runtime.runner.rebuildMany(app.runtime.runner.names)).toBe(log.length);
+    expect(await app.runner.rebuildMany(app.runner.names)).toBe(log.length);
     expect(await liveRows()).toEqual(live);
-    const status = await app.runtime.runner.status();
+    const status = await app.runner.status();
     expect(status.every((p) => p.tables.every((t) => !t.endsWith('__v1') && !t.endsWith('__v2')))).toBe(true);
   }, 120_000);
 });

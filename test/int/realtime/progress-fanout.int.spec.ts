@@ -19,7 +19,7 @@ describe('progress fan-out between API processes over Redis', () => {
     const databaseUrl = await createPostgresDatabaseUrl();
     const env = { REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: `test-${randomUUID()}:` };
     a = await startTestApp({ dialect: 'postgres', databaseUrl, env });
-    b = await startTestApp({ dialect: 'postgres', databaseUrl, env, runtime: { startProjections: false } });
+    b = await startTestApp({ dialect: 'postgres', databaseUrl, env, followers: [] });
   });
   afterAll(async () => {
     await b?.close();

@@ -13,7 +13,7 @@ describe('progress WebSocket heartbeat', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ dialect: 'postgres', runtime: { realtime: { heartbeatMs: 150 } } });
+    app = await startTestApp({ dialect: 'postgres', settings: { realtime: { heartbeatMs: 150 } } });
   });
   afterAll(async () => {
     await app?.close();

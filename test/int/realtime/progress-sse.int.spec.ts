@@ -8,7 +8,7 @@ describe('live progress over server-sent events', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ dialect: 'postgres', runtime: { realtime: { keepAliveMs: 300 } } });
+    app = await startTestApp({ dialect: 'postgres', settings: { realtime: { keepAliveMs: 300 } } });
   });
   afterAll(async () => {
     await app?.close();

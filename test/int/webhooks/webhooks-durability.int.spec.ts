@@ -14,7 +14,7 @@ const ENV = {
 };
 
 const types = async (app: TestApp, id: string) =>
-  (await app.runtime.store.readStream(`webhook-${id}`)).map((e) => e.type);
+  (await app.store.readStream(`webhook-${id}`)).map((e) => e.type);
 
 async function requestTask(app: TestApp, client: any, callbackUrl: string): Promise<string> {
   const projectId = (

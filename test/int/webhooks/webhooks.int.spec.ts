@@ -27,7 +27,7 @@ const videoTask = (extra: Record<string, unknown> = {}) => ({
 });
 
 const webhookEvents = async (app: TestApp, id: string) =>
-  (await app.runtime.store.readStream(`webhook-${id}`)).map((e) => ({ type: e.type, data: e.data as any }));
+  (await app.store.readStream(`webhook-${id}`)).map((e) => ({ type: e.type, data: e.data as any }));
 
 /** Callbacks to integrators, through real sockets, on PostgreSQL. */
 describe('webhooks', () => {
@@ -71,7 +71,7 @@ describe('webhooks', () => {
     expect(rotated.body.data.secret).not.toBe(secret);
 
     // Stored encrypted: the clear value is nowhere in the users table.
-    const rows = await app.runtime.db.query<Record<string, unknown>>('SELECT * FROM users');
+    const rows = await app.db.query<Record<string, unknown>>('SELECT * FROM users');
     expect(JSON.stringify(rows)).not.toContain(rotated.body.data.secret);
   });
 
@@ -130,7 +130,7 @@ describe('webhooks', () => {
       Date.parse(callback!.json.requested_at),
     );
     // The URL asked for is on record in the request event.
-    const [requested] = await app.runtime.store.readStream(`drama-${dramaId}`, { maxCount: 1 });
+    const [requested] = await app.store.readStream(`drama-${dramaId}`, { maxCount: 1 });
     expect((requested!.data as any).request.callbackUrl).toBe(receiver.url('/drama?token=abc'));
     // Delivered is recorded, with the project id, and nothing is sent a second time.
     await eventually(
@@ -145,8 +145,8 @@ describe('webhooks', () => {
     ]);
     expect(events.every((e) => e.data.projectId === projectId)).toBe(true);
     // Every step carries the correlation id of the completion that caused it.
-    const stored = await app.runtime.store.readStream(`webhook-${dramaId}`);
-    const [completed] = await app.runtime.store.readStream(`drama-${dramaId}`, {
+    const stored = await app.store.readStream(`webhook-${dramaId}`);
+    const [completed] = await app.store.readStream(`drama-${dramaId}`, {
       direction: 'backward',
       maxCount: 1,
     });
