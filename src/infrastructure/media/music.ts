@@ -248,7 +248,15 @@ function render(options: MusicOptions & { sampleRate: number }): MusicBed {
       addPartial(pad, bed, origin, span, { left: hz * 0.9985, right: hz * 1.0015 }, side, envelope);
     });
     const bassHz = midiHz(root - 12 + ((chord[0] as number) % 12));
-    addPartial(SINE, bed, origin, span, { left: bassHz, right: bassHz }, { left: 0.09, right: 0.09 }, envelope);
+    addPartial(
+      SINE,
+      bed,
+      origin,
+      span,
+      { left: bassHz, right: bassHz },
+      { left: 0.09, right: 0.09 },
+      envelope,
+    );
     if (style.pluckEverySec > 0) {
       const every = Math.round(style.pluckEverySec * sampleRate);
       for (let at = start, n = 0; at < Math.min(trackEnd, start + chordSamples); at += every, n++) {
