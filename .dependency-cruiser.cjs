@@ -18,7 +18,7 @@ module.exports = {
     {
       name: 'projections-not-on-adapters',
       severity: 'error',
-      from: { path: '^projections' },
+      from: { path: '^src/projections' },
       to: { path: ['^src/infrastructure', '^src/interfaces'] },
     },
     {

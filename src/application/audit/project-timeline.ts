@@ -1,4 +1,4 @@
-import { DRAMA_STATUS } from '../../../projections/projects/projects.projection.js';
+import { DRAMA_STATUS } from '../../projections/projects/projects.projection.js';
 import { type DramaState, evolveDrama } from '../../domain/drama/drama.state.js';
 import { decodeDramaEvent, isDramaStream } from '../../domain/drama/drama.streams.js';
 import type { DramaKind } from '../../domain/drama/drama.types.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { listProjectDramas, toDramaRow } from '../../../projections/dramas/dramas.queries.js';
-import { findProject } from '../../../projections/projects/projects.queries.js';
-import { scenesProjection } from '../../../projections/scenes/scenes.projection.js';
+import { listProjectDramas, toDramaRow } from '../../projections/dramas/dramas.queries.js';
+import { findProject } from '../../projections/projects/projects.queries.js';
+import { scenesProjection } from '../../projections/scenes/scenes.projection.js';
 import { type DramaState, evolveDrama } from '../../domain/drama/drama.state.js';
 import { decodeDramaEvent, isDramaStream } from '../../domain/drama/drama.streams.js';
 import type { Database, SqlExecutor } from '../ports/database.port.js';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { toDramaRow } from '../../../projections/dramas/dramas.queries.js';
+import { toDramaRow } from '../../projections/dramas/dramas.queries.js';
 import { dramaStream } from '../../domain/drama/drama.streams.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { type DramaView, MediaLinks, toDramaView } from '../dramas/drama.views.js';

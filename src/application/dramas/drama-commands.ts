@@ -16,7 +16,7 @@ import { checkVideoRequest } from '../video/clip-plan.js';
 import { handleCommand, loadAggregate } from '../shared/command-handler.js';
 import { GENERATION_QUOTA, type GenerationQuota } from './generation-quota.js';
 import { mediaSubject } from './media-owner.js';
-import { findScene } from '../../../projections/scenes/scenes.queries.js';
+import { findScene } from '../../projections/scenes/scenes.queries.js';
 import {
   MAX_TASK_SEC,
   neededDurationSec,

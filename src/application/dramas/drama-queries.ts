@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { findDrama, listProjectDramas } from '../../../projections/dramas/dramas.queries.js';
-import { listScenes } from '../../../projections/scenes/scenes.queries.js';
+import { findDrama, listProjectDramas } from '../../projections/dramas/dramas.queries.js';
+import { listScenes } from '../../projections/scenes/scenes.queries.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { BLOB_STORE, type BlobStore } from '../ports/blob-store.port.js';
 import { DATABASE, type Database } from '../ports/database.port.js';

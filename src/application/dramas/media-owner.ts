@@ -1,4 +1,4 @@
-import { findDrama } from '../../../projections/dramas/dramas.queries.js';
+import { findDrama } from '../../projections/dramas/dramas.queries.js';
 import { dramaStreamFor } from '../../domain/drama/drama.streams.js';
 import type { SqlExecutor } from '../ports/database.port.js';
 import { UUID_PATTERN } from '../../domain/shared/ids.js';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { findScene } from '../../../projections/scenes/scenes.queries.js';
+import { findScene } from '../../projections/scenes/scenes.queries.js';
 import type { ManualScene } from '../../domain/project/project.events.js';
 import { projectStream } from '../../domain/project/project.streams.js';
 import { BLOB_STORE, type BlobStore } from '../ports/blob-store.port.js';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { findProject } from '../../../projections/projects/projects.queries.js';
+import { findProject } from '../../projections/projects/projects.queries.js';
 import { type ProjectFields, type ProjectState } from '../../domain/project/project.events.js';
 import { DomainError, notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { findProject, listProjects } from '../../../projections/projects/projects.queries.js';
-import { type ProjectUsage, projectUsage } from '../../../projections/usage/usage.queries.js';
+import { findProject, listProjects } from '../../projections/projects/projects.queries.js';
+import { type ProjectUsage, projectUsage } from '../../projections/usage/usage.queries.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
 import { EVENT_HISTORY, type EventHistory, type HistoryFilter } from '../ports/event-history.port.js';

@@ -1,10 +1,10 @@
-import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-import type { Projection, TableNames } from '../../src/application/ports/projection.port.js';
-import type { DramaRequested, StageCompleted } from '../../src/domain/drama/drama.events.js';
-import type { SceneAdded } from '../../src/domain/project/project.events.js';
+import type { StoredEvent } from '../../application/ports/event-store.port.js';
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import type { Projection, TableNames } from '../../application/ports/projection.port.js';
+import type { DramaRequested, StageCompleted } from '../../domain/drama/drama.events.js';
+import type { SceneAdded } from '../../domain/project/project.events.js';
 import type { SceneRow as SceneView } from './scenes.queries.js';
-import { isUuid } from '../../src/domain/shared/ids.js';
+import { isUuid } from '../../domain/shared/ids.js';
 
 type Tables = 'scenes' | 'scene_dramas';
 

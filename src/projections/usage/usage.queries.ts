@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
+import type { SqlExecutor } from '../../application/ports/database.port.js';
 
 export interface ProjectUsage {
   totals: Record<string, number>;

@@ -1,12 +1,12 @@
-import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
+import type { StoredEvent } from '../../application/ports/event-store.port.js';
 import type {
   Projection,
   ProjectionContext,
   TableNames,
-} from '../../src/application/ports/projection.port.js';
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-import { DRAMA_EVENT_TYPES, type DramaEvent } from '../../src/domain/drama/drama.events.js';
-import { type DramaState, foldDrama, isOpen } from '../../src/domain/drama/drama.state.js';
+} from '../../application/ports/projection.port.js';
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import { DRAMA_EVENT_TYPES, type DramaEvent } from '../../domain/drama/drama.events.js';
+import { type DramaState, foldDrama, isOpen } from '../../domain/drama/drama.state.js';
 import { dramaRowFields } from './dramas.queries.js';
 
 type Tables = 'dramas';

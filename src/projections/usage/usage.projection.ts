@@ -1,7 +1,7 @@
-import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type { Projection, TableNames } from '../../src/application/ports/projection.port.js';
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-import type { DramaRequested, StageCompleted, StageFailed } from '../../src/domain/drama/drama.events.js';
+import type { StoredEvent } from '../../application/ports/event-store.port.js';
+import type { Projection, TableNames } from '../../application/ports/projection.port.js';
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import type { DramaRequested, StageCompleted, StageFailed } from '../../domain/drama/drama.events.js';
 
 type Tables = 'usage_entries' | 'usage_streams';
 

@@ -1,11 +1,11 @@
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
+import type { SqlExecutor } from '../../application/ports/database.port.js';
 import {
   type EpisodeProgress,
   type StageProgress,
   summarizeDrama,
-} from '../../src/domain/drama/drama.progress.js';
-import type { ActiveDrama } from '../../src/domain/drama/drama.state.js';
-import type { VideoOutput } from '../../src/domain/drama/drama.types.js';
+} from '../../domain/drama/drama.progress.js';
+import type { ActiveDrama } from '../../domain/drama/drama.state.js';
+import type { VideoOutput } from '../../domain/drama/drama.types.js';
 
 export interface DramaRow {
   id: string;

@@ -1,8 +1,8 @@
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type { Projection, TableNames } from '../../src/application/ports/projection.port.js';
-import type { DramaRequested } from '../../src/domain/drama/drama.events.js';
-import type { ProjectEvent } from '../../src/domain/project/project.events.js';
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import type { StoredEvent } from '../../application/ports/event-store.port.js';
+import type { Projection, TableNames } from '../../application/ports/projection.port.js';
+import type { DramaRequested } from '../../domain/drama/drama.events.js';
+import type { ProjectEvent } from '../../domain/project/project.events.js';
 import type { ProjectRow as ProjectView } from './projects.queries.js';
 
 type Tables = 'projects' | 'project_dramas';
