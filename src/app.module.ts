@@ -14,7 +14,8 @@ import { EVENT_HISTORY } from './application/ports/event-history.port.js';
 import { timeTravelQueryHandlers } from './application/audit/time-travel.queries.js';
 import { VerifyProjectHandler } from './application/audit/verify.query.js';
 import { PASSWORD_HASHER, TOKEN_SERVICE, USER_REPOSITORY } from './application/ports/identity.port.js';
-import { PROJECTION_ADMIN, PROJECTION_PROGRESS } from './application/ports/read-models.port.js';
+import { PROJECTION_ADMIN, PROJECTION_PROGRESS, READ_MODELS } from './application/ports/read-models.port.js';
+import { SqlReadModels } from './projections/sql.read-models.js';
 import { CONSUMER_ADMIN } from './application/ports/consumer.port.js';
 import { AdminController } from './interfaces/http/controllers/admin.controller.js';
 import { ConsumersController } from './interfaces/http/controllers/consumers.controller.js';
@@ -26,6 +27,10 @@ import { AddSceneHandler } from './application/projects/add-scene.command.js';
 import { projectCommandHandlers } from './application/projects/project-commands.js';
 import { projectQueryHandlers } from './application/projects/project-queries.js';
 import { APP_CONFIG } from './infrastructure/config/config.js';
+import { outboundPolicies } from './infrastructure/config/outbound.config.js';
+import { websocketConnections } from './infrastructure/observability/metrics.js';
+import { OUTBOUND_POLICIES } from './application/ports/outbound-policy.port.js';
+import { CONNECTION_GAUGE } from './application/ports/observability.port.js';
 import {
   Argon2PasswordHasher,
   PooledArgon2PasswordHasher,
@@ -78,6 +83,8 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: OUTBOUND_POLICIES, useValue: outboundPolicies(config) },
+        { provide: CONNECTION_GAUGE, useValue: websocketConnections },
         { provide: LOGGER, useValue: runtime.logger },
         { provide: DATABASE, useValue: runtime.db },
         { provide: EVENT_STORE, useValue: runtime.store },
@@ -87,6 +94,7 @@ export class AppModule {
         { provide: PROVIDER_CATALOG, useValue: runtime.catalog },
         { provide: PROJECTION_PROGRESS, useValue: runtime.runner },
         { provide: PROJECTION_ADMIN, useValue: runtime.runner },
+        { provide: READ_MODELS, useValue: new SqlReadModels(runtime.db) },
         { provide: CONSUMER_ADMIN, useValue: runtime.consumers },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },

@@ -1,4 +1,5 @@
 import { mediaServability } from './application/dramas/media-owner.js';
+import { SqlReadModels } from './projections/sql.read-models.js';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
 import type { Server as HttpServer } from 'node:http';
@@ -6,6 +7,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import { AppModule } from './app.module.js';
 import { PinoNestLogger } from './infrastructure/logging/logger.js';
+import { httpRequestDuration } from './infrastructure/observability/metrics.js';
+import { scrapeMetrics } from './infrastructure/observability/scrape.js';
 import { correlationMiddleware } from './interfaces/http/correlation.middleware.js';
 import { httpMetricsMiddleware } from './interfaces/http/http-metrics.middleware.js';
 import { mediaHandler } from './interfaces/http/media.handler.js';
@@ -76,13 +79,13 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
   // Which peers' X-Forwarded-For names the client (TRUST_PROXY; nobody's by default).
   app.set('trust proxy', runtime.config.TRUST_PROXY);
   const routes = () => nestRoutes(registeredControllers(app), API_PREFIX);
-  app.use(httpMetricsMiddleware(routes));
+  app.use(httpMetricsMiddleware(httpRequestDuration, routes));
   app.use(correlationMiddleware(runtime.logger));
   // Prometheus text, outside /api/v1 and the envelope; open unless METRICS_TOKEN is set.
   app.use(
     '/metrics',
     metricsHandler({
-      sources: runtime.metrics,
+      scrape: () => scrapeMetrics(runtime.metrics),
       token: runtime.config.METRICS_TOKEN,
       logger: runtime.logger.child({ component: 'metrics' }),
     }),
@@ -94,7 +97,7 @@ export async function createHttpApp(runtime: Runtime): Promise<NestExpressApplic
       blobs: runtime.blobs,
       signer: runtime.mediaSigner,
       logger: runtime.logger.child({ component: 'media' }),
-      servable: mediaServability(runtime.db),
+      servable: mediaServability(new SqlReadModels(runtime.db).dramas),
     }),
   );
   // OpenAPI from the registered controllers and their zod pipes, and Swagger UI from swagger-ui-dist.

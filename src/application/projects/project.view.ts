@@ -1,4 +1,4 @@
-import type { ProjectRow } from '../../projections/projects/projects.queries.js';
+import type { ProjectRow } from '../ports/read-models.port.js';
 import type { ProjectState } from '../../domain/project/project.events.js';
 
 /** The project as clients see it (snake_case, as in the seed's API document). */

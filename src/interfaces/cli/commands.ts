@@ -3,6 +3,7 @@ import { ProjectTimeline } from '../../application/audit/project-timeline.js';
 import { verifyProject } from '../../application/audit/project-verify.js';
 import { summarizeDrama } from '../../domain/drama/drama.progress.js';
 import type { Runtime } from '../../runtime.js';
+import { SqlReadModels } from '../../projections/sql.read-models.js';
 import { isUuid } from '../../domain/shared/ids.js';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, failed: 3 } as const;
@@ -101,7 +102,7 @@ export async function verify(
   projectId: string,
   json: boolean,
 ): Promise<number> {
-  const report = await verifyProject(runtime.db, runtime.history, projectId);
+  const report = await verifyProject(runtime.db, new SqlReadModels(runtime.db), runtime.history, projectId);
   if (report.events === 0) throw new CliError(`project ${projectId} has no events`, EXIT.failed);
   if (json) {
     io.out(JSON.stringify(report));

@@ -1,4 +1,3 @@
-import { storedCheckpoints } from '../../infrastructure/consumers/sql.parked-event-store.js';
 import type { Runtime } from '../../runtime.js';
 import { CliError, EXIT, type Output } from './commands.js';
 import { isUuid } from '../../domain/shared/ids.js';
@@ -8,7 +7,7 @@ const STATUSES = ['parked', 'retried', 'skipped'] as const;
 /** Stored checkpoints of the log's consumers, their lag and their parked events. */
 export async function consumers(runtime: Runtime, io: Output, json: boolean): Promise<number> {
   const [stored, head, counts] = await Promise.all([
-    storedCheckpoints(runtime.db),
+    runtime.consumers.parked.storedCheckpoints(),
     runtime.store.headPosition(),
     runtime.consumers.parked.counts(),
   ]);
