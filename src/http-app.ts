@@ -1,12 +1,14 @@
 import { mediaServability } from './application/dramas/media-owner.js';
+import { READ_MODELS, type ReadModels } from './application/ports/read-models.port.js';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
 import { BLOB_STORE, type BlobStore } from './application/ports/blob-store.port.js';
-import { DATABASE, type Database } from './application/ports/database.port.js';
 import type { Server as HttpServer } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import { MediaUrlSigner } from './infrastructure/media-store/media-url-signer.js';
+import { httpRequestDuration } from './infrastructure/observability/metrics.js';
+import { scrapeMetrics } from './infrastructure/observability/scrape.js';
 import { correlationMiddleware } from './interfaces/http/correlation.middleware.js';
 import { httpMetricsMiddleware } from './interfaces/http/http-metrics.middleware.js';
 import { mediaHandler } from './interfaces/http/media.handler.js';
@@ -102,13 +104,13 @@ function configureHttp(app: NestExpressApplication, { config, logger }: ProcessP
   // Which peers' X-Forwarded-For names the client (TRUST_PROXY; nobody's by default).
   app.set('trust proxy', config.TRUST_PROXY);
   const routes = () => nestRoutes(registeredControllers(app), API_PREFIX);
-  app.use(httpMetricsMiddleware(routes));
+  app.use(httpMetricsMiddleware(httpRequestDuration, routes));
   app.use(correlationMiddleware(logger));
   // Prometheus text, outside /api/v1 and the envelope; open unless METRICS_TOKEN is set.
   app.use(
     '/metrics',
     metricsHandler({
-      sources: app.get(SCRAPE_SOURCES),
+      scrape: () => scrapeMetrics(app.get(SCRAPE_SOURCES)),
       token: config.METRICS_TOKEN,
       logger: logger.child({ component: 'metrics' }),
     }),
@@ -120,7 +122,7 @@ function configureHttp(app: NestExpressApplication, { config, logger }: ProcessP
       blobs: app.get<BlobStore>(BLOB_STORE),
       signer: app.get(MediaUrlSigner),
       logger: logger.child({ component: 'media' }),
-      servable: mediaServability(app.get<Database>(DATABASE)),
+      servable: mediaServability(app.get<ReadModels>(READ_MODELS).dramas),
     }),
   );
   // OpenAPI from the registered controllers and their zod pipes, and Swagger UI from swagger-ui-dist.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { pino } from 'pino';
-import { projectsProjection } from '../../projections/projects/projects.projection.js';
+import { projectsProjection } from '../projections/projects/projects.projection.js';
 import type { Database } from '../application/ports/database.port.js';
 import type { EventMetadata, NewEvent } from '../application/ports/event-store.port.js';
 import { migrate } from '../infrastructure/database/migrations.js';

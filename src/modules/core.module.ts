@@ -5,6 +5,10 @@ import { CLOCK, ID_GENERATOR, randomIds, systemClock } from '../application/port
 import type { Stage } from '../domain/drama/drama.types.js';
 import { APP_CONFIG, type AppConfig } from '../infrastructure/config/config.js';
 import { LOGGER } from '../infrastructure/logging/logger.js';
+import { outboundPolicies } from '../infrastructure/config/outbound.config.js';
+import { websocketConnections } from '../infrastructure/observability/metrics.js';
+import { OUTBOUND_POLICIES } from '../application/ports/outbound-policy.port.js';
+import { CONNECTION_GAUGE } from '../application/ports/observability.port.js';
 import type { RealtimeOptions } from '../interfaces/realtime/progress.options.js';
 import { StartupResources } from './startup-resources.js';
 
@@ -20,7 +24,7 @@ export interface ProcessSettings {
 }
 export const PROCESS_SETTINGS = Symbol('ProcessSettings');
 
-/** Configuration, logger, clock and ids: what every module of every profile may inject. */
+/** Configuration, logger, clock, ids, outbound policies and the connection gauge: what every module of every profile may inject. */
 @Module({})
 export class CoreModule {
   static forRoot(parts: {
@@ -39,8 +43,19 @@ export class CoreModule {
         { provide: PROCESS_SETTINGS, useValue: parts.settings ?? {} },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
+        { provide: OUTBOUND_POLICIES, useValue: outboundPolicies(parts.config) },
+        { provide: CONNECTION_GAUGE, useValue: websocketConnections },
       ],
-      exports: [APP_CONFIG, LOGGER, StartupResources, PROCESS_SETTINGS, CLOCK, ID_GENERATOR],
+      exports: [
+        APP_CONFIG,
+        LOGGER,
+        StartupResources,
+        PROCESS_SETTINGS,
+        CLOCK,
+        ID_GENERATOR,
+        OUTBOUND_POLICIES,
+        CONNECTION_GAUGE,
+      ],
     };
   }
 }

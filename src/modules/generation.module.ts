@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { liveDramaStreams } from '../../projections/dramas/dramas.queries.js';
+import { liveDramaStreams } from '../projections/dramas/dramas.queries.js';
 import { ConsumerEngine } from '../application/consumers/consumer-engine.js';
 import { JobWorker } from '../application/jobs/job-worker.js';
 import { Pipeline } from '../application/jobs/pipeline.js';

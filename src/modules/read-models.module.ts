@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { dramasProjection } from '../../projections/dramas/dramas.projection.js';
-import { projectsProjection } from '../../projections/projects/projects.projection.js';
-import { scenesProjection } from '../../projections/scenes/scenes.projection.js';
-import { usageProjection } from '../../projections/usage/usage.projection.js';
+import { dramasProjection } from '../projections/dramas/dramas.projection.js';
+import { projectsProjection } from '../projections/projects/projects.projection.js';
+import { scenesProjection } from '../projections/scenes/scenes.projection.js';
+import { usageProjection } from '../projections/usage/usage.projection.js';
 import { ConsumerEngine } from '../application/consumers/consumer-engine.js';
 import { DATABASE, type Database } from '../application/ports/database.port.js';
 import { EVENT_STORE, type EventStore } from '../application/ports/event-store.port.js';
 import type { Projection } from '../application/ports/projection.port.js';
-import { PROJECTION_ADMIN, PROJECTION_PROGRESS } from '../application/ports/read-models.port.js';
+import { PROJECTION_ADMIN, PROJECTION_PROGRESS, READ_MODELS } from '../application/ports/read-models.port.js';
+import { SqlReadModels } from '../projections/sql.read-models.js';
 import { LOGGER } from '../infrastructure/logging/logger.js';
 import { ProjectionRunner } from '../infrastructure/projections/projection-runner.js';
 import { PROCESS_SETTINGS, type ProcessSettings } from './core.module.js';
@@ -23,7 +24,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
 ];
 
 /**
- * The read models and their runner: positions, waits, status and rebuilds. Whether this process also
+ * The read models (queried through READ_MODELS) and their runner: positions, waits, status and rebuilds. Whether this process also
  * follows the log into them is the profile's choice (ProjectorsModule), not this module's.
  */
 @Module({
@@ -42,7 +43,8 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
     },
     { provide: PROJECTION_PROGRESS, useExisting: ProjectionRunner },
     { provide: PROJECTION_ADMIN, useExisting: ProjectionRunner },
+    { provide: READ_MODELS, inject: [DATABASE], useFactory: (db: Database) => new SqlReadModels(db) },
   ],
-  exports: [ProjectionRunner, PROJECTION_PROGRESS, PROJECTION_ADMIN],
+  exports: [ProjectionRunner, PROJECTION_PROGRESS, PROJECTION_ADMIN, READ_MODELS],
 })
 export class ReadModelsModule {}

@@ -1,7 +1,7 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { listProjectDramas } from '../../projections/dramas/dramas.queries.js';
-import { findProject } from '../../projections/projects/projects.queries.js';
+import { listProjectDramas } from '../projections/dramas/dramas.queries.js';
+import { findProject } from '../projections/projects/projects.queries.js';
 import { BLOB_STORE, type BlobStore } from '../application/ports/blob-store.port.js';
 import { DATABASE, type Database } from '../application/ports/database.port.js';
 import { EVENT_STORE, type EventStore } from '../application/ports/event-store.port.js';

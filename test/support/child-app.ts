@@ -7,14 +7,10 @@ const root = join(import.meta.dirname, '..', '..');
 
 /** Compiles the app to dist/ once per test file, exactly as `npm start` runs it. */
 export function buildDist(): void {
-  execFileSync(
-    join(root, 'node_modules', '.bin', 'swc'),
-    ['src', 'projections', '-d', 'dist', '--copy-files', '--quiet'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
+  execFileSync(join(root, 'node_modules', '.bin', 'swc'), ['src', '-d', 'dist', '--copy-files', '--quiet'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 
 export async function freePort(): Promise<number> {

@@ -1,4 +1,4 @@
-import { projectsProjection } from '../../projections/projects/projects.projection.js';
+import { projectsProjection } from '../../src/projections/projects/projects.projection.js';
 import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
 import type { Projection } from '../../src/application/ports/projection.port.js';
 import { ALL_PROJECTIONS } from '../../src/modules/read-models.module.js';

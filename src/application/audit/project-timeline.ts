@@ -1,10 +1,10 @@
-import { DRAMA_STATUS } from '../../../projections/projects/projects.projection.js';
 import { type DramaState, evolveDrama } from '../../domain/drama/drama.state.js';
 import { decodeDramaEvent, isDramaStream } from '../../domain/drama/drama.streams.js';
 import type { DramaKind } from '../../domain/drama/drama.types.js';
 import { projectDecider } from '../../domain/project/project.decider.js';
 import type { ProjectState } from '../../domain/project/project.events.js';
 import { projectStream } from '../../domain/project/project.streams.js';
+import { DRAMA_STATUS } from '../../domain/project/project.status.js';
 import type { StoredEvent } from '../ports/event-store.port.js';
 import { type ProjectView, projectViewOf } from '../projects/project.view.js';
 

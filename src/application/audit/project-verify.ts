@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { listProjectDramas, toDramaRow } from '../../../projections/dramas/dramas.queries.js';
-import { findProject } from '../../../projections/projects/projects.queries.js';
-import { scenesProjection } from '../../../projections/scenes/scenes.projection.js';
 import { type DramaState, evolveDrama } from '../../domain/drama/drama.state.js';
 import { decodeDramaEvent, isDramaStream } from '../../domain/drama/drama.streams.js';
-import type { Database, SqlExecutor } from '../ports/database.port.js';
+import type { Database } from '../ports/database.port.js';
 import type { EventHistory } from '../ports/event-history.port.js';
-import type { StoredEvent } from '../ports/event-store.port.js';
+import type { ReadModels } from '../ports/read-models.port.js';
 import { ProjectTimeline } from './project-timeline.js';
 
 export interface Drift {
@@ -64,51 +60,13 @@ function compareRows(
   }
 }
 
-const SCENE_COLUMNS = `id, project_id, drama_id, source, episode, number, title, location, time_of_day, description,
-  characters, dialogue, actions, visual_prompt, duration_sec, image_key, video_key, superseded, created_at, updated_at`;
-
-const sceneRows = async (sql: SqlExecutor, table: string, projectId: string) =>
-  new Map(
-    (
-      await sql.query<Record<string, unknown> & { id: string }>(
-        `SELECT ${SCENE_COLUMNS} FROM ${table} WHERE project_id = $1 ORDER BY id`,
-        [projectId],
-      )
-    ).map((row) => [row.id, row]),
-  );
-
-class Rollback extends Error {
-  constructor(readonly rows: Map<string, Record<string, unknown>>) {
-    super('rollback');
-  }
-}
-
-/** The scenes projection replayed over this project's events alone, into scratch tables nobody sees. */
-async function expectedScenes(db: Database, projectId: string, events: readonly StoredEvent[]) {
-  const suffix = randomBytes(4).toString('hex');
-  const tables = { scenes: `verify_scenes_${suffix}`, scene_dramas: `verify_scene_dramas_${suffix}` };
-  const types = new Set(scenesProjection.eventTypes);
-  try {
-    await db.transaction(async (tx) => {
-      await scenesProjection.createTables(tx, tables);
-      const relevant = events.filter((event) => types.has(event.type));
-      const byStream = (streamId: string) => Promise.resolve(events.filter((e) => e.streamId === streamId));
-      await scenesProjection.applyBatch(tx, relevant, tables, { readStream: byStream, memo: new Map() });
-      throw new Rollback(await sceneRows(tx, tables.scenes, projectId));
-    });
-  } catch (error) {
-    if (error instanceof Rollback) return error.rows;
-    throw error;
-  }
-  return new Map<string, Record<string, unknown>>();
-}
-
 /**
  * Re-folds every stream of the project with the domain's evolve functions (and the scenes projection on
  * scratch tables) up to each read model's checkpoint, and compares field by field with the read models.
  */
 export async function verifyProject(
   db: Database,
+  readModels: ReadModels,
   history: EventHistory,
   projectId: string,
 ): Promise<VerifyReport> {
@@ -120,11 +78,12 @@ export async function verifyProject(
         (r) => [r.name, Number(r.position)],
       ),
     );
+    const at = readModels.within(tx);
     return {
       checkpoints,
-      project: await findProject(tx, projectId),
-      dramas: await listProjectDramas(tx, projectId),
-      scenes: await sceneRows(tx, 'scenes', projectId),
+      project: await at.projects.find(projectId),
+      dramas: await at.dramas.listByProject(projectId),
+      scenes: await at.scenes.storedRows(projectId),
     };
   });
   const streams = (await history.projectStreams(projectId)).filter((s) => s.kind !== 'webhook');
@@ -156,11 +115,12 @@ export async function verifyProject(
   }
   const expectedDramas = new Map<string, Record<string, unknown>>();
   for (const [streamId, state] of dramaStates) {
-    if (state.status !== 'empty') expectedDramas.set(state.dramaId, { ...toDramaRow(state, streamId) });
+    if (state.status !== 'empty')
+      expectedDramas.set(state.dramaId, { ...readModels.dramas.rowFor(state, streamId) });
   }
   compareRows('dramas', expectedDramas, new Map(snapshot.dramas.map((row) => [row.id, { ...row }])), drift);
 
-  const scenes = await expectedScenes(db, projectId, upTo('scenes'));
+  const scenes = await readModels.scenes.replayedRows(upTo('scenes'), projectId);
   compareRows('scenes', scenes, snapshot.scenes, drift);
 
   return {

@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { toDramaRow } from '../../../projections/dramas/dramas.queries.js';
 import { dramaStream } from '../../domain/drama/drama.streams.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { type DramaView, MediaLinks, toDramaView } from '../dramas/drama.views.js';
 import { BLOB_STORE, type BlobStore } from '../ports/blob-store.port.js';
 import { EVENT_HISTORY, type EventHistory } from '../ports/event-history.port.js';
+import { READ_MODELS, type ReadModels } from '../ports/read-models.port.js';
 import type { ProjectView } from '../projects/project.view.js';
 import { type AsOf, asOfLabel, eventsAsOf } from './as-of.js';
 import { ProjectTimeline, projectTimelineTypes } from './project-timeline.js';
@@ -61,6 +61,7 @@ export class GetDramaAsOfHandler implements IQueryHandler<GetDramaAsOfQuery> {
 
   constructor(
     @Inject(EVENT_HISTORY) private readonly history: EventHistory,
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(BLOB_STORE) blobs: BlobStore,
   ) {
     this.links = new MediaLinks(blobs);
@@ -79,7 +80,7 @@ export class GetDramaAsOfHandler implements IQueryHandler<GetDramaAsOfQuery> {
     }
     // The ETA is the one a client would have seen then.
     const then = 'time' in asOf ? new Date(asOf.time) : new Date(events[events.length - 1]!.recordedAt);
-    const view = await toDramaView(toDramaRow(state, streamId), this.links, then);
+    const view = await toDramaView(this.readModels.dramas.rowFor(state, streamId), this.links, then);
     return { ...view, as_of: asOfLabel(asOf) };
   }
 }

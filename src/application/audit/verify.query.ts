@@ -6,6 +6,7 @@ import { notFound } from '../../domain/shared/domain-error.js';
 import { DATABASE, type Database } from '../ports/database.port.js';
 import { EVENT_HISTORY, type EventHistory } from '../ports/event-history.port.js';
 import { USER_REPOSITORY, type UserRepository } from '../ports/identity.port.js';
+import { READ_MODELS, type ReadModels } from '../ports/read-models.port.js';
 import { type Drift, verifyProject } from './project-verify.js';
 
 export interface VerifyView {
@@ -38,6 +39,7 @@ export class VerifyProjectQuery extends Query<VerifyView> {
 export class VerifyProjectHandler implements IQueryHandler<VerifyProjectQuery> {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(EVENT_HISTORY) private readonly history: EventHistory,
     @Inject(USER_REPOSITORY) private readonly users: UserRepository,
   ) {}
@@ -47,7 +49,7 @@ export class VerifyProjectHandler implements IQueryHandler<VerifyProjectQuery> {
     const allowed =
       owner !== null && (owner === viewerId || (await this.users.findById(viewerId))?.role === 'admin');
     if (!allowed) throw notFound('PROJECT.NOT_FOUND', `project ${projectId} not found`);
-    const report = await verifyProject(this.db, this.history, projectId);
+    const report = await verifyProject(this.db, this.readModels, this.history, projectId);
     return {
       project_id: report.projectId,
       ok: report.drift.length === 0,

@@ -7,16 +7,12 @@ import type { Resolution } from '../../domain/script/storyboard.js';
 import { type ImageRef, MEDIA_LINK_VERIFIER, type MediaLinkVerifier } from '../ports/media-links.port.js';
 import { projectStream } from '../../domain/project/project.streams.js';
 import { invalid, notFound } from '../../domain/shared/domain-error.js';
-import { DATABASE, type Database } from '../ports/database.port.js';
-import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { PROVIDER_CATALOG, type ProviderCatalog } from '../ports/provider-catalog.port.js';
-import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
-import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
 import { checkVideoRequest } from '../video/clip-plan.js';
 import { handleCommand, loadAggregate } from '../shared/command-handler.js';
+import { CommandHandlerBase } from '../shared/command-handler-base.js';
 import { GENERATION_QUOTA, type GenerationQuota } from './generation-quota.js';
 import { mediaSubject } from './media-owner.js';
-import { findScene } from '../../../projections/scenes/scenes.queries.js';
 import {
   MAX_TASK_SEC,
   neededDurationSec,
@@ -126,21 +122,9 @@ export class ControlDramaCommand extends Command<{ id: string; status: string }>
 /** How long a request waits for its drama to show in the read model (so a GET right after sees it). */
 const READ_YOUR_WRITES_MS = 5_000;
 
-abstract class DramaCommandBase {
-  constructor(
-    @Inject(EVENT_STORE) protected readonly store: EventStore,
-    @Inject(CLOCK) protected readonly clock: Clock,
-    @Inject(ID_GENERATOR) protected readonly ids: IdGenerator,
-    @Inject(DATABASE) protected readonly db: Database,
-    @Inject(PROJECTION_PROGRESS) protected readonly progress: ProjectionProgress,
-    @Inject(PROVIDER_CATALOG) protected readonly providers: ProviderCatalog,
-  ) {}
-
+abstract class DramaCommandBase extends CommandHandlerBase {
+  @Inject(PROVIDER_CATALOG) protected readonly providers!: ProviderCatalog;
   @Inject(GENERATION_QUOTA) protected readonly quota!: GenerationQuota;
-
-  protected get deps() {
-    return { store: this.store, clock: this.clock, ids: this.ids };
-  }
 
   /** The deployment's default provider for a capability (local unless configured otherwise). */
   protected defaultProvider(capability: 'image' | 'tts'): string {
@@ -317,17 +301,7 @@ export class GenerateScenesHandler
 
 @CommandHandler(GenerateVideoCommand)
 export class GenerateVideoHandler extends DramaCommandBase implements ICommandHandler<GenerateVideoCommand> {
-  constructor(
-    @Inject(EVENT_STORE) store: EventStore,
-    @Inject(CLOCK) clock: Clock,
-    @Inject(ID_GENERATOR) ids: IdGenerator,
-    @Inject(DATABASE) db: Database,
-    @Inject(PROJECTION_PROGRESS) progress: ProjectionProgress,
-    @Inject(PROVIDER_CATALOG) providers: ProviderCatalog,
-    @Inject(MEDIA_LINK_VERIFIER) private readonly links: MediaLinkVerifier,
-  ) {
-    super(store, clock, ids, db, progress, providers);
-  }
+  @Inject(MEDIA_LINK_VERIFIER) private readonly links!: MediaLinkVerifier;
 
   /**
    * A picture from this server's media store is a capability: a valid, unexpired signed link, or the
@@ -453,7 +427,7 @@ export class GenerateVideoHandler extends DramaCommandBase implements ICommandHa
   /** The caller's scene named by scene_id, if it is one of this project's: its heading, cast and dialogue. */
   private async sceneOf(projectId: string, sceneRef: string): Promise<TaskScene | null> {
     if (!isUuid(sceneRef)) return null;
-    const row = await findScene(this.db, sceneRef.toLowerCase());
+    const row = await this.readModels.scenes.find(sceneRef.toLowerCase());
     if (!row || row.project_id !== projectId) return null;
     if (row.drama_id) {
       const { state } = await loadAggregate(this.store, dramaStream.streamId(row.drama_id), dramaStream);

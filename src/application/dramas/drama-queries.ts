@@ -1,10 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { findDrama, listProjectDramas } from '../../../projections/dramas/dramas.queries.js';
-import { listScenes } from '../../../projections/scenes/scenes.queries.js';
 import { notFound } from '../../domain/shared/domain-error.js';
 import { BLOB_STORE, type BlobStore } from '../ports/blob-store.port.js';
-import { DATABASE, type Database } from '../ports/database.port.js';
+import { READ_MODELS, type ReadModels } from '../ports/read-models.port.js';
 import { CLOCK, type Clock } from '../ports/system.port.js';
 import { loadOwnedProject } from '../projects/project-queries.js';
 import {
@@ -68,7 +66,7 @@ export class ListProjectDramasQuery extends Query<{ items: ProjectDramaItem[] }>
 abstract class MediaQueryBase {
   protected readonly links: MediaLinks;
   constructor(
-    @Inject(DATABASE) protected readonly db: Database,
+    @Inject(READ_MODELS) protected readonly readModels: ReadModels,
     @Inject(BLOB_STORE) blobs: BlobStore,
     @Inject(CLOCK) protected readonly clock: Clock,
   ) {
@@ -79,7 +77,7 @@ abstract class MediaQueryBase {
 @QueryHandler(GetDramaQuery)
 export class GetDramaHandler extends MediaQueryBase implements IQueryHandler<GetDramaQuery> {
   async execute({ dramaId, viewerId }: GetDramaQuery): Promise<DramaView> {
-    const row = await findDrama(this.db, dramaId);
+    const row = await this.readModels.dramas.find(dramaId);
     if (!row || row.owner_id !== viewerId || row.kind === 'single_video') {
       throw notFound('DRAMA.NOT_FOUND', `drama ${dramaId} not found`);
     }
@@ -90,7 +88,7 @@ export class GetDramaHandler extends MediaQueryBase implements IQueryHandler<Get
 @QueryHandler(GetTaskQuery)
 export class GetTaskHandler extends MediaQueryBase implements IQueryHandler<GetTaskQuery> {
   async execute({ taskId, viewerId }: GetTaskQuery): Promise<TaskView> {
-    const row = await findDrama(this.db, taskId);
+    const row = await this.readModels.dramas.find(taskId);
     if (!row || row.owner_id !== viewerId || row.kind !== 'single_video') {
       throw notFound('TASK.NOT_FOUND', `task ${taskId} not found`);
     }
@@ -101,8 +99,8 @@ export class GetTaskHandler extends MediaQueryBase implements IQueryHandler<GetT
 @QueryHandler(ListScenesQuery)
 export class ListScenesHandler extends MediaQueryBase implements IQueryHandler<ListScenesQuery> {
   async execute({ projectId, viewerId }: ListScenesQuery): Promise<SceneView[]> {
-    await loadOwnedProject(this.db, projectId, viewerId);
-    const rows = await listScenes(this.db, projectId);
+    await loadOwnedProject(this.readModels, projectId, viewerId);
+    const rows = await this.readModels.scenes.listByProject(projectId);
     return Promise.all(rows.map((row) => toSceneView(row, this.links)));
   }
 }
@@ -110,10 +108,10 @@ export class ListScenesHandler extends MediaQueryBase implements IQueryHandler<L
 /** Newest first; `kind` tells a drama (GET /dramas/:id) from a video task (GET /tasks/:id). */
 @QueryHandler(ListProjectDramasQuery)
 export class ListProjectDramasHandler implements IQueryHandler<ListProjectDramasQuery> {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModels) {}
   async execute({ projectId, viewerId }: ListProjectDramasQuery): Promise<{ items: ProjectDramaItem[] }> {
-    await loadOwnedProject(this.db, projectId, viewerId);
-    const rows = await listProjectDramas(this.db, projectId);
+    await loadOwnedProject(this.readModels, projectId, viewerId);
+    const rows = await this.readModels.dramas.listByProject(projectId);
     return {
       items: rows.map((r) => ({
         id: r.id,

@@ -1,6 +1,5 @@
 import type { SceneAdded } from '../../domain/project/project.events.js';
-import type { DramaRow } from '../../../projections/dramas/dramas.queries.js';
-import type { SceneRow } from '../../../projections/scenes/scenes.queries.js';
+import type { DramaRow, SceneRow } from '../ports/read-models.port.js';
 import type { StageProgress } from '../../domain/drama/drama.progress.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 

@@ -1,6 +1,5 @@
-import { findDrama } from '../../../projections/dramas/dramas.queries.js';
 import { dramaStreamFor } from '../../domain/drama/drama.streams.js';
-import type { SqlExecutor } from '../ports/database.port.js';
+import type { DramasReadModel } from '../ports/read-models.port.js';
 import { UUID_PATTERN } from '../../domain/shared/ids.js';
 
 const OWNED_KEY = new RegExp(`^(dramas|tasks)/(${UUID_PATTERN})/`);
@@ -18,7 +17,7 @@ export function mediaSubject(key: string): { streamId: string; id: string } | nu
  * (its project not deleted). Answers are kept for a second, so the byte-range requests of one
  * playing video cost one lookup; a deletion takes effect within that time.
  */
-export function mediaServability(db: SqlExecutor, ttlMs = 1_000) {
+export function mediaServability(dramas: Pick<DramasReadModel, 'find'>, ttlMs = 1_000) {
   const cache = new Map<string, { servable: boolean; until: number }>();
   return async (key: string): Promise<boolean> => {
     const id = mediaSubject(key)?.id;
@@ -26,7 +25,7 @@ export function mediaServability(db: SqlExecutor, ttlMs = 1_000) {
     const now = Date.now();
     const known = cache.get(id);
     if (known && known.until > now) return known.servable;
-    const servable = (await findDrama(db, id)) !== null;
+    const servable = (await dramas.find(id)) !== null;
     if (cache.size > 10_000) cache.clear();
     cache.set(id, { servable, until: now + ttlMs });
     return servable;

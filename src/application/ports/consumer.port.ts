@@ -74,6 +74,11 @@ export interface ParkedEventStore {
   resolve(id: string, status: 'retried' | 'skipped'): Promise<ParkedEvent | null>;
   /** A retry that failed again: the event stays parked with the new error. */
   failedAgain(id: string, error: string): Promise<void>;
+  /**
+   * Every checkpoint stored for this deployment (projections as `projection:<name>`), whether or not its
+   * consumer runs in this process: what an operator compares with the log head.
+   */
+  storedCheckpoints(): Promise<{ name: string; position: number; updatedAt: string }[]>;
 }
 export const PARKED_EVENT_STORE = Symbol('ParkedEventStore');
 

@@ -3,6 +3,8 @@ export type MediaLinkCheck = 'ok' | 'invalid' | 'expired';
 
 export interface MediaLinkVerifier {
   verify(key: string, expires: string | undefined, signature: string | undefined): MediaLinkCheck;
+  /** Now, in seconds since the epoch, by the clock links expire by. */
+  now(): number;
 }
 
 export const MEDIA_LINK_VERIFIER = Symbol('MediaLinkVerifier');

@@ -1,14 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { findProject } from '../../../projections/projects/projects.queries.js';
 import { type ProjectFields, type ProjectState } from '../../domain/project/project.events.js';
 import { DomainError, notFound } from '../../domain/shared/domain-error.js';
-import { DATABASE, type Database } from '../ports/database.port.js';
-import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
-import { PROJECTION_PROGRESS, type ProjectionProgress } from '../ports/read-models.port.js';
-import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../ports/system.port.js';
 import { projectStream } from '../../domain/project/project.streams.js';
 import { handleCommand } from '../shared/command-handler.js';
+import { CommandHandlerBase } from '../shared/command-handler-base.js';
 import { dramaKindOf } from '../../domain/drama/drama.streams.js';
 import { EVENT_HISTORY, type EventHistory } from '../ports/event-history.port.js';
 import { decidedProjectView, type ProjectView, toProjectView } from './project.view.js';
@@ -46,19 +42,7 @@ export class DeleteProjectCommand extends Command<{ id: string; version: number 
   }
 }
 
-abstract class ProjectCommandBase {
-  constructor(
-    @Inject(EVENT_STORE) protected readonly store: EventStore,
-    @Inject(CLOCK) protected readonly clock: Clock,
-    @Inject(ID_GENERATOR) protected readonly ids: IdGenerator,
-    @Inject(DATABASE) protected readonly db: Database,
-    @Inject(PROJECTION_PROGRESS) protected readonly progress: ProjectionProgress,
-  ) {}
-
-  protected get deps() {
-    return { store: this.store, clock: this.clock, ids: this.ids };
-  }
-
+abstract class ProjectCommandBase extends CommandHandlerBase {
   /**
    * Read-your-writes: the read model's row once it has this write (bounded wait), else the state the
    * write decided. Never a 404 for what was just written.
@@ -70,7 +54,7 @@ abstract class ProjectCommandBase {
     if (result.lastPosition !== null) {
       await this.progress.waitFor('projects', result.lastPosition, READ_YOUR_WRITES_MS);
     }
-    const row = await findProject(this.db, projectId);
+    const row = await this.readModels.projects.find(projectId);
     if (row && row.version >= result.version) return toProjectView(row);
     const decided = decidedProjectView(result.state, result.version, row);
     if (!decided) throw notFound('PROJECT.NOT_FOUND', `project ${projectId} not found`);

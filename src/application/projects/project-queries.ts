@@ -1,11 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { findProject, listProjects } from '../../../projections/projects/projects.queries.js';
-import { type ProjectUsage, projectUsage } from '../../../projections/usage/usage.queries.js';
 import { notFound } from '../../domain/shared/domain-error.js';
-import { DATABASE, type Database } from '../ports/database.port.js';
 import { EVENT_HISTORY, type EventHistory, type HistoryFilter } from '../ports/event-history.port.js';
 import type { EventMetadata } from '../ports/event-store.port.js';
+import { type ProjectUsage, READ_MODELS, type ReadModels } from '../ports/read-models.port.js';
 import { projectOwner } from '../audit/verify.query.js';
 import { type ProjectView, toProjectView } from './project.view.js';
 
@@ -51,28 +49,28 @@ const projectNotFound = (id: string) => notFound('PROJECT.NOT_FOUND', `project $
 
 /** Another user's project is reported as missing: its existence is not revealed. */
 export async function loadOwnedProject(
-  db: Database,
+  readModels: ReadModels,
   projectId: string,
   viewerId: string,
 ): Promise<ProjectView> {
-  const row = await findProject(db, projectId);
+  const row = await readModels.projects.find(projectId);
   if (!row || row.owner_id !== viewerId) throw projectNotFound(projectId);
   return toProjectView(row);
 }
 
 @QueryHandler(GetProjectQuery)
 export class GetProjectHandler implements IQueryHandler<GetProjectQuery> {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModels) {}
   execute({ projectId, viewerId }: GetProjectQuery): Promise<ProjectView> {
-    return loadOwnedProject(this.db, projectId, viewerId);
+    return loadOwnedProject(this.readModels, projectId, viewerId);
   }
 }
 
 @QueryHandler(ListProjectsQuery)
 export class ListProjectsHandler implements IQueryHandler<ListProjectsQuery> {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModels) {}
   async execute({ ownerId, page, pageSize }: ListProjectsQuery): Promise<Page<ProjectView>> {
-    const { items, total } = await listProjects(this.db, ownerId, page, pageSize);
+    const { items, total } = await this.readModels.projects.listByOwner(ownerId, page, pageSize);
     return { items: items.map(toProjectView), page, page_size: pageSize, total };
   }
 }
@@ -143,10 +141,10 @@ export class ProjectUsageQuery extends Query<ProjectUsage & { project_id: string
 
 @QueryHandler(ProjectUsageQuery)
 export class ProjectUsageHandler implements IQueryHandler<ProjectUsageQuery> {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModels) {}
   async execute({ projectId, viewerId }: ProjectUsageQuery): Promise<ProjectUsage & { project_id: string }> {
-    await loadOwnedProject(this.db, projectId, viewerId);
-    return { project_id: projectId, ...(await projectUsage(this.db, projectId)) };
+    await loadOwnedProject(this.readModels, projectId, viewerId);
+    return { project_id: projectId, ...(await this.readModels.usage.ofProject(projectId)) };
   }
 }
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import type { OutboundPolicies } from '../../application/ports/outbound-policy.port.js';
 import {
-  type NetworkPolicy,
   networkPolicyFor,
-  type OutboundAllow,
   parseOutboundAllow,
-} from '../net/safe-fetch.js';
+  webhookNetworkPolicy,
+} from '../../application/shared/network-policy.js';
 
 /**
  * OUTBOUND_ALLOW: what server-side fetches (image_url, provider downloads, webhooks) may reach beyond the
@@ -23,16 +23,10 @@ export const outboundAllowVar = z
     }
   });
 
-/**
- * Where webhooks may go: the same policy as every other fetch, plus WEBHOOK_ALLOWED_HOSTS, plus every
- * private address when WEBHOOK_ALLOW_PRIVATE_TARGETS is set. The request-time check of callback_url and
- * the sender use this one policy.
- */
-export const webhookNetworkPolicy = (config: {
-  OUTBOUND_ALLOW: OutboundAllow;
-  WEBHOOK_ALLOWED_HOSTS: readonly string[];
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean;
-}): NetworkPolicy => ({
-  ...networkPolicyFor(config.OUTBOUND_ALLOW, config.WEBHOOK_ALLOWED_HOSTS),
-  allowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+export { webhookNetworkPolicy };
+
+/** The configured outbound policies, for the request-time checks at the edge. */
+export const outboundPolicies = (config: Parameters<typeof webhookNetworkPolicy>[0]): OutboundPolicies => ({
+  callbacks: webhookNetworkPolicy(config),
+  fetches: networkPolicyFor(config.OUTBOUND_ALLOW),
 });

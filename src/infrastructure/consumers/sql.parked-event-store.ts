@@ -127,6 +127,10 @@ export class SqlParkedEventStore implements ParkedEventStore {
       error,
     ]);
   }
+
+  storedCheckpoints() {
+    return storedCheckpoints(this.db);
+  }
 }
 
 /** Checkpoints stored in the database: projections (projection_state) and durable consumers. */

@@ -82,4 +82,4 @@ export class PinoNestLogger implements LoggerService {
   }
 }
 
-export const LOGGER = Symbol('Logger');
+export { LOGGER } from '../../application/ports/observability.port.js';

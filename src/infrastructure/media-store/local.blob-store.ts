@@ -15,20 +15,15 @@ import {
 } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobInfo, BlobStore } from '../../application/ports/blob-store.port.js';
+import type { BlobInfo } from '../../application/ports/blob-store.port.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import {
   blobNotFound,
   contentTypeFor,
-  MAX_URL_TTL_SEC,
   RangeNotSatisfiableError,
   validateBlobKey,
-  validateBlobPrefix,
-  validateContentType,
-  validateRange,
-  validateUrlTtl,
-} from './blob-key.js';
-import { downloadTo } from './download-to.js';
+} from '../../application/shared/blob-key.js';
+import { BlobStoreBase, type ByteRange } from './blob-store.base.js';
 import type { MediaUrlSigner } from './media-url-signer.js';
 
 export interface LocalBlobStoreOptions {
@@ -57,17 +52,16 @@ const outsideRoot = (key: string) =>
  * resolved through symlinks and must stay inside the root. Names starting with "." are the store's own
  * (temp files, ".<name>.type" sidecars for explicit content types); keys can never start with ".".
  */
-export class LocalBlobStore implements BlobStore {
+export class LocalBlobStore extends BlobStoreBase {
   readonly kind = 'local' as const;
   private readonly baseUrl: string;
-  private readonly defaultTtl: number;
 
   private constructor(
     readonly root: string,
     private readonly options: LocalBlobStoreOptions,
   ) {
+    super(options.defaultExpiresInSec);
     this.baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
-    this.defaultTtl = validateUrlTtl(options.defaultExpiresInSec ?? MAX_URL_TTL_SEC);
   }
 
   static async open(root: string, options: LocalBlobStoreOptions): Promise<LocalBlobStore> {
@@ -75,16 +69,16 @@ export class LocalBlobStore implements BlobStore {
     return new LocalBlobStore(await realpath(root), options);
   }
 
-  async putFile(key: string, path: string, contentType?: string): Promise<BlobInfo> {
-    return this.writeAtomically(key, contentType, async (tmp) => {
+  protected async writeFile(key: string, path: string, type: string): Promise<BlobInfo> {
+    return this.writeAtomically(key, type, async (tmp) => {
       await copyFile(path, tmp, constants.COPYFILE_EXCL);
       const handle = await open(tmp, 'r+');
       await handle.sync().finally(() => handle.close());
     });
   }
 
-  async putBuffer(key: string, data: Buffer | string, contentType?: string): Promise<BlobInfo> {
-    return this.writeAtomically(key, contentType, async (tmp) => {
+  protected async writeBuffer(key: string, data: Buffer | string, type: string): Promise<BlobInfo> {
+    return this.writeAtomically(key, type, async (tmp) => {
       const handle = await open(tmp, 'wx', 0o644);
       try {
         await handle.writeFile(data);
@@ -95,7 +89,7 @@ export class LocalBlobStore implements BlobStore {
     });
   }
 
-  async stat(key: string): Promise<BlobInfo | null> {
+  protected async statKey(key: string): Promise<BlobInfo | null> {
     const handle = await this.openExisting(key);
     if (!handle) return null;
     try {
@@ -105,8 +99,7 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
-  async read(key: string, range?: { start: number; end: number }): Promise<Readable> {
-    validateRange(key, range);
+  protected async openRead(key: string, range: ByteRange | undefined): Promise<Readable> {
     const handle = await this.openExisting(key);
     if (!handle) throw blobNotFound(key);
     // Sized from the open file: a concurrent overwrite renames a new inode in, and ours stays whole.
@@ -120,18 +113,8 @@ export class LocalBlobStore implements BlobStore {
     );
   }
 
-  async readBuffer(key: string): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.read(key)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  }
-
-  async download(key: string, path: string): Promise<void> {
-    await downloadTo(await this.read(key), path);
-  }
-
   /** Idempotent. Removes the key itself (a symlink, not its target) and prunes emptied folders. */
-  async delete(key: string): Promise<void> {
+  protected async deleteKey(key: string): Promise<void> {
     const lexical = this.lexicalPath(key);
     const dir = await this.resolveExisting(dirname(lexical));
     if (!dir) return;
@@ -150,8 +133,7 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
-  async list(prefix: string): Promise<BlobInfo[]> {
-    validateBlobPrefix(prefix);
+  protected async listPrefix(prefix: string): Promise<BlobInfo[]> {
     const base = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     const keys: string[] = [];
     await this.walk(base, keys);
@@ -160,9 +142,8 @@ export class LocalBlobStore implements BlobStore {
     return infos.filter((i): i is BlobInfo => i !== null);
   }
 
-  async url(key: string, options: { expiresInSec?: number } = {}): Promise<string> {
-    validateBlobKey(key);
-    const expires = this.options.signer.now() + validateUrlTtl(options.expiresInSec ?? this.defaultTtl);
+  protected async signedUrl(key: string, ttl: number): Promise<string> {
+    const expires = this.options.signer.now() + ttl;
     const signature = this.options.signer.sign(key, expires);
     return `${this.baseUrl}/media/${key}?expires=${expires}&signature=${signature}`;
   }
@@ -219,11 +200,10 @@ export class LocalBlobStore implements BlobStore {
 
   private async writeAtomically(
     key: string,
-    contentType: string | undefined,
+    type: string,
     fill: (tmp: string) => Promise<void>,
   ): Promise<BlobInfo> {
     const lexical = this.lexicalPath(key);
-    const type = validateContentType(contentType, key);
     const folder = await this.writableFolder(key, lexical);
     const name = lexical.slice(lexical.lastIndexOf(sep) + 1);
     const tmp = join(folder, `.upload-${randomBytes(8).toString('hex')}.partial`);

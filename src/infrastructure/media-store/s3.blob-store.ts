@@ -2,19 +2,9 @@ import { createHash } from 'node:crypto';
 import { open, stat as statFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { type BucketItem, Client } from 'minio';
-import type { BlobInfo, BlobStore } from '../../application/ports/blob-store.port.js';
-import {
-  blobNotFound,
-  contentTypeFor,
-  MAX_URL_TTL_SEC,
-  RangeNotSatisfiableError,
-  validateBlobKey,
-  validateBlobPrefix,
-  validateContentType,
-  validateRange,
-  validateUrlTtl,
-} from './blob-key.js';
-import { downloadTo } from './download-to.js';
+import type { BlobInfo } from '../../application/ports/blob-store.port.js';
+import { blobNotFound, contentTypeFor, RangeNotSatisfiableError } from '../../application/shared/blob-key.js';
+import { BlobStoreBase, type ByteRange } from './blob-store.base.js';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PARTS = 10_000;
@@ -58,20 +48,19 @@ async function againOnReset<T>(call: () => Promise<T>, attempts = 3): Promise<T>
  * bucket's incomplete uploads (ListMultipartUploads) to resume one: that call is optional in S3-compatible
  * servers, and resuming another writer's upload of the same key is not what we want.
  */
-export class S3BlobStore implements BlobStore {
+export class S3BlobStore extends BlobStoreBase {
   readonly kind = 's3' as const;
   private readonly bucket: string;
   private readonly partSize: number;
-  private readonly defaultTtl: number;
   private readonly now: () => Date;
 
   private constructor(
     private readonly client: Client,
     options: S3BlobStoreOptions,
   ) {
+    super(options.defaultExpiresInSec);
     this.bucket = options.bucket;
     this.partSize = options.partSize ?? 16 * 1024 * 1024;
-    this.defaultTtl = validateUrlTtl(options.defaultExpiresInSec ?? MAX_URL_TTL_SEC);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -113,9 +102,7 @@ export class S3BlobStore implements BlobStore {
     return new S3BlobStore(client, { ...options, partSize });
   }
 
-  async putFile(key: string, path: string, contentType?: string): Promise<BlobInfo> {
-    validateBlobKey(key);
-    const type = validateContentType(contentType, key);
+  protected async writeFile(key: string, path: string, type: string): Promise<BlobInfo> {
     const { size } = await statFile(path);
     if (size <= this.partSize) {
       await againOnReset(() => this.client.fPutObject(this.bucket, key, path, { 'Content-Type': type }));
@@ -125,9 +112,7 @@ export class S3BlobStore implements BlobStore {
     return this.statOrFail(key);
   }
 
-  async putBuffer(key: string, data: Buffer | string, contentType?: string): Promise<BlobInfo> {
-    validateBlobKey(key);
-    const type = validateContentType(contentType, key);
+  protected async writeBuffer(key: string, data: Buffer | string, type: string): Promise<BlobInfo> {
     const body = typeof data === 'string' ? Buffer.from(data) : data;
     await againOnReset(() =>
       this.client.putObject(this.bucket, key, body, body.length, { 'Content-Type': type }),
@@ -135,8 +120,7 @@ export class S3BlobStore implements BlobStore {
     return this.statOrFail(key);
   }
 
-  async stat(key: string): Promise<BlobInfo | null> {
-    validateBlobKey(key);
+  protected async statKey(key: string): Promise<BlobInfo | null> {
     try {
       const stat = await againOnReset(() => this.client.statObject(this.bucket, key));
       const type = stat.metaData['content-type'];
@@ -153,9 +137,7 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async read(key: string, range?: { start: number; end: number }): Promise<Readable> {
-    validateBlobKey(key);
-    validateRange(key, range);
+  protected async openRead(key: string, range: ByteRange | undefined): Promise<Readable> {
     try {
       return await againOnReset(() =>
         range
@@ -171,26 +153,13 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async readBuffer(key: string): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.read(key)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  }
-
-  /** Streams to the file (not fGetObject, which leaves ".part.minio" files behind to resume from). */
-  async download(key: string, path: string): Promise<void> {
-    await downloadTo(await this.read(key), path);
-  }
-
-  async delete(key: string): Promise<void> {
-    validateBlobKey(key);
+  protected async deleteKey(key: string): Promise<void> {
     await againOnReset(() => this.client.removeObject(this.bucket, key)).catch((error: unknown) => {
       if (!isNoSuchKey(error)) throw error;
     });
   }
 
-  async list(prefix: string): Promise<BlobInfo[]> {
-    validateBlobPrefix(prefix);
+  protected async listPrefix(prefix: string): Promise<BlobInfo[]> {
     const keys = await againOnReset(async () => {
       const names: string[] = [];
       const items = this.client.listObjectsV2(this.bucket, prefix, true) as AsyncIterable<BucketItem>;
@@ -206,9 +175,7 @@ export class S3BlobStore implements BlobStore {
     return infos.filter((i): i is BlobInfo => i !== null);
   }
 
-  async url(key: string, options: { expiresInSec?: number } = {}): Promise<string> {
-    validateBlobKey(key);
-    const ttl = validateUrlTtl(options.expiresInSec ?? this.defaultTtl);
+  protected async signedUrl(key: string, ttl: number): Promise<string> {
     return this.client.presignedGetObject(this.bucket, key, ttl, {}, this.now());
   }
 

@@ -7,38 +7,60 @@ export interface PcmAudio {
 
 export const pcmDurationSec = (pcm: PcmAudio): number => pcm.samples.length / pcm.channels / pcm.sampleRate;
 
-export function parseWav(bytes: Uint8Array): PcmAudio {
+interface WavLayout {
+  format: { audioFormat: number; channels: number; sampleRate: number; byteRate: number; bits: number };
+  /** The sample bytes: [start, end) of the data chunk, within the file. */
+  start: number;
+  end: number;
+}
+
+/** Where a RIFF/WAVE file's format and samples are. */
+function wavLayout(bytes: Uint8Array): WavLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
   if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a RIFF/WAVE file');
-  let format: { channels: number; sampleRate: number; bits: number } | undefined;
+  let format: WavLayout['format'] | undefined;
   let offset = 12;
   while (offset + 8 <= bytes.length) {
     const id = tag(offset);
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
     if (id === 'fmt ') {
-      const audioFormat = view.getUint16(body, true);
       format = {
+        audioFormat: view.getUint16(body, true),
         channels: view.getUint16(body + 2, true),
         sampleRate: view.getUint32(body + 4, true),
+        byteRate: view.getUint32(body + 8, true),
         bits: view.getUint16(body + 14, true),
       };
-      if (audioFormat !== 1 || format.bits !== 16) {
-        throw new Error(`unsupported WAV encoding (format ${audioFormat}, ${format.bits} bits)`);
-      }
     } else if (id === 'data') {
       if (!format) throw new Error('WAV data chunk before fmt chunk');
       // Streaming writers (espeak's among them) may leave the size unset: trust the file length.
       const end = Math.min(bytes.length, size === 0 || size === 0xffffffff ? bytes.length : body + size);
-      const count = Math.floor((end - body) / 2);
-      const samples = new Int16Array(count);
-      for (let i = 0; i < count; i++) samples[i] = view.getInt16(body + i * 2, true);
-      return { sampleRate: format.sampleRate, channels: format.channels, samples };
+      return { format, start: body, end };
     }
     offset = body + size + (size % 2);
   }
   throw new Error('WAV file has no data chunk');
+}
+
+export function parseWav(bytes: Uint8Array): PcmAudio {
+  const { format, start, end } = wavLayout(bytes);
+  if (format.audioFormat !== 1 || format.bits !== 16) {
+    throw new Error(`unsupported WAV encoding (format ${format.audioFormat}, ${format.bits} bits)`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = Math.floor((end - start) / 2);
+  const samples = new Int16Array(count);
+  for (let i = 0; i < count; i++) samples[i] = view.getInt16(start + i * 2, true);
+  return { sampleRate: format.sampleRate, channels: format.channels, samples };
+}
+
+/** Duration of a WAV file of any PCM layout, from its header and the size of its data. */
+export function wavDurationSec(bytes: Uint8Array): number {
+  const { format, start, end } = wavLayout(bytes);
+  if (format.byteRate === 0) throw new Error('WAV fmt chunk has a byte rate of 0');
+  return (end - start) / format.byteRate;
 }
 
 export function encodeWav(pcm: PcmAudio): Buffer {

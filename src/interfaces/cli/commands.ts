@@ -6,7 +6,7 @@ import type { ConsumerAdmin } from '../../application/ports/consumer.port.js';
 import type { Database } from '../../application/ports/database.port.js';
 import type { EventHistory } from '../../application/ports/event-history.port.js';
 import type { EventStore } from '../../application/ports/event-store.port.js';
-import type { ProjectionRunner } from '../../infrastructure/projections/projection-runner.js';
+import type { ProjectionAdmin, ReadModels } from '../../application/ports/read-models.port.js';
 import { isUuid } from '../../domain/shared/ids.js';
 
 /** What the commands work on: the cli profile's database, log, history, read models and consumers. */
@@ -14,8 +14,19 @@ export interface CliServices {
   db: Database;
   store: EventStore;
   history: EventHistory;
-  runner: ProjectionRunner;
+  readModels: ReadModels;
+  runner: CliProjections;
   consumers: ConsumerAdmin;
+}
+
+/** What the CLI asks of the projection runner: the projections, their status, and offline rebuilds. */
+export interface CliProjections extends Pick<ProjectionAdmin, 'names' | 'status'> {
+  /** Rebuilds in one pass over the log; resolves to the number of events replayed. */
+  rebuildMany(
+    names: readonly string[],
+    onProgress?: (position: number, head: number) => void,
+  ): Promise<number>;
+  prepare(): Promise<void>;
 }
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, failed: 3 } as const;
@@ -114,7 +125,7 @@ export async function verify(
   projectId: string,
   json: boolean,
 ): Promise<number> {
-  const report = await verifyProject(services.db, services.history, projectId);
+  const report = await verifyProject(services.db, services.readModels, services.history, projectId);
   if (report.events === 0) throw new CliError(`project ${projectId} has no events`, EXIT.failed);
   if (json) {
     io.out(JSON.stringify(report));

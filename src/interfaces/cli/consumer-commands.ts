@@ -1,4 +1,3 @@
-import { storedCheckpoints } from '../../infrastructure/consumers/sql.parked-event-store.js';
 import { CliError, type CliServices, EXIT, type Output } from './commands.js';
 import { isUuid } from '../../domain/shared/ids.js';
 
@@ -7,7 +6,7 @@ const STATUSES = ['parked', 'retried', 'skipped'] as const;
 /** Stored checkpoints of the log's consumers, their lag and their parked events. */
 export async function consumers(services: CliServices, io: Output, json: boolean): Promise<number> {
   const [stored, head, counts] = await Promise.all([
-    storedCheckpoints(services.db),
+    services.consumers.parked.storedCheckpoints(),
     services.store.headPosition(),
     services.consumers.parked.counts(),
   ]);

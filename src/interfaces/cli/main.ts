@@ -7,6 +7,7 @@ import { CONSUMER_ADMIN } from '../../application/ports/consumer.port.js';
 import { DATABASE } from '../../application/ports/database.port.js';
 import { EVENT_HISTORY } from '../../application/ports/event-history.port.js';
 import { EVENT_STORE } from '../../application/ports/event-store.port.js';
+import { READ_MODELS } from '../../application/ports/read-models.port.js';
 import { ProjectionRunner } from '../../infrastructure/projections/projection-runner.js';
 import { cliProfile, startContext } from '../../modules/profiles.js';
 import {
@@ -51,6 +52,7 @@ function cliServices(app: INestApplicationContext): CliServices {
     db: app.get(DATABASE),
     store: app.get(EVENT_STORE),
     history: app.get(EVENT_HISTORY),
+    readModels: app.get(READ_MODELS),
     runner: app.get(ProjectionRunner),
     consumers: app.get(CONSUMER_ADMIN),
   };

@@ -1,5 +1,4 @@
 import type { NextFunction, Request, Response } from 'express';
-import { httpRequestDuration } from '../../infrastructure/observability/metrics.js';
 
 /** Label of every request that matched no route: raw paths would let any client mint new series. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -53,14 +52,19 @@ export function routeTemplate(req: Request, known: readonly Matcher[] = []): str
   return known.find((m) => m.method === req.method && m.pattern.test(path))?.template ?? UNMATCHED_ROUTE;
 }
 
+/** A latency histogram by method, route template and status (prom-client's Histogram fits). */
+export interface RequestTimer {
+  startTimer(): (labels: { method: string; route: string; status: number }) => void;
+}
+
 /**
  * Observes every request's latency by method, route template and status (http_request_duration_seconds).
  * `routes` is read on first use: the app's routes are all registered by then.
  */
-export function httpMetricsMiddleware(routes: () => readonly KnownRoute[] = () => []) {
+export function httpMetricsMiddleware(timer: RequestTimer, routes: () => readonly KnownRoute[] = () => []) {
   let known: Matcher[] | null = null;
   return (req: Request, res: Response, next: NextFunction) => {
-    const stop = httpRequestDuration.startTimer();
+    const stop = timer.startTimer();
     res.on('finish', () => {
       known ??= compile(routes());
       stop({ method: req.method, route: routeTemplate(req, known), status: res.statusCode });

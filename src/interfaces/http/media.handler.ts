@@ -4,13 +4,13 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { BlobInfo, BlobStore } from '../../application/ports/blob-store.port.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { RangeNotSatisfiableError, validateBlobKey } from '../../infrastructure/media-store/blob-key.js';
-import type { MediaUrlSigner } from '../../infrastructure/media-store/media-url-signer.js';
+import type { MediaLinkVerifier } from '../../application/ports/media-links.port.js';
+import { RangeNotSatisfiableError, validateBlobKey } from '../../application/shared/blob-key.js';
 import { type ByteRange, parseByteRange } from './byte-range.js';
 
 export interface MediaHandlerOptions {
   blobs: BlobStore;
-  signer: MediaUrlSigner;
+  signer: MediaLinkVerifier;
   logger: Logger;
   /**
    * Whether a key may still be served: false once what it belongs to is gone (a deleted project's dramas

@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { scrapeMetrics, type ScrapeSources } from '../../infrastructure/observability/scrape.js';
 import { bearerToken } from './auth.js';
 
 export interface MetricsHandlerOptions {
-  sources: ScrapeSources;
+  /** The metrics in Prometheus' text format, computed at call time. */
+  scrape: () => Promise<{ contentType: string; body: string }>;
   /** When set, the scrape must send `Authorization: Bearer <token>`. */
   token?: string;
   logger: Logger;
@@ -14,7 +14,7 @@ export interface MetricsHandlerOptions {
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** GET /metrics: the Prometheus text format, outside /api/v1 and its envelope (scrapers expect plain text). */
-export function metricsHandler({ sources, token, logger }: MetricsHandlerOptions) {
+export function metricsHandler({ scrape, token, logger }: MetricsHandlerOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('GET only\n');
@@ -29,7 +29,7 @@ export function metricsHandler({ sources, token, logger }: MetricsHandlerOptions
         return;
       }
     }
-    scrapeMetrics(sources).then(
+    scrape().then(
       ({ contentType, body }) => {
         res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
         res.end(req.method === 'HEAD' ? undefined : body);

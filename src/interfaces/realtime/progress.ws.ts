@@ -13,8 +13,11 @@ import { TOKEN_SERVICE, type TokenService } from '../../application/ports/identi
 import { PROGRESS_FEED } from '../../application/realtime/progress-feed.js';
 import type { ProgressFeed } from '../../application/realtime/progress-feed.js';
 import type { ProgressMessage } from '../../application/realtime/progress-message.js';
-import { LOGGER } from '../../infrastructure/logging/logger.js';
-import { websocketConnections } from '../../infrastructure/observability/metrics.js';
+import {
+  CONNECTION_GAUGE,
+  type ConnectionGauge,
+  LOGGER,
+} from '../../application/ports/observability.port.js';
 import { bearerToken } from '../http/auth.js';
 import { uuidParam } from '../http/schemas/common.schemas.js';
 import { positionParam } from '../http/schemas/progress.schemas.js';
@@ -50,6 +53,7 @@ export class ProgressSocketServer implements OnApplicationBootstrap, BeforeAppli
     @Inject(PROGRESS_FEED) private readonly feed: ProgressFeed,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONNECTION_GAUGE) private readonly connections: ConnectionGauge,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -88,7 +92,7 @@ export class ProgressSocketServer implements OnApplicationBootstrap, BeforeAppli
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (peer: Peer) => {
-      websocketConnections.inc({ transport: 'ws' });
+      this.connections.inc({ transport: 'ws' });
       peer.alive = true;
       peer.on('pong', () => (peer.alive = true));
       peer.on('error', () => peer.terminate());
@@ -96,7 +100,7 @@ export class ProgressSocketServer implements OnApplicationBootstrap, BeforeAppli
       let closed = false;
       peer.on('close', () => {
         closed = true;
-        websocketConnections.dec({ transport: 'ws' });
+        this.connections.dec({ transport: 'ws' });
         stop?.();
       });
       this.open(peer, match[1]!, url, req)

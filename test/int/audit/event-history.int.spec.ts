@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { projectsProjection } from '../../../projections/projects/projects.projection.js';
+import { projectsProjection } from '../../../src/projections/projects/projects.projection.js';
 import type { Database } from '../../../src/application/ports/database.port.js';
 import type { HistoryFilter } from '../../../src/application/ports/event-history.port.js';
 import { migrate } from '../../../src/infrastructure/database/migrations.js';

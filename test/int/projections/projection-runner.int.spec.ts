@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { projectsProjection } from '../../../projections/projects/projects.projection.js';
+import { projectsProjection } from '../../../src/projections/projects/projects.projection.js';
 import type { Database } from '../../../src/application/ports/database.port.js';
 import type { ProjectionContext } from '../../../src/application/ports/projection.port.js';
 import { randomIds, systemClock } from '../../../src/application/ports/system.port.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { dramasProjection } from '../../../projections/dramas/dramas.projection.js';
-import { projectsProjection } from '../../../projections/projects/projects.projection.js';
-import { scenesProjection } from '../../../projections/scenes/scenes.projection.js';
-import { usageProjection } from '../../../projections/usage/usage.projection.js';
+import { dramasProjection } from '../../../src/projections/dramas/dramas.projection.js';
+import { projectsProjection } from '../../../src/projections/projects/projects.projection.js';
+import { scenesProjection } from '../../../src/projections/scenes/scenes.projection.js';
+import { usageProjection } from '../../../src/projections/usage/usage.projection.js';
 import type { NewEvent, StoredEvent } from '../../../src/application/ports/event-store.port.js';
 import type { Projection, ProjectionContext } from '../../../src/application/ports/projection.port.js';
 import { cloneStreams } from '../../../src/benchmarks/event-cloning.js';

@@ -4,7 +4,7 @@ import {
   validateBlobKey,
   validateBlobPrefix,
   validateContentType,
-} from '../../../src/infrastructure/media-store/blob-key.js';
+} from '../../../src/application/shared/blob-key.js';
 
 const problem = (key: unknown) => {
   try {

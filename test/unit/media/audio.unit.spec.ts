@@ -3,7 +3,7 @@ import { mixSceneAudio } from '../../../src/infrastructure/media/audio-mix.js';
 import { mergeCues } from '../../../src/infrastructure/media/episode-assembler.js';
 import { synthesizeMusic } from '../../../src/infrastructure/media/music.js';
 import { splitAtPauses, trimSilence } from '../../../src/infrastructure/media/speech-split.js';
-import { encodeWav, parseWav, type PcmAudio } from '../../../src/infrastructure/media/wav.js';
+import { encodeWav, parseWav, type PcmAudio, wavDurationSec } from '../../../src/infrastructure/media/wav.js';
 
 const RATE = 22050;
 const tone = (sec: number) =>
@@ -35,6 +35,15 @@ describe('WAV', () => {
 
   it('rejects what is not a WAV file', () => {
     expect(() => parseWav(new Uint8Array(64))).toThrow(/RIFF/);
+  });
+
+  it('reads the duration from the header, also when a streaming writer left the data size unset', () => {
+    const wav = encodeWav({ sampleRate: 24000, channels: 2, samples: new Int16Array(24000 * 2 * 3) });
+    expect(wavDurationSec(wav)).toBe(3);
+    const streamed = Buffer.from(wav);
+    streamed.writeUInt32LE(0xffffffff, streamed.indexOf('data') + 4);
+    expect(wavDurationSec(streamed)).toBe(3);
+    expect(() => wavDurationSec(new Uint8Array(64))).toThrow(/RIFF/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { classifyAddress, isPublicAddress, parseIpv6 } from '../../../src/infrastructure/net/ip-address.js';
+import { classifyAddress, isPublicAddress, parseIpv6 } from '../../../src/application/shared/ip-address.js';
 
 describe('classifyAddress', () => {
   it.each([

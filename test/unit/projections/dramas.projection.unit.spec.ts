@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dramasProjection } from '../../../projections/dramas/dramas.projection.js';
+import { dramasProjection } from '../../../src/projections/dramas/dramas.projection.js';
 import type { DramaRequest } from '../../../src/domain/drama/drama.types.js';
 import { dramaRequested, type GivenEvent, projectionSpec } from '../../support/projection-spec.js';
 

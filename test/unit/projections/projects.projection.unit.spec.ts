@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { projectsProjection } from '../../../projections/projects/projects.projection.js';
+import { projectsProjection } from '../../../src/projections/projects/projects.projection.js';
 import type { DramaKind } from '../../../src/domain/drama/drama.types.js';
 import { dramaRequested, type GivenEvent, projectionSpec } from '../../support/projection-spec.js';
 

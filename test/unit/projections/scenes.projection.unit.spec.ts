@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { scenesProjection } from '../../../projections/scenes/scenes.projection.js';
+import { scenesProjection } from '../../../src/projections/scenes/scenes.projection.js';
 import { type GivenEvent, projectionSpec } from '../../support/projection-spec.js';
 
 const spec = projectionSpec(scenesProjection);

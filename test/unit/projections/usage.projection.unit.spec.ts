@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { usageProjection } from '../../../projections/usage/usage.projection.js';
+import { usageProjection } from '../../../src/projections/usage/usage.projection.js';
 import { dramaRequested, projectionSpec } from '../../support/projection-spec.js';
 
 const spec = projectionSpec(usageProjection);

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type {
   JobContext,
   ProbeResult,
@@ -13,7 +13,7 @@ import { downloadOutput } from '../shared/output-download.js';
 import { timedProbe } from '../shared/probe.js';
 import type { ProviderHttp } from '../shared/provider-http.js';
 import { Semaphore } from '../../process/semaphore.js';
-import { wavDurationSec } from '../shared/wav.js';
+import { wavDurationSec } from '../../media/wav.js';
 import { dashscopeHttp, probeDashScope } from './dashscope-native.js';
 
 type Settings = NonNullable<AiConfig['qwenTts']>;
@@ -99,7 +99,7 @@ export class QwenTtsSpeechSynthesizer implements SpeechSynthesizer {
         kind: 'audio',
       });
       try {
-        return { path: outPath, durationSec: await wavDurationSec(outPath) };
+        return { path: outPath, durationSec: wavDurationSec(await readFile(outPath)) };
       } catch (error) {
         await rm(outPath, { force: true });
         throw this.#http.error('transient', `downloaded audio is unreadable: ${(error as Error).message}`);

@@ -1,19 +1,9 @@
-import type {
-  JobContext,
-  ProbeResult,
-  VideoCapabilities,
-  VideoClipRequest,
-  VideoClipResult,
-  VideoGenerator,
-} from '../../../application/ports/ai-providers.port.js';
+import type { ProbeResult, VideoClipRequest } from '../../../application/ports/ai-providers.port.js';
 import type { AiConfig, AiLimits } from '../../config/ai.config.js';
-import { ConfigError } from '../../config/config-error.js';
 import { timedProbe } from '../shared/probe.js';
-import { ProviderHttp, isObject, type ErrorEnvelope, type HttpReply } from '../shared/provider-http.js';
-import { runRemoteMedia } from '../shared/remote-media.js';
+import { isObject, type ErrorEnvelope, type HttpReply } from '../shared/provider-http.js';
 import type { RemoteStatus } from '../shared/remote-task.js';
-import { Semaphore } from '../../process/semaphore.js';
-import { assertClipRequest, imageDataUri } from '../shared/video-input.js';
+import { type ClipMode, imageDataUri, RemoteClipGenerator } from '../shared/video-input.js';
 import { PIKA_ASPECT_RATIO, PIKA_MODELS, falQueueRoot } from './pika.models.js';
 
 type Settings = NonNullable<AiConfig['pika']>;
@@ -54,63 +44,22 @@ interface FalStatus {
 }
 
 /** pika: Pika v2.2 through fal.ai's queue (submit, status, result). */
-export class PikaVideoGenerator implements VideoGenerator {
-  readonly provider = 'pika';
-  readonly kind = 'cloud' as const;
-  readonly model: string;
-  readonly capabilities: VideoCapabilities;
+export class PikaVideoGenerator extends RemoteClipGenerator<Settings> {
   readonly #root: string;
-  readonly #http: ProviderHttp;
-  readonly #semaphore: Semaphore;
 
-  constructor(
-    private readonly settings: Settings,
-    private readonly limits: AiLimits,
-  ) {
-    const capabilities = PIKA_MODELS[settings.model];
-    if (!capabilities) {
-      throw new ConfigError([
-        `PIKA_MODEL: ${settings.model} is not supported; use one of ${Object.keys(PIKA_MODELS).join(', ')}`,
-      ]);
-    }
-    this.model = settings.model;
-    this.capabilities = capabilities;
-    this.#root = falQueueRoot(settings.model);
-    this.#semaphore = new Semaphore(settings.concurrency);
-    this.#http = new ProviderHttp({
-      provider: this.provider,
-      baseUrl: settings.baseUrl,
+  constructor(settings: Settings, limits: AiLimits) {
+    super(settings, limits, {
+      provider: 'pika',
+      models: PIKA_MODELS,
+      modelVariable: 'PIKA_MODEL',
+      expectedMs: 60_000,
       headers: () => ({ authorization: `Key ${settings.apiKey.reveal()}` }),
-      secrets: [settings.apiKey],
-      limits,
       parseError: parseFalError,
     });
+    this.#root = falQueueRoot(settings.model);
   }
 
-  async generateClip(request: VideoClipRequest, ctx: JobContext): Promise<VideoClipResult> {
-    const mode = assertClipRequest(this.provider, this.model, this.capabilities, request);
-    return this.#semaphore.run(async () => {
-      const { file } = await runRemoteMedia({
-        provider: this.provider,
-        ctx,
-        label: 'video clip',
-        request,
-        submit: (signal) => this.#submit(request, mode, signal),
-        status: (id, signal) => this.#status(id, signal),
-        cancel: (id) => this.cancelExternalTask(id),
-        pollIntervalMs: this.settings.pollIntervalMs,
-        expectedMs: 60_000,
-        limits: this.limits,
-        apiBaseUrl: this.settings.baseUrl,
-        kind: 'video',
-        outputUrl: (url) => url,
-      });
-      ctx.recordUsage({ video_seconds: request.durationSec });
-      return { path: file.path, durationSec: request.durationSec };
-    }, ctx.signal);
-  }
-
-  async #submit(request: VideoClipRequest, mode: string, signal: AbortSignal): Promise<string> {
+  protected async submitClip(request: VideoClipRequest, mode: ClipMode, signal: AbortSignal) {
     const common = {
       prompt: request.prompt,
       resolution: this.settings.resolution,
@@ -126,19 +75,19 @@ export class PikaVideoGenerator implements VideoGenerator {
           }
         : { ...common, aspect_ratio: PIKA_ASPECT_RATIO[request.aspectRatio] };
     const endpoint = mode === 'image_to_video' ? 'image-to-video' : 'text-to-video';
-    const queued = await this.#http.submit<{ request_id?: string }>('POST', `/${this.model}/${endpoint}`, {
+    const queued = await this.http.submit<{ request_id?: string }>('POST', `/${this.model}/${endpoint}`, {
       body,
       signal,
     });
-    if (!queued?.request_id) throw this.#http.error('transient', 'submit answered without a request_id');
+    if (!queued?.request_id) throw this.http.error('transient', 'submit answered without a request_id');
     return queued.request_id;
   }
 
-  async #status(requestId: string, signal: AbortSignal): Promise<RemoteStatus<string>> {
+  protected async clipStatus(requestId: string, signal: AbortSignal): Promise<RemoteStatus<string>> {
     const base = `/${this.#root}/requests/${encodeURIComponent(requestId)}`;
-    const reply = await this.#http.send('GET', `${base}/status`, { signal });
+    const reply = await this.http.send('GET', `${base}/status`, { signal });
     if (reply.status === 404) return { state: 'gone', message: 'fal no longer knows this request' };
-    if (reply.status < 200 || reply.status > 299) throw this.#http.fromReply(reply);
+    if (reply.status < 200 || reply.status > 299) throw this.http.fromReply(reply);
     const status = (reply.json ?? {}) as FalStatus;
     switch (status.status) {
       case 'IN_QUEUE':
@@ -148,19 +97,19 @@ export class PikaVideoGenerator implements VideoGenerator {
       case 'COMPLETED':
         return this.#result(`${base}`, signal);
       default:
-        throw this.#http.error('transient', `unexpected status ${JSON.stringify(status.status)}`);
+        throw this.http.error('transient', `unexpected status ${JSON.stringify(status.status)}`);
     }
   }
 
   /** There is no FAILED status: a completed request's result GET carries either the video or the error. */
   async #result(path: string, signal: AbortSignal): Promise<RemoteStatus<string>> {
-    const reply = await this.#http.send('GET', path, { signal });
+    const reply = await this.http.send('GET', path, { signal });
     if (reply.status >= 200 && reply.status <= 299) {
       const video = isObject(reply.json) && isObject(reply.json.video) ? reply.json.video : undefined;
       if (typeof video?.url === 'string') return { state: 'succeeded', output: video.url };
-      return { state: 'failed', error: this.#http.error('transient', 'result without video.url') };
+      return { state: 'failed', error: this.http.error('transient', 'result without video.url') };
     }
-    const error = this.#http.fromReply(reply);
+    const error = this.http.fromReply(reply);
     const decided = reply.status === 422 || error.details.providerCode !== undefined;
     if (!decided) throw error; // a gateway hiccup, not the request's outcome: poll again
     return { state: 'failed', error };
@@ -168,7 +117,7 @@ export class PikaVideoGenerator implements VideoGenerator {
 
   /** Cancels a request still in the queue (fal refuses once processing started). */
   async cancelExternalTask(requestId: string, signal?: AbortSignal): Promise<void> {
-    await this.#http.request('PUT', `/${this.#root}/requests/${encodeURIComponent(requestId)}/cancel`, {
+    await this.http.request('PUT', `/${this.#root}/requests/${encodeURIComponent(requestId)}/cancel`, {
       signal,
     });
   }
@@ -177,7 +126,7 @@ export class PikaVideoGenerator implements VideoGenerator {
   probe(): Promise<ProbeResult> {
     return timedProbe(async () => {
       if (!/^[^:\s]+:[^:\s]+$/.test(this.settings.apiKey.reveal())) {
-        throw this.#http.error('auth', 'FAL_KEY is not of the form <key id>:<key secret>');
+        throw this.http.error('auth', 'FAL_KEY is not of the form <key id>:<key secret>');
       }
       return `configuration check only (no call): FAL_KEY has the id:secret form; model ${this.model}`;
     });

@@ -1,20 +1,13 @@
 import type {
-  JobContext,
   ProbeResult,
   ProviderErrorClass,
-  VideoCapabilities,
   VideoClipRequest,
-  VideoClipResult,
-  VideoGenerator,
 } from '../../../application/ports/ai-providers.port.js';
 import type { AiConfig, AiLimits } from '../../config/ai.config.js';
-import { ConfigError } from '../../config/config-error.js';
 import { timedProbe } from '../shared/probe.js';
-import { ProviderHttp, isObject, type ErrorEnvelope, type HttpReply } from '../shared/provider-http.js';
-import { runRemoteMedia } from '../shared/remote-media.js';
+import { isObject, type ErrorEnvelope, type HttpReply } from '../shared/provider-http.js';
 import type { RemoteStatus } from '../shared/remote-task.js';
-import { Semaphore } from '../../process/semaphore.js';
-import { assertClipRequest, imageDataUri } from '../shared/video-input.js';
+import { type ClipMode, imageDataUri, RemoteClipGenerator } from '../shared/video-input.js';
 import {
   RUNWAY_API_VERSION,
   RUNWAY_DATA_URI_MAX,
@@ -60,65 +53,26 @@ export function runwayFailureClass(code: string | undefined): ProviderErrorClass
 }
 
 /** runway: Runway's image/text-to-video tasks for the configured model. */
-export class RunwayVideoGenerator implements VideoGenerator {
-  readonly provider = 'runway';
-  readonly kind = 'cloud' as const;
-  readonly model: string;
-  readonly capabilities: VideoCapabilities;
-  readonly #http: ProviderHttp;
-  readonly #semaphore: Semaphore;
-
+export class RunwayVideoGenerator extends RemoteClipGenerator<Settings> {
   constructor(
-    private readonly settings: Settings,
-    private readonly limits: AiLimits,
+    settings: Settings,
+    limits: AiLimits,
     private readonly probeTimeoutMs = 5_000,
   ) {
-    const capabilities = RUNWAY_MODELS[settings.model];
-    if (!capabilities) {
-      throw new ConfigError([
-        `RUNWAY_MODEL: ${settings.model} is not supported; use one of ${Object.keys(RUNWAY_MODELS).join(', ')}`,
-      ]);
-    }
-    this.model = settings.model;
-    this.capabilities = capabilities;
-    this.#semaphore = new Semaphore(settings.concurrency);
-    this.#http = new ProviderHttp({
-      provider: this.provider,
-      baseUrl: settings.baseUrl,
+    super(settings, limits, {
+      provider: 'runway',
+      models: RUNWAY_MODELS,
+      modelVariable: 'RUNWAY_MODEL',
+      expectedMs: 90_000,
       headers: () => ({
         authorization: `Bearer ${settings.apiKey.reveal()}`,
         'x-runway-version': RUNWAY_API_VERSION,
       }),
-      secrets: [settings.apiKey],
-      limits,
       parseError: parseRunwayError,
     });
   }
 
-  async generateClip(request: VideoClipRequest, ctx: JobContext): Promise<VideoClipResult> {
-    const mode = assertClipRequest(this.provider, this.model, this.capabilities, request);
-    return this.#semaphore.run(async () => {
-      const { file } = await runRemoteMedia({
-        provider: this.provider,
-        ctx,
-        label: 'video clip',
-        request,
-        submit: (signal) => this.#submit(request, mode, signal),
-        status: (id, signal) => this.#status(id, signal),
-        cancel: (id) => this.cancelExternalTask(id),
-        pollIntervalMs: this.settings.pollIntervalMs,
-        expectedMs: 90_000,
-        limits: this.limits,
-        apiBaseUrl: this.settings.baseUrl,
-        kind: 'video',
-        outputUrl: (url) => url,
-      });
-      ctx.recordUsage({ video_seconds: request.durationSec });
-      return { path: file.path, durationSec: request.durationSec };
-    }, ctx.signal);
-  }
-
-  async #submit(request: VideoClipRequest, mode: string, signal: AbortSignal): Promise<string> {
+  protected async submitClip(request: VideoClipRequest, mode: ClipMode, signal: AbortSignal) {
     const common = {
       model: this.model,
       promptText: request.prompt.slice(0, RUNWAY_PROMPT_MAX),
@@ -134,15 +88,15 @@ export class RunwayVideoGenerator implements VideoGenerator {
           }
         : common;
     const path = mode === 'image_to_video' ? '/v1/image_to_video' : '/v1/text_to_video';
-    const created = await this.#http.submit<{ id?: string }>('POST', path, { body, signal });
-    if (!created?.id) throw this.#http.error('transient', 'create answered without a task id');
+    const created = await this.http.submit<{ id?: string }>('POST', path, { body, signal });
+    if (!created?.id) throw this.http.error('transient', 'create answered without a task id');
     return created.id;
   }
 
-  async #status(taskId: string, signal: AbortSignal): Promise<RemoteStatus<string>> {
-    const reply = await this.#http.send('GET', `/v1/tasks/${encodeURIComponent(taskId)}`, { signal });
+  protected async clipStatus(taskId: string, signal: AbortSignal): Promise<RemoteStatus<string>> {
+    const reply = await this.http.send('GET', `/v1/tasks/${encodeURIComponent(taskId)}`, { signal });
     if (reply.status === 404) return { state: 'gone', message: 'Runway no longer knows this task' };
-    if (reply.status < 200 || reply.status > 299) throw this.#http.fromReply(reply);
+    if (reply.status < 200 || reply.status > 299) throw this.http.fromReply(reply);
     const task = (reply.json ?? {}) as RunwayTask;
     switch (task.status) {
       case 'PENDING':
@@ -153,7 +107,7 @@ export class RunwayVideoGenerator implements VideoGenerator {
         return { state: 'running', progress: typeof task.progress === 'number' ? task.progress : undefined };
       case 'SUCCEEDED': {
         const url = task.output?.[0];
-        if (!url) throw this.#http.error('transient', `task ${taskId} SUCCEEDED without an output URL`);
+        if (!url) throw this.http.error('transient', `task ${taskId} SUCCEEDED without an output URL`);
         return { state: 'succeeded', output: url };
       }
       case 'FAILED': {
@@ -161,26 +115,26 @@ export class RunwayVideoGenerator implements VideoGenerator {
         const message = `${task.failure ?? 'task failed'}${code ? ` (${code})` : ''}`;
         return {
           state: 'failed',
-          error: this.#http.error(runwayFailureClass(code), message, { providerCode: code }),
+          error: this.http.error(runwayFailureClass(code), message, { providerCode: code }),
         };
       }
       case 'CANCELLED':
         return { state: 'cancelled', message: 'cancelled at Runway' };
       default:
-        throw this.#http.error('transient', `unexpected task status ${JSON.stringify(task.status)}`);
+        throw this.http.error('transient', `unexpected task status ${JSON.stringify(task.status)}`);
     }
   }
 
   /** Cancels a pending or running task (deletes a finished one); for the pipeline's CancelDrama. */
   async cancelExternalTask(taskId: string, signal?: AbortSignal): Promise<void> {
-    const reply = await this.#http.send('DELETE', `/v1/tasks/${encodeURIComponent(taskId)}`, { signal });
-    if (reply.status !== 404 && (reply.status < 200 || reply.status > 299)) throw this.#http.fromReply(reply);
+    const reply = await this.http.send('DELETE', `/v1/tasks/${encodeURIComponent(taskId)}`, { signal });
+    if (reply.status !== 404 && (reply.status < 200 || reply.status > 299)) throw this.http.fromReply(reply);
   }
 
   /** A cheap authenticated call: GET /v1/organization (credit balance), no generation. */
   probe(signal?: AbortSignal): Promise<ProbeResult> {
     return timedProbe(async () => {
-      const org = await this.#http.request<{ creditBalance?: number }>('GET', '/v1/organization', {
+      const org = await this.http.request<{ creditBalance?: number }>('GET', '/v1/organization', {
         signal,
         timeoutMs: this.probeTimeoutMs,
       });

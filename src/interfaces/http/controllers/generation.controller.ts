@@ -14,7 +14,7 @@ import {
 } from '../../../application/dramas/drama-queries.js';
 import type { SceneView } from '../../../application/dramas/drama.views.js';
 import { AddSceneCommand } from '../../../application/projects/add-scene.command.js';
-import { APP_CONFIG, type AppConfig } from '../../../infrastructure/config/config.js';
+import { OUTBOUND_POLICIES, type OutboundPolicies } from '../../../application/ports/outbound-policy.port.js';
 import { type AuthUser, CurrentUser } from '../auth.js';
 import { checkCallbackTarget, checkFetchTarget } from '../schemas/callback-url.js';
 import { uuidParam } from '../schemas/common.schemas.js';
@@ -28,8 +28,7 @@ import {
   type GenerateVideoBody,
   generateVideoBody,
 } from '../schemas/drama.schemas.js';
-import { webhookNetworkPolicy } from '../../../infrastructure/config/outbound.config.js';
-import { type NetworkPolicy, networkPolicyFor } from '../../../infrastructure/net/safe-fetch.js';
+import type { NetworkPolicy } from '../../../application/shared/network-policy.js';
 import { RateLimit } from '../rate-limit.guard.js';
 import { ZodPipe } from '../zod.pipe.js';
 
@@ -44,10 +43,10 @@ export class GenerationController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(OUTBOUND_POLICIES) policies: OutboundPolicies,
   ) {
-    this.callbacks = webhookNetworkPolicy(config);
-    this.fetches = networkPolicyFor(config.OUTBOUND_ALLOW);
+    this.callbacks = policies.callbacks;
+    this.fetches = policies.fetches;
   }
 
   @RateLimit('generation')

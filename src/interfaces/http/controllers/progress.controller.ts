@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { PROGRESS_FEED, type ProgressFeed } from '../../../application/realtime/progress-feed.js';
 import type { ProgressMessage } from '../../../application/realtime/progress-message.js';
 import { invalid, notFound } from '../../../domain/shared/domain-error.js';
-import { websocketConnections } from '../../../infrastructure/observability/metrics.js';
+import { CONNECTION_GAUGE, type ConnectionGauge } from '../../../application/ports/observability.port.js';
 import { REALTIME_OPTIONS, type RealtimeOptions } from '../../realtime/progress.options.js';
 import { type AuthUser, CurrentUser } from '../auth.js';
 import { uuidParam } from '../schemas/common.schemas.js';
@@ -16,6 +16,7 @@ export class ProgressController {
   constructor(
     @Inject(PROGRESS_FEED) private readonly feed: ProgressFeed,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
+    @Inject(CONNECTION_GAUGE) private readonly connections: ConnectionGauge,
   ) {}
 
   @Get(':id/events/stream')
@@ -45,7 +46,7 @@ export class ProgressController {
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     req.socket.setNoDelay(true);
-    websocketConnections.inc({ transport: 'sse' });
+    this.connections.inc({ transport: 'sse' });
 
     let closed = false;
     let stop: (() => void) | null = null;
@@ -54,7 +55,7 @@ export class ProgressController {
       if (closed) return;
       closed = true;
       clearInterval(keepAlive);
-      websocketConnections.dec({ transport: 'sse' });
+      this.connections.dec({ transport: 'sse' });
       stop?.();
       res.end();
     };

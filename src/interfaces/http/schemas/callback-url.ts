@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { invalid } from '../../../domain/shared/domain-error.js';
-import { classifyAddress } from '../../../infrastructure/net/ip-address.js';
-import { addressAllowed, isTrustedHost, type NetworkPolicy } from '../../../infrastructure/net/safe-fetch.js';
+import { classifyAddress } from '../../../application/shared/ip-address.js';
+import {
+  addressAllowed,
+  isTrustedHost,
+  type NetworkPolicy,
+} from '../../../application/shared/network-policy.js';
 
 export const CALLBACK_URL_MAX = 2048;
 

@@ -1,20 +1,13 @@
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type { Projection, TableNames } from '../../src/application/ports/projection.port.js';
-import type { DramaRequested } from '../../src/domain/drama/drama.events.js';
-import type { ProjectEvent } from '../../src/domain/project/project.events.js';
-import type { ProjectRow as ProjectView } from './projects.queries.js';
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import type { StoredEvent } from '../../application/ports/event-store.port.js';
+import type { Projection, TableNames } from '../../application/ports/projection.port.js';
+import type { ProjectRow as ProjectView } from '../../application/ports/read-models.port.js';
+import type { DramaEvent } from '../../domain/drama/drama.events.js';
+import type { ProjectEvent } from '../../domain/project/project.events.js';
+import { DRAMA_STATUS } from '../../domain/project/project.status.js';
+import { type Decoded, readEvents } from '../shared/read-event.js';
 
 type Tables = 'projects' | 'project_dramas';
-
-/** Project status follows its newest drama: generating → completed / failed / cancelled. */
-export const DRAMA_STATUS: Record<string, string> = {
-  DramaCompleted: 'completed',
-  DramaFailed: 'failed',
-  DramaCancelled: 'cancelled',
-  DramaResumed: 'generating',
-  SceneRegenerationRequested: 'generating',
-};
 
 /** A stored row: what queries read, plus the position of the last event folded into it. */
 interface ProjectRow extends ProjectView {
@@ -47,21 +40,21 @@ class ProjectsBatch {
 
   static async load(
     tx: SqlExecutor,
-    events: readonly StoredEvent[],
+    events: readonly Decoded[],
     t: TableNames<Tables>,
   ): Promise<ProjectsBatch> {
     const batch = new ProjectsBatch();
     const requested = new Set<string>();
     const statusStreams = new Set<string>();
     const projectIds = new Set<string>();
-    for (const stored of events) {
-      if (stored.type === 'DramaRequested') {
+    for (const { kind, stored, event } of events) {
+      if (kind === 'project') {
+        projectIds.add(event.data.projectId);
+      } else if (event.type === 'DramaRequested') {
         requested.add(stored.streamId);
-        projectIds.add((stored.data as DramaRequested['data']).projectId);
-      } else if (DRAMA_STATUS[stored.type]) {
+        projectIds.add(event.data.projectId);
+      } else if (DRAMA_STATUS[event.type]) {
         if (!requested.has(stored.streamId)) statusStreams.add(stored.streamId);
-      } else {
-        projectIds.add((stored.data as { projectId: string }).projectId);
       }
     }
     // A drama requested earlier in the batch may also be in the table (a replayed event): the table wins.
@@ -106,9 +99,14 @@ class ProjectsBatch {
     this.dirty.add(id);
   }
 
-  apply(stored: StoredEvent): void {
-    if (stored.type === 'DramaRequested') {
-      const d = stored.data as DramaRequested['data'];
+  apply({ kind, stored, event }: Decoded): void {
+    if (kind === 'drama') this.applyDrama(stored, event);
+    else this.applyProject(stored, event);
+  }
+
+  private applyDrama(stored: StoredEvent, event: DramaEvent): void {
+    if (event.type === 'DramaRequested') {
+      const d = event.data;
       if (!this.dramas.has(stored.streamId)) {
         const link = {
           stream_id: stored.streamId,
@@ -127,7 +125,7 @@ class ProjectsBatch {
       if (row) this.touch(row.id, { ...row, status: 'generating' });
       return;
     }
-    const dramaStatus = DRAMA_STATUS[stored.type];
+    const dramaStatus = DRAMA_STATUS[event.type];
     if (dramaStatus) {
       // Only the project's newest drama decides its status; a video task never does.
       const link = this.dramas.get(stored.streamId);
@@ -137,9 +135,10 @@ class ProjectsBatch {
       if (!row) return;
       const status = link.kind === 'script_only' && dramaStatus === 'completed' ? 'scripted' : dramaStatus;
       this.touch(row.id, { ...row, status });
-      return;
     }
-    const event = { type: stored.type, data: stored.data } as ProjectEvent;
+  }
+
+  private applyProject(stored: StoredEvent, event: ProjectEvent): void {
     switch (event.type) {
       case 'ProjectCreated': {
         const d = event.data;
@@ -269,8 +268,9 @@ export const projectsProjection: Projection<Tables> = {
 
   /** A few statements per batch: three reads of the rows it touches, one delete, two multi-row upserts. */
   async applyBatch(tx, events, t) {
-    const batch = await ProjectsBatch.load(tx, events, t);
-    for (const stored of events) batch.apply(stored);
+    const decoded = readEvents(events);
+    const batch = await ProjectsBatch.load(tx, decoded, t);
+    for (const event of decoded) batch.apply(event);
     await batch.write(tx, t);
   },
 };

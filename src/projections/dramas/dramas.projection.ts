@@ -1,12 +1,10 @@
-import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type {
-  Projection,
-  ProjectionContext,
-  TableNames,
-} from '../../src/application/ports/projection.port.js';
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-import { DRAMA_EVENT_TYPES, type DramaEvent } from '../../src/domain/drama/drama.events.js';
-import { type DramaState, foldDrama, isOpen } from '../../src/domain/drama/drama.state.js';
+import type { StoredEvent } from '../../application/ports/event-store.port.js';
+import type { Projection, ProjectionContext, TableNames } from '../../application/ports/projection.port.js';
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import { DRAMA_EVENT_TYPES } from '../../domain/drama/drama.events.js';
+import { decodeDramaEvent } from '../../domain/drama/drama.streams.js';
+import { type DramaState, foldDrama, isOpen } from '../../domain/drama/drama.state.js';
+import { readEvents } from '../shared/read-event.js';
 import { dramaRowFields } from './dramas.queries.js';
 
 type Tables = 'dramas';
@@ -51,8 +49,6 @@ async function stateAt(
   return slim(foldDrama({ status: 'empty' }, upTo.map(decodeDramaEvent)));
 }
 
-const decodeDramaEvent = (stored: StoredEvent) => ({ type: stored.type, data: stored.data }) as DramaEvent;
-
 /**
  * Folds each touched stream once per batch: one read of the rows' positions, one multi-row upsert of the
  * summary columns. The folded state itself lives in memory (and in the log), not in the row.
@@ -64,17 +60,15 @@ async function applyDramaEvents(
   context: ProjectionContext,
 ): Promise<void> {
   const streams = new Map<string, StoredEvent[]>();
-  for (const event of events) {
-    const list = streams.get(event.streamId);
-    if (list) list.push(event);
-    else streams.set(event.streamId, [event]);
-  }
   const deletedProjects: string[] = [];
-  for (const event of events) {
-    if (event.type === 'ProjectDeleted') {
-      deletedProjects.push((event.data as { projectId: string }).projectId);
-      streams.delete(event.streamId);
+  for (const { kind, stored, event } of readEvents(events)) {
+    if (kind === 'project') {
+      if (event.type === 'ProjectDeleted') deletedProjects.push(event.data.projectId);
+      continue;
     }
+    const list = streams.get(stored.streamId);
+    if (list) list.push(stored);
+    else streams.set(stored.streamId, [stored]);
   }
   const rows = await tx.query<{ stream_id: string; last_position: string | number }>(
     `SELECT stream_id, last_position FROM ${t.dramas} WHERE stream_id = ANY ($1::text[])`,

@@ -1,10 +1,6 @@
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-
-export interface ProjectUsage {
-  totals: Record<string, number>;
-  by_provider: { provider: string; metric: string; amount: number }[];
-  by_drama: { drama_id: string; kind: string; metric: string; amount: number }[];
-}
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import type { ProjectUsage } from '../../application/ports/read-models.port.js';
+import { dramaIdOf } from '../../domain/drama/drama.streams.js';
 
 export async function projectUsage(sql: SqlExecutor, projectId: string): Promise<ProjectUsage> {
   const [totals, providers, dramas] = await Promise.all([
@@ -28,7 +24,7 @@ export async function projectUsage(sql: SqlExecutor, projectId: string): Promise
     totals: Object.fromEntries(totals.map((r) => [r.metric, Number(r.amount)])),
     by_provider: providers.map((r) => ({ ...r, amount: Number(r.amount) })),
     by_drama: dramas.map((r) => ({
-      drama_id: r.stream_id.slice(r.stream_id.indexOf('-') + 1),
+      drama_id: dramaIdOf(r.stream_id),
       kind: r.kind,
       metric: r.metric,
       amount: Number(r.amount),

@@ -1,26 +1,5 @@
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-
-export interface SceneRow {
-  id: string;
-  project_id: string;
-  drama_id: string | null;
-  source: 'manual' | 'generated';
-  episode: number;
-  number: number;
-  title: string;
-  location: string;
-  time_of_day: string | null;
-  description: string;
-  characters: { name: string; role: string; description: string }[];
-  dialogue: { character: string; line: string }[];
-  actions: string[];
-  visual_prompt: string | null;
-  duration_sec: number;
-  image_key: string | null;
-  video_key: string | null;
-  created_at: string;
-  updated_at: string;
-}
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import type { SceneRow } from '../../application/ports/read-models.port.js';
 
 /** The project's current scenes: its hand-made ones and those of its newest script, in story order. */
 export async function listScenes(sql: SqlExecutor, projectId: string): Promise<SceneRow[]> {

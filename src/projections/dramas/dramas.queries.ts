@@ -1,30 +1,7 @@
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-import {
-  type EpisodeProgress,
-  type StageProgress,
-  summarizeDrama,
-} from '../../src/domain/drama/drama.progress.js';
-import type { ActiveDrama } from '../../src/domain/drama/drama.state.js';
-import type { VideoOutput } from '../../src/domain/drama/drama.types.js';
-
-export interface DramaRow {
-  id: string;
-  stream_id: string;
-  kind: string;
-  project_id: string;
-  owner_id: string;
-  status: string;
-  stage: string | null;
-  progress: number;
-  stages: StageProgress[];
-  episodes: EpisodeProgress[];
-  result: VideoOutput | null;
-  error: string | null;
-  notes: string[];
-  started_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import type { DramaRow } from '../../application/ports/read-models.port.js';
+import { summarizeDrama } from '../../domain/drama/drama.progress.js';
+import type { ActiveDrama } from '../../domain/drama/drama.state.js';
 
 const COLUMNS = `id, stream_id, kind, project_id, owner_id, status, stage, progress, stages, episodes, result, error,
   notes, started_at, created_at, updated_at`;

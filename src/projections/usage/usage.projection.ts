@@ -1,7 +1,7 @@
-import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type { Projection, TableNames } from '../../src/application/ports/projection.port.js';
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-import type { DramaRequested, StageCompleted, StageFailed } from '../../src/domain/drama/drama.events.js';
+import type { StoredEvent } from '../../application/ports/event-store.port.js';
+import type { Projection, TableNames } from '../../application/ports/projection.port.js';
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import { readEvents } from '../shared/read-event.js';
 
 type Tables = 'usage_entries' | 'usage_streams';
 
@@ -19,9 +19,10 @@ async function applyUsageEvents(
 ): Promise<void> {
   const streams = new Map<string, { project_id: string; kind: string }>();
   const fresh: { stream_id: string; project_id: string; kind: string }[] = [];
-  for (const stored of events) {
-    if (stored.type !== 'DramaRequested') continue;
-    const d = stored.data as DramaRequested['data'];
+  const decoded = readEvents(events);
+  for (const { stored, event } of decoded) {
+    if (event.type !== 'DramaRequested') continue;
+    const d = event.data;
     if (streams.has(stored.streamId)) continue;
     streams.set(stored.streamId, { project_id: d.projectId, kind: d.kind });
     fresh.push({ stream_id: stored.streamId, project_id: d.projectId, kind: d.kind });
@@ -34,11 +35,13 @@ async function applyUsageEvents(
       [JSON.stringify(fresh)],
     );
   }
-  const withUsage = events.filter(
-    (e) => e.type !== 'DramaRequested' && (e.data as StageFailed['data']).usage,
+  const withUsage = decoded.flatMap(({ stored, event }) =>
+    (event.type === 'StageCompleted' || event.type === 'StageFailed') && event.data.usage
+      ? [{ stored, d: event.data, usage: event.data.usage }]
+      : [],
   );
   // The stored row wins over the batch's own DramaRequested, as it would event by event.
-  const unknown = [...new Set(withUsage.map((e) => e.streamId))];
+  const unknown = [...new Set(withUsage.map((e) => e.stored.streamId))];
   if (unknown.length > 0) {
     const rows = await tx.query<{ stream_id: string; project_id: string; kind: string }>(
       `SELECT stream_id, project_id, kind FROM ${t.usage_streams} WHERE stream_id = ANY ($1::text[])`,
@@ -47,11 +50,10 @@ async function applyUsageEvents(
     for (const row of rows) streams.set(row.stream_id, row);
   }
   const entries: Record<string, unknown>[] = [];
-  for (const stored of withUsage) {
-    const d = stored.data as StageCompleted['data'] | StageFailed['data'];
+  for (const { stored, d, usage } of withUsage) {
     const projectId = streams.get(stored.streamId)?.project_id;
     if (!projectId) continue;
-    for (const [metric, amount] of Object.entries(d.usage!)) {
+    for (const [metric, amount] of Object.entries(usage)) {
       if (typeof amount !== 'number' || !Number.isFinite(amount) || amount === 0) continue;
       entries.push({
         event_id: stored.id,

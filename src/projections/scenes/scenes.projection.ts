@@ -1,10 +1,10 @@
-import type { StoredEvent } from '../../src/application/ports/event-store.port.js';
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-import type { Projection, TableNames } from '../../src/application/ports/projection.port.js';
-import type { DramaRequested, StageCompleted } from '../../src/domain/drama/drama.events.js';
-import type { SceneAdded } from '../../src/domain/project/project.events.js';
-import type { SceneRow as SceneView } from './scenes.queries.js';
-import { isUuid } from '../../src/domain/shared/ids.js';
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import type { Projection, TableNames } from '../../application/ports/projection.port.js';
+import type { StageCompleted } from '../../domain/drama/drama.events.js';
+import { dramaIdOf } from '../../domain/drama/drama.streams.js';
+import { type Decoded, readEvents } from '../shared/read-event.js';
+import type { SceneRow as SceneView } from '../../application/ports/read-models.port.js';
+import { isUuid } from '../../domain/shared/ids.js';
 
 type Tables = 'scenes' | 'scene_dramas';
 
@@ -18,12 +18,9 @@ const SCENE_COLUMNS = `id uuid, project_id uuid, drama_id uuid, source text, epi
   visual_prompt text, duration_sec real, image_key text, video_key text, superseded boolean,
   created_at timestamptz, updated_at timestamptz`;
 
-const dramaIdOf = (streamId: string) => streamId.slice('drama-'.length);
-
-const scriptOf = (stored: StoredEvent) => {
-  if (stored.type !== 'StageCompleted') return null;
-  const output = (stored.data as StageCompleted['data']).output;
-  return output.stage === 'script' ? output : null;
+const scriptOf = ({ event }: Decoded) => {
+  if (event.type !== 'StageCompleted') return null;
+  return event.data.output.stage === 'script' ? event.data.output : null;
 };
 
 /** The batch's scene rows, loaded once, folded in memory in log order, written once. */
@@ -35,17 +32,18 @@ class ScenesBatch {
 
   static async load(
     tx: SqlExecutor,
-    events: readonly StoredEvent[],
+    events: readonly Decoded[],
     t: TableNames<Tables>,
   ): Promise<ScenesBatch> {
     const batch = new ScenesBatch();
     const sceneIds = new Set<string>();
     const scriptDramas = new Set<string>();
-    for (const stored of events) {
-      if (stored.type === 'SceneAdded') sceneIds.add((stored.data as SceneAdded['data']).sceneId);
-      else if (stored.type === 'StageCompleted') {
-        const d = stored.data as StageCompleted['data'];
-        const script = scriptOf(stored);
+    for (const decoded of events) {
+      const { stored, event } = decoded;
+      if (event.type === 'SceneAdded') sceneIds.add(event.data.sceneId);
+      else if (event.type === 'StageCompleted') {
+        const d = event.data;
+        const script = scriptOf(decoded);
         if (script) {
           scriptDramas.add(dramaIdOf(stored.streamId));
           for (const ref of script.scenes) sceneIds.add(ref.sceneId);
@@ -64,9 +62,9 @@ class ScenesBatch {
       for (const row of rows) {
         batch.dramas.set(row.drama_id, { project_id: row.project_id, kind: row.kind });
       }
-      for (const stored of events) {
-        if (stored.type !== 'DramaRequested') continue;
-        const d = stored.data as DramaRequested['data'];
+      for (const { event } of events) {
+        if (event.type !== 'DramaRequested') continue;
+        const d = event.data;
         if (scriptDramas.has(d.dramaId)) projects.add(batch.dramas.get(d.dramaId)?.project_id ?? d.projectId);
       }
       for (const row of rows) projects.add(row.project_id);
@@ -87,10 +85,10 @@ class ScenesBatch {
     this.dirty.add(row.id);
   }
 
-  apply(stored: StoredEvent): void {
+  apply({ stored, event }: Decoded): void {
     const at = stored.recordedAt;
-    if (stored.type === 'SceneAdded') {
-      const d = (stored as StoredEvent<SceneAdded['data']>).data;
+    if (event.type === 'SceneAdded') {
+      const d = event.data;
       if (this.scenes.has(d.sceneId)) return;
       this.touch({
         id: d.sceneId,
@@ -116,15 +114,16 @@ class ScenesBatch {
       });
       return;
     }
-    if (stored.type === 'DramaRequested') {
-      const d = (stored as StoredEvent<DramaRequested['data']>).data;
+    if (event.type === 'DramaRequested') {
+      const d = event.data;
       if (this.dramas.has(d.dramaId)) return;
       const link = { project_id: d.projectId, kind: d.kind };
       this.dramas.set(d.dramaId, link);
       this.newDramas.push({ drama_id: d.dramaId, ...link });
       return;
     }
-    const d = (stored as StoredEvent<StageCompleted['data']>).data;
+    if (event.type !== 'StageCompleted') return;
+    const d: StageCompleted['data'] = event.data;
     const output = d.output;
     if (output.stage === 'script') {
       const dramaId = dramaIdOf(stored.streamId);
@@ -264,8 +263,9 @@ export const scenesProjection: Projection<Tables> = {
    * one insert of new dramas.
    */
   async applyBatch(tx, events, t) {
-    const batch = await ScenesBatch.load(tx, events, t);
-    for (const stored of events) batch.apply(stored);
+    const decoded = readEvents(events);
+    const batch = await ScenesBatch.load(tx, decoded, t);
+    for (const event of decoded) batch.apply(event);
     await batch.write(tx, t);
   },
 };

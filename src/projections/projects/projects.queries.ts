@@ -1,18 +1,5 @@
-import type { SqlExecutor } from '../../src/application/ports/database.port.js';
-
-export interface ProjectRow {
-  id: string;
-  owner_id: string;
-  title: string;
-  description: string;
-  genre: string;
-  target_episodes: number;
-  target_duration_sec: number;
-  status: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+import type { SqlExecutor } from '../../application/ports/database.port.js';
+import type { ProjectRow } from '../../application/ports/read-models.port.js';
 
 const COLUMNS = `id, owner_id, title, description, genre, target_episodes, target_duration_sec, status,
   version::int AS version, created_at, updated_at`;
