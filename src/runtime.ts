@@ -13,6 +13,7 @@ import type { JobBus } from './application/ports/job-bus.port.js';
 import type { ProviderCatalog } from './application/ports/provider-catalog.port.js';
 import { randomIds, systemClock } from './application/ports/system.port.js';
 import { AssembleStage } from './application/stages/assemble.stage.js';
+import { CastStage } from './application/stages/cast.stage.js';
 import { ImagesStage } from './application/stages/images.stage.js';
 import { ReviewStage } from './application/stages/review.stage.js';
 import { ScriptStage } from './application/stages/script.stage.js';
@@ -27,6 +28,7 @@ import { InProcessJobBus } from './infrastructure/jobs/in-process.job-bus.js';
 import { KafkaJobBus } from './infrastructure/jobs/kafka.job-bus.js';
 import { SqlCheckpointStore, checkpointMigrations } from './infrastructure/jobs/sql.checkpoint-store.js';
 import { SqlStageCache, stageCacheMigrations } from './infrastructure/jobs/sql.stage-cache.js';
+import { OpenPeepsPortraitPainter } from './infrastructure/media/art/portrait.js';
 import { FfmpegMediaTools } from './infrastructure/media/ffmpeg.media-tools.js';
 import {
   LocalImageGenerator,
@@ -270,6 +272,7 @@ export async function createRuntime(
     ids: randomIds,
     stages: {
       script: new ScriptStage(catalog),
+      cast: new CastStage(catalog, new OpenPeepsPortraitPainter(), blobs),
       storyboard: new StoryboardStage(),
       images: new ImagesStage(catalog, blobs),
       video: new VideoStage(
