@@ -71,7 +71,8 @@ export class CastStage implements StageExecutor {
       const hash = await fileHash(portrait.path);
       const extension =
         portrait.contentType.split('/')[1] === 'jpeg' ? 'jpg' : portrait.contentType.split('/')[1];
-      const portraitKey = `dramas/${drama.dramaId}/cast/portrait-${short(hash)}.${extension}`;
+      // Numbered: two characters never share a key, even if a provider answered twice with one image.
+      const portraitKey = `dramas/${drama.dramaId}/cast/${i + 1}-${short(hash)}.${extension}`;
       await this.blobs.putFile(portraitKey, portrait.path, portrait.contentType);
       characters.push({
         name: character.name,

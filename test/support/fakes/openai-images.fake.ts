@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { crc32 } from 'node:zlib';
 import { FakeServer, json, type RecordedRequest } from './fake-server.js';
 import { testMedia } from './media.js';
 
@@ -6,6 +7,19 @@ import { testMedia } from './media.js';
 export interface ImageEdit {
   fields: Record<string, string>;
   images: { field: string; filename: string; type: string; bytes: Buffer }[];
+}
+
+/** A PNG with a tEXt chunk added before its IEND. */
+function withText(png: Buffer, keyword: string, text: string): Buffer {
+  const data = Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'utf8')]);
+  const type = Buffer.from('tEXt', 'latin1');
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  type.copy(chunk, 4);
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(Buffer.concat([type, data])), 8 + data.length);
+  const iend = png.length - 12;
+  return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)]);
 }
 
 const IMAGE_MAGIC: Array<[string, (b: Buffer) => boolean]> = [
@@ -23,6 +37,11 @@ const IMAGE_MAGIC: Array<[string, (b: Buffer) => boolean]> = [
 export class OpenAiImagesFake {
   moderationWord = 'FORBIDDEN';
   readonly edits: ImageEdit[] = [];
+  /**
+   * Answer each request with its own image: the test PNG with the prompt in a tEXt chunk (base64
+   * answers only), so a test can tell which generated image went where.
+   */
+  stampPrompts = false;
   /** What the server answers when the request names no response_format. */
   defaultFormat: 'url' | 'b64_json' = 'url';
 
@@ -147,8 +166,9 @@ export class OpenAiImagesFake {
     }
     const format = body.response_format ?? this.defaultFormat;
     const png = (await testMedia()).png;
+    const answer = this.stampPrompts ? withText(png, 'prompt', body.prompt) : png;
     const item =
-      format === 'url' ? { url: this.server.mediaUrl('png') } : { b64_json: png.toString('base64') };
+      format === 'url' ? { url: this.server.mediaUrl('png') } : { b64_json: answer.toString('base64') };
     json(res, 200, { created: Math.floor(Date.now() / 1000), data: [item] });
   }
 }
