@@ -35,6 +35,7 @@ describe.each(DIALECTS)('drama pipeline on %s', (dialect) => {
     expect(progress.every((p, i) => i === 0 || p >= progress[i - 1]!)).toBe(true);
     expect(drama.stages.map((s: any) => [s.name, s.status, s.done, s.total])).toEqual([
       ['script', 'completed', 1, 1],
+      ['cast', 'completed', 1, 1],
       ['storyboard', 'completed', 1, 1],
       ['images', 'completed', 2, 2],
       ['video', 'completed', 2, 2],
