@@ -5,7 +5,8 @@ import {
   summarizeDrama,
 } from '../../src/domain/drama/drama.progress.js';
 import type { ActiveDrama } from '../../src/domain/drama/drama.state.js';
-import type { VideoOutput } from '../../src/domain/drama/drama.types.js';
+import { castOf } from '../../src/domain/drama/drama.cast.js';
+import type { CastMember, VideoOutput } from '../../src/domain/drama/drama.types.js';
 
 export interface DramaRow {
   id: string;
@@ -21,13 +22,15 @@ export interface DramaRow {
   result: VideoOutput | null;
   error: string | null;
   notes: string[];
+  /** The drama's cast (empty before the cast step, and in dramas from before it). */
+  cast: CastMember[];
   started_at: string | null;
   created_at: string;
   updated_at: string;
 }
 
 const COLUMNS = `id, stream_id, kind, project_id, owner_id, status, stage, progress, stages, episodes, result, error,
-  notes, started_at, created_at, updated_at`;
+  notes, cast_members AS cast, started_at, created_at, updated_at`;
 
 const normalise = (row: DramaRow): DramaRow => ({
   ...row,
@@ -77,6 +80,7 @@ export function dramaRowFields(state: ActiveDrama, streamId: string): DramaRow {
     result: summary.result,
     error: summary.error,
     notes: summary.notes,
+    cast: castOf(state)?.characters ?? [],
     started_at: summary.startedAt,
     created_at: state.createdAt,
     updated_at: state.updatedAt,

@@ -100,6 +100,14 @@ describe('the cast of a drama on the provider doubles', () => {
     const portraits = names.map((n) => [...referenceOf.get(n)!][0]);
     expect(new Set(portraits).size).toBe(names.length);
     expect(new Set(descriptionOf.values()).size).toBe(names.length);
+    // The drama's answer shows the same cast: names, descriptions, voices and signed portrait links.
+    expect(drama.cast.map((c: any) => c.name).sort()).toEqual([...names].sort());
+    for (const member of drama.cast) {
+      expect(member.description).toBe(descriptionOf.get(member.name));
+      expect(member.portrait_url).toMatch(/^\/media\/dramas\/.+\/cast\/.+\.png\?/);
+      const portrait = Buffer.from(await (await fetch(`${app.baseUrl}${member.portrait_url}`)).arrayBuffer());
+      expect(sha(portrait)).toBe([...referenceOf.get(member.name)!][0]);
+    }
     for (const description of descriptionOf.values()) {
       expect(generated.filter((p) => p.includes(description))).toHaveLength(1);
     }
