@@ -7,6 +7,17 @@ import type { BlobStore } from '../ports/blob-store.port.js';
 import { StageError } from './stage-executor.js';
 import type { SceneContext } from './stage-inputs.js';
 
+/*
+ * Which providers get the cast's portraits as reference images (issue 12):
+ * - openai_images (gpt-image models): yes, POST /images/edits with `image[]` (see its adapter).
+ * - wanx: no. Its text2image API has no reference input, and wan2.5-i2i takes image URLs the provider
+ *   can fetch, which a local media store does not give. It gets the descriptions in the prompt.
+ * - runway (gen4_turbo image_to_video) and pika (v2.2 image-to-video): their one image is the first
+ *   frame, i.e. the scene's still, which shows the cast already; they get the descriptions in the prompt.
+ *   (Pika's "pikascenes" takes character images but is not wired here.)
+ * - local: the art composer draws each character from its portrait file.
+ */
+
 /** Where a scene happens and who is in it, as every shot of it shows them. */
 export interface ShotCast {
   setting: ShotSetting;
