@@ -76,7 +76,7 @@ describe('crash and resume (kill -9) on the embedded default', () => {
         }
       }
       expect(restartsAfterCompletion).toEqual([]);
-      expect(completedAt.size).toBe(1 + 1 + 3 + 3 + 3 + 1);
+      expect(completedAt.size).toBe(1 + 1 + 1 + 3 + 3 + 3 + 1); // script, cast, storyboard, 3 × (images, video, review), assemble
     } finally {
       await db.close();
     }
