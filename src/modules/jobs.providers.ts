@@ -11,6 +11,8 @@ import { PROVIDER_CATALOG, type ProviderCatalog } from '../application/ports/pro
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../application/ports/system.port.js';
 import type { Stage } from '../domain/drama/drama.types.js';
 import { AssembleStage } from '../application/stages/assemble.stage.js';
+import { CastStage } from '../application/stages/cast.stage.js';
+import { OpenPeepsPortraitPainter } from '../infrastructure/media/art/portrait.js';
 import { ImagesStage } from '../application/stages/images.stage.js';
 import { ReviewStage } from '../application/stages/review.stage.js';
 import { ScriptStage } from '../application/stages/script.stage.js';
@@ -73,6 +75,7 @@ export const jobProviders: Provider[] = [
         ids,
         stages: {
           script: new ScriptStage(catalog),
+          cast: new CastStage(catalog, new OpenPeepsPortraitPainter(), blobs),
           storyboard: new StoryboardStage(),
           images: new ImagesStage(catalog, blobs),
           video: new VideoStage(

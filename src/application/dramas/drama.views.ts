@@ -23,6 +23,14 @@ export interface DramaView {
   error: string | null;
   /** Decisions taken on the creator's behalf, e.g. a provider that is not configured here. */
   notes: string[];
+  /** Who plays in it: the same portrait, look and voice in every scene. Empty until the cast is made. */
+  cast: {
+    name: string;
+    gender: string;
+    voice: string;
+    description: string;
+    portrait_url: string | null;
+  }[];
   created_at: string;
   updated_at: string;
 }
@@ -89,6 +97,15 @@ export async function toDramaView(row: DramaRow, links: MediaLinks, now: Date): 
     ),
     error: row.error,
     notes: row.notes,
+    cast: await Promise.all(
+      (row.cast ?? []).map(async (c) => ({
+        name: c.name,
+        gender: c.gender,
+        voice: c.voice,
+        description: c.description,
+        portrait_url: await links.url(c.portraitKey),
+      })),
+    ),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

@@ -49,10 +49,13 @@ const cacheKey = (drama: ActiveDrama, job: JobState) =>
     drama: job.stage === 'script' || job.stage === 'storyboard' ? drama.dramaId : null,
   });
 
-const blobKeys = (output: StageOutput): string[] =>
-  Object.entries(output)
+/** The media keys an output names, its cast's portraits included: a cached result needs them all. */
+const blobKeys = (output: StageOutput): string[] => [
+  ...Object.entries(output)
     .filter(([name, value]) => /(^k|K)ey$/.test(name) && typeof value === 'string')
-    .map(([, value]) => value as string);
+    .map(([, value]) => value as string),
+  ...(output.stage === 'cast' ? output.characters.map((c) => c.portraitKey) : []),
+];
 
 /**
  * Runs one job: claims it (JobStarted), reuses a cached result or runs the stage in its own temp

@@ -1,6 +1,6 @@
 import type { EpisodeProgress, StageProgress } from '../../domain/drama/drama.progress.js';
 import type { ActiveDrama } from '../../domain/drama/drama.state.js';
-import type { VideoOutput } from '../../domain/drama/drama.types.js';
+import type { CastMember, VideoOutput } from '../../domain/drama/drama.types.js';
 import type { SqlExecutor } from './database.port.js';
 import type { StoredEvent } from './event-store.port.js';
 
@@ -32,6 +32,8 @@ export interface DramaRow {
   result: VideoOutput | null;
   error: string | null;
   notes: string[];
+  /** The drama's cast (empty before the cast step, and in dramas from before it). */
+  cast: CastMember[];
   started_at: string | null;
   created_at: string;
   updated_at: string;

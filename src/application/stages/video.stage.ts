@@ -1,5 +1,6 @@
 import { extname, join } from 'node:path';
-import type { ActiveDrama, JobState } from '../../domain/drama/drama.state.js';
+import { castMember, castOf } from '../../domain/drama/drama.cast.js';
+import { type ActiveDrama, type JobState, slot } from '../../domain/drama/drama.state.js';
 import type { SceneRef, SingleVideoRequest, VideoOutput } from '../../domain/drama/drama.types.js';
 import { MAX_TASK_SEC, parseTaskScript, voiceTaskLines } from '../../domain/script/task-script.js';
 import { detectLanguage } from '../../domain/script/vocabulary.js';
@@ -12,6 +13,7 @@ import { fileHash } from '../shared/hashing.js';
 import { type StageExecutor, StageError, type StageInput, type StageResult } from './stage-executor.js';
 import { requireOutput, sceneContext, sceneHeading, seedOf, short } from './stage-inputs.js';
 import { moodFor } from './mood.js';
+import { castPrompt, type ShotCast, shotCast } from './shot-cast.js';
 import { planClips } from '../video/clip-plan.js';
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
@@ -73,7 +75,14 @@ export class VideoStage implements StageExecutor {
   ) {}
 
   async run({ drama, job, ctx }: StageInput): Promise<StageResult> {
-    const plan = drama.kind === 'single_video' ? this.planTask(drama) : this.planScene(drama, job);
+    const plan =
+      drama.kind === 'single_video'
+        ? this.planTask(drama)
+        : this.planScene(
+            drama,
+            job,
+            await shotCast(drama, sceneContext(drama, job.target), this.blobs, ctx.workDir),
+          );
     const [videoProvider = 'local', ttsProvider = 'local'] = job.provider.split('+');
     const imagePath = await this.fetchImage(plan.image, ctx);
 
@@ -153,10 +162,11 @@ export class VideoStage implements StageExecutor {
     return { output, provider: job.provider, model };
   }
 
-  private planScene(drama: ActiveDrama, job: JobState): RenderPlan {
+  private planScene(drama: ActiveDrama, job: JobState, shot: ShotCast): RenderPlan {
     const context = sceneContext(drama, job.target);
     const { scene, cast, ref } = context;
-    const voiceOf = new Map(cast.map((c) => [c.name, c.voice]));
+    // The cast's voice, the same in every scene (dramas from before the cast step: the script's).
+    const voiceOf = new Map(cast.map((c) => [c.name, castMember(castOf(drama), c.name)?.voice ?? c.voice]));
     const fallbackVoice = context.script.language === 'zh' ? 'zh-female-1' : 'en-female-1';
     const shots = requireOutput(drama, 'storyboard', 'drama').shots[job.target] ?? [];
     return {
@@ -174,7 +184,14 @@ export class VideoStage implements StageExecutor {
       ...episodeMusic(drama.dramaId, context.episodeScenes, ref),
       mood: moodFor(drama.request.genre, scene.beat),
       image: { kind: 'key', key: requireOutput(drama, 'images', job.target).key },
-      visualPrompts: shots.length > 0 ? shots.map((s) => s.visual_prompt) : [scene.visual_prompt],
+      // A picture composed here only where the still was: a provider's illustration is shown as it is.
+      ...(drama.outputs[slot('images', job.target)]?.provider === 'local'
+        ? { picture: { setting: shot.setting, characters: shot.characters } }
+        : {}),
+      // The cast first: providers cut long prompts at the end (Runway at 1000 characters).
+      visualPrompts: (shots.length > 0 ? shots.map((s) => s.visual_prompt) : [scene.visual_prompt]).map((p) =>
+        [castPrompt(shot.characters, context.script.language), p].filter(Boolean).join('. '),
+      ),
       keyPrefix: `dramas/${drama.dramaId}/scenes/${job.target}`,
     };
   }

@@ -1,8 +1,8 @@
+import { castOf, hasCastStep } from './drama.cast.js';
 import type { DramaCommand } from './drama.commands.js';
 import { type ActiveDrama, type DramaState, type JobState, scriptOf, slot } from './drama.state.js';
 import {
   DRAMA_TARGET,
-  type DramaKind,
   type DramaRequest,
   episodeTarget,
   type JobSpec,
@@ -30,8 +30,15 @@ export interface PlannerDeps {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 2_000, maxDelayMs: 30_000 };
 
-const stagesOf = (kind: DramaKind): readonly Stage[] =>
-  kind === 'script_only' ? ['script', 'storyboard'] : kind === 'single_video' ? ['video'] : STAGES;
+/** In order: a scene's images (and everything after) wait for the cast, whose portraits they show. */
+const stagesOf = (drama: ActiveDrama): readonly Stage[] =>
+  drama.kind === 'script_only'
+    ? ['script', 'storyboard']
+    : drama.kind === 'single_video'
+      ? ['video']
+      : hasCastStep(drama)
+        ? STAGES
+        : STAGES.filter((s) => s !== 'cast');
 
 const unique = (values: string[]) => [...new Set(values)];
 
@@ -40,6 +47,7 @@ export function providerChain(stage: Stage, request: DramaRequest): string[] {
   switch (stage) {
     case 'script':
       return [request.useLocalLlm ? 'auto-local' : 'auto-cloud'];
+    case 'cast':
     case 'images':
       return unique([request.providers.image, 'local']);
     case 'video':
@@ -57,7 +65,7 @@ export function providerChain(stage: Stage, request: DramaRequest): string[] {
 
 function targetsOf(stage: Stage, drama: ActiveDrama): string[] | null {
   if (drama.kind === 'single_video') return [TASK_TARGET];
-  if (stage === 'script' || stage === 'storyboard') return [DRAMA_TARGET];
+  if (stage === 'script' || stage === 'cast' || stage === 'storyboard') return [DRAMA_TARGET];
   if (stage === 'assemble')
     return Array.from({ length: drama.request.episodes }, (_, i) => episodeTarget(i + 1));
   const script = scriptOf(drama);
@@ -77,6 +85,8 @@ function inputOf(stage: Stage, target: string, drama: ActiveDrama): unknown {
   // Only a resolution other than the default is part of the input: dramas from before it existed (and
   // every 720p one) keep the input hashes, and so the cached results, they had.
   const resolution = r.resolution && r.resolution !== '720p' ? { resolution: r.resolution } : {};
+  // Likewise the cast: only in dramas that have the step (portraits and voices change the pictures).
+  const cast = hasCastStep(drama) ? { cast: castOf(drama)?.hash ?? null } : {};
   switch (stage) {
     case 'script':
       return {
@@ -90,6 +100,9 @@ function inputOf(stage: Stage, target: string, drama: ActiveDrama): unknown {
         episodeDurationSec: r.episodeDurationSec,
         useLocalLlm: r.useLocalLlm,
       };
+    case 'cast':
+      // The drama id seeds the offline portraits: two dramas from one prompt get their own faces.
+      return { stage, drama: drama.dramaId, script: script?.hash };
     case 'storyboard':
       return { stage, script: script?.hash, aspect: r.aspectRatio };
     case 'images':
@@ -99,6 +112,7 @@ function inputOf(stage: Stage, target: string, drama: ActiveDrama): unknown {
         shots,
         aspect: r.aspectRatio,
         ...resolution,
+        ...cast,
         revision: drama.revisions[target] ?? 0,
       };
     case 'video':
@@ -117,6 +131,7 @@ function inputOf(stage: Stage, target: string, drama: ActiveDrama): unknown {
         shots,
         aspect: r.aspectRatio,
         ...resolution,
+        ...cast,
         revision: drama.revisions[target] ?? 0,
         rerender: drama.rerenders[target] ?? 0,
       };
@@ -180,7 +195,7 @@ export function planNext(state: DramaState, deps: PlannerDeps): DramaCommand[] {
   if (state.status !== 'pending' && state.status !== 'running') return [];
   const drama = state;
   const now = deps.now;
-  for (const stage of stagesOf(drama.kind)) {
+  for (const stage of stagesOf(drama)) {
     const targets = targetsOf(stage, drama);
     if (!targets) return [];
     const chain = providerChain(stage, drama.request);

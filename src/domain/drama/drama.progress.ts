@@ -1,3 +1,4 @@
+import { hasCastStep } from './drama.cast.js';
 import { type ActiveDrama, scriptOf, slot } from './drama.state.js';
 import {
   DRAMA_TARGET,
@@ -47,14 +48,14 @@ export interface DramaSummary {
 
 /** Relative cost of each stage, for a progress bar that moves at roughly even speed. */
 const WEIGHTS: Record<DramaKind, Partial<Record<Stage, number>>> = {
-  drama: { script: 5, storyboard: 2, images: 8, video: 60, review: 10, assemble: 15 },
+  drama: { script: 5, cast: 3, storyboard: 2, images: 8, video: 60, review: 10, assemble: 15 },
   script_only: { script: 90, storyboard: 10 },
   single_video: { video: 100 },
 };
 
 function targets(drama: ActiveDrama, stage: Stage): string[] {
   if (drama.kind === 'single_video') return [TASK_TARGET];
-  if (stage === 'script' || stage === 'storyboard') return [DRAMA_TARGET];
+  if (stage === 'script' || stage === 'cast' || stage === 'storyboard') return [DRAMA_TARGET];
   if (stage === 'assemble')
     return Array.from({ length: drama.request.episodes }, (_, i) => episodeTarget(i + 1));
   return scriptOf(drama)?.scenes.map((s) => s.sceneId) ?? [];
@@ -74,7 +75,7 @@ export function summarizeDrama(drama: ActiveDrama): DramaSummary {
   let totalWeight = 0;
   for (const name of STAGES) {
     const weight = weights[name];
-    if (weight === undefined) continue;
+    if (weight === undefined || (name === 'cast' && !hasCastStep(drama))) continue;
     const list = targets(drama, name);
     let done = 0;
     let partial = 0;

@@ -1,9 +1,14 @@
 import type { VoicedTaskLine } from '../script/task-script.js';
 import type { Script } from '../script/script.schema.js';
 import type { AspectRatio, Resolution, Shot } from '../script/storyboard.js';
+import type { Gender } from '../script/vocabulary.js';
 
-/** The generation pipeline, in order. Each stage runs once per target: the drama, a scene, or an episode. */
-export const STAGES = ['script', 'storyboard', 'images', 'video', 'review', 'assemble'] as const;
+/**
+ * The generation pipeline, in order. Each stage runs once per target: the drama, a scene, or an episode.
+ * `cast` (one portrait, description and voice per character) is absent from dramas recorded before it
+ * existed: see hasCastStep.
+ */
+export const STAGES = ['script', 'cast', 'storyboard', 'images', 'video', 'review', 'assemble'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /**
@@ -81,6 +86,23 @@ export interface ScriptOutput {
     trail: { provider: string; outcome: 'skipped' | 'failed'; reason: string }[];
   };
 }
+/** One character as every shot of the drama shows and voices them. */
+export interface CastMember {
+  name: string;
+  gender: Gender;
+  /** Our voice id (src/domain/script/voices.ts): the same in every scene. */
+  voice: string;
+  /** Fixed visual description (appearance, clothes) in the script's language, in every shot prompt. */
+  description: string;
+  /** The reference portrait in the media store. */
+  portraitKey: string;
+  portraitType: 'image/png' | 'image/jpeg' | 'image/webp';
+}
+export interface CastOutput {
+  stage: 'cast';
+  characters: CastMember[];
+  hash: string;
+}
 export interface StoryboardOutput {
   stage: 'storyboard';
   shots: Record<string, Shot[]>;
@@ -116,7 +138,7 @@ export interface EpisodeOutput {
   hash: string;
 }
 export type StageOutput =
-  ScriptOutput | StoryboardOutput | ImageOutput | VideoOutput | ReviewOutput | EpisodeOutput;
+  ScriptOutput | CastOutput | StoryboardOutput | ImageOutput | VideoOutput | ReviewOutput | EpisodeOutput;
 
 export type ErrorClass = 'transient' | 'permanent' | 'moderation';
 

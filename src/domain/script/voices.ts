@@ -31,14 +31,14 @@ export interface VoiceCandidate {
   voice?: string;
 }
 
-type Age = 'child' | 'adult' | 'senior' | 'elder';
+export type Age = 'child' | 'adult' | 'senior' | 'elder';
 
 const ELDER =
   /爷爷|奶奶|外公|外婆|姥姥|姥爷|大爷|大妈|老人|老太|老先生|老爷子|父亲|母亲|爸爸|妈妈|老爸|老妈|grand(?:father|mother|pa|ma)|\bold (?:man|woman)\b|elderly|\bfather\b|\bmother\b|\bdad\b|\bmom\b/i;
 const CHILD = /孩子|小孩|儿童|男孩|女孩|小学生|幼儿园|\bchild\b|\bkid\b|\bboy\b|\bgirl\b/i;
 const AGE = /(\d{1,3})\s*(?:岁|-year-old|years? old)/;
 
-function ageOf(c: VoiceCandidate): Age {
+export function ageOf(c: VoiceCandidate): Age {
   const text = `${c.role ?? ''} ${c.description ?? ''}`;
   const years = AGE.exec(text)?.[1];
   if (years !== undefined) {

@@ -92,7 +92,8 @@ async function applyDramaEvents(
     // from again (a scene regeneration refolds it from the log): only open ones are worth the memory.
     memo.delete(key);
     if (isOpen(state)) memo.set(key, { position: last, state: slim(state) } satisfies Folded);
-    records.push({ ...dramaRowFields(state, streamId), last_position: last });
+    const { cast, ...fields } = dramaRowFields(state, streamId);
+    records.push({ ...fields, cast_members: cast, last_position: last });
   }
   while (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
   if (records.length > 0) await upsert(tx, t, records);
@@ -107,13 +108,15 @@ async function applyDramaEvents(
 async function upsert(tx: SqlExecutor, t: TableNames<Tables>, records: Record<string, unknown>[]) {
   await tx.query(
     `INSERT INTO ${t.dramas} (id, stream_id, kind, project_id, owner_id, status, stage, progress, stages, episodes,
-       result, error, notes, started_at, created_at, updated_at, last_position)
+       result, error, notes, cast_members, started_at, created_at, updated_at, last_position)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (id uuid, stream_id text, kind text, project_id uuid,
        owner_id uuid, status text, stage text, progress int, stages jsonb, episodes jsonb, result jsonb, error text,
-       notes jsonb, started_at timestamptz, created_at timestamptz, updated_at timestamptz, last_position bigint)
+       notes jsonb, cast_members jsonb, started_at timestamptz, created_at timestamptz, updated_at timestamptz,
+       last_position bigint)
      ON CONFLICT (stream_id) DO UPDATE SET status = EXCLUDED.status, stage = EXCLUDED.stage,
        progress = EXCLUDED.progress, stages = EXCLUDED.stages, episodes = EXCLUDED.episodes,
        result = EXCLUDED.result, error = EXCLUDED.error, notes = EXCLUDED.notes,
+       cast_members = EXCLUDED.cast_members,
        started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at, last_position = EXCLUDED.last_position`,
     [JSON.stringify(records)],
   );
@@ -127,7 +130,8 @@ export const dramasProjection: Projection<Tables> = {
   name: 'dramas',
   // 2: the folded state left the row (kept in memory, refolded from the log when cold).
   // 3: `withdrawn` — the project was deleted: its dramas and tasks are no longer served (their events stay).
-  version: 3,
+  // 4: `cast_members` — the cast (names, descriptions, voices, portrait keys) for GET /dramas/:id.
+  version: 4,
   tables: ['dramas'],
   eventTypes: [...DRAMA_EVENT_TYPES, 'ProjectDeleted'],
 
@@ -146,6 +150,7 @@ export const dramasProjection: Projection<Tables> = {
       result jsonb,
       error text,
       notes jsonb NOT NULL,
+      cast_members jsonb NOT NULL DEFAULT '[]',
       started_at timestamptz,
       created_at timestamptz NOT NULL,
       updated_at timestamptz NOT NULL,

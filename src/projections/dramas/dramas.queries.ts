@@ -2,9 +2,10 @@ import type { SqlExecutor } from '../../application/ports/database.port.js';
 import type { DramaRow } from '../../application/ports/read-models.port.js';
 import { summarizeDrama } from '../../domain/drama/drama.progress.js';
 import type { ActiveDrama } from '../../domain/drama/drama.state.js';
+import { castOf } from '../../domain/drama/drama.cast.js';
 
 const COLUMNS = `id, stream_id, kind, project_id, owner_id, status, stage, progress, stages, episodes, result, error,
-  notes, started_at, created_at, updated_at`;
+  notes, cast_members AS cast, started_at, created_at, updated_at`;
 
 const normalise = (row: DramaRow): DramaRow => ({
   ...row,
@@ -54,6 +55,7 @@ export function dramaRowFields(state: ActiveDrama, streamId: string): DramaRow {
     result: summary.result,
     error: summary.error,
     notes: summary.notes,
+    cast: castOf(state)?.characters ?? [],
     started_at: summary.startedAt,
     created_at: state.createdAt,
     updated_at: state.updatedAt,

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OpenPeepsPortraitPainter } from '../../../src/infrastructure/media/art/portrait.js';
 import { OpenAiImageGenerator } from '../../../src/infrastructure/ai/openai-images/openai.image-generator.js';
 import { jobContext, removeJobDirs, secret, testLimits } from '../../support/ai.js';
 import { testMedia } from '../../support/fakes/media.js';
@@ -75,6 +77,61 @@ describe('openai_images on the images double', () => {
     expect(error).toMatchObject({
       errorClass: 'moderation',
       details: { providerCode: 'content_policy_violation' },
+    });
+  });
+
+  describe('with the cast', () => {
+    const painter = new OpenPeepsPortraitPainter();
+    const portraits = async (dir: string) => {
+      const designs = painter.design(
+        [
+          { name: 'Mia', gender: 'female' },
+          { name: 'Tom', gender: 'male' },
+        ],
+        { seed: 'drama-x', language: 'en' },
+      );
+      return Promise.all(
+        designs.map(async (d, i) => ({
+          name: d.name,
+          description: d.description,
+          portraitPath: (await painter.paint(d, join(dir, `p${i}.png`), { size: 128 })).path,
+        })),
+      );
+    };
+
+    it('sends the portraits as reference images (images/edits, image[]) with the prompt, to gpt-image', async () => {
+      const ctx = await jobContext();
+      const characters = await portraits(ctx.workDir);
+      const result = await generator().generate(
+        { ...image, prompt: `Characters: Mia (${characters[0]!.description}). ${image.prompt}`, characters },
+        ctx,
+      );
+      expect(fake.server.find('POST /v1/images/generations')).toHaveLength(0);
+      expect(fake.edits).toHaveLength(1);
+      const edit = fake.edits[0]!;
+      expect(edit.fields).toMatchObject({ model: 'gpt-image-1', n: '1', size: '1536x1024' });
+      expect(edit.fields.prompt).toContain(characters[0]!.description);
+      expect(edit.images.map((i) => [i.field, i.type])).toEqual([
+        ['image[]', 'image/png'],
+        ['image[]', 'image/png'],
+      ]);
+      for (const [i, character] of characters.entries()) {
+        expect(edit.images[i]!.bytes.equals(await readFile(character.portraitPath))).toBe(true);
+      }
+      expect(await readFile(result.path)).toEqual((await testMedia()).png);
+      expect(ctx.usage).toEqual([{ images: 1 }]);
+    });
+
+    it('keeps to images/generations, descriptions in the prompt only, for a model without references', async () => {
+      const ctx = await jobContext();
+      const characters = await portraits(ctx.workDir);
+      await generator({ model: 'dall-e-3' }).generate({ ...image, characters }, ctx);
+      await generator().generate(
+        { ...image, characters: characters.map(({ portraitPath: _, ...c }) => c) },
+        ctx,
+      );
+      expect(fake.edits).toHaveLength(0);
+      expect(fake.server.find('POST /v1/images/generations')).toHaveLength(2);
     });
   });
 

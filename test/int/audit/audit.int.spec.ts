@@ -333,7 +333,7 @@ describe('auditors and operators on postgres', () => {
       expect(list.status).toBe(200);
       const head = await app.store.headPosition();
       expect(list.body.data.items.map((p: any) => p.name)).toEqual(['projects', 'dramas', 'scenes', 'usage']);
-      const versions: Record<string, number> = { projects: 1, dramas: 3, scenes: 1, usage: 1 };
+      const versions: Record<string, number> = { projects: 1, dramas: 4, scenes: 1, usage: 1 };
       for (const p of list.body.data.items) {
         expect(p).toMatchObject({
           version: versions[p.name],
@@ -503,7 +503,7 @@ describe('auditors and operators on postgres', () => {
 
       const status = await cli('projections', 'status');
       expect(status.code).toBe(0);
-      expect(status.stdout).toMatch(/dramas\s+3\s+3\s+\d+\s+\d+\s+0\s+live/);
+      expect(status.stdout).toMatch(/dramas\s+4\s+4\s+\d+\s+\d+\s+0\s+live/);
       expect((await cli('projections', 'rebuild', 'nope')).code).toBe(2);
     }, 120_000);
 

@@ -29,6 +29,8 @@ describe('a drama on the cloud providers', () => {
   let qwen: DashScopeCompatibleFake;
   let dashscope: DashScopeNativeFake;
   let runway: RunwayFake;
+  /** Characters of the script: each has a portrait from Wanx. */
+  let castSize = 0;
   const work = mkdtempSync(join(tmpdir(), 'k3s-cloud-'));
   const request = smallDrama({
     use_local_llm: false,
@@ -70,6 +72,7 @@ describe('a drama on the cloud providers', () => {
         episode_duration_sec: 20,
       }),
     );
+    castSize = script.characters.length;
     // The same compatible-mode server answers the script writer (qwen-plus) and the reviewer (qwen-vl-*).
     answerWith(script);
     runway.steps = { PENDING: 1, THROTTLED: 1, RUNNING: 1 };
@@ -90,6 +93,7 @@ describe('a drama on the cloud providers', () => {
     const providers = Object.fromEntries(drama.stages.map((s: any) => [s.name, s.providers]));
     expect(providers).toMatchObject({
       script: ['cloud_qwen'],
+      cast: ['wanx'],
       images: ['wanx'],
       video: ['runway+qwen_tts'],
     });
@@ -104,14 +108,15 @@ describe('a drama on the cloud providers', () => {
     const usageResponse = await client.get(`/api/v1/projects/${accepted.body.data.project_id}/usage`);
     expect(usageResponse.body.message).toBe('success');
     const usage = usageResponse.body.data;
-    expect(usage.totals).toMatchObject({ video_seconds: 20, images: 2 });
+    // Two storyboard images and one portrait per character.
+    expect(usage.totals).toMatchObject({ video_seconds: 20, images: 2 + castSize });
     expect(usage.totals.tts_characters).toBeGreaterThan(10);
     expect(usage.totals.llm_prompt_tokens).toBeGreaterThan(0);
     expect(usage.by_provider).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ provider: 'runway', metric: 'video_seconds', amount: 20 }),
         expect.objectContaining({ provider: 'qwen_tts', metric: 'tts_characters' }),
-        expect.objectContaining({ provider: 'wanx', metric: 'images', amount: 2 }),
+        expect.objectContaining({ provider: 'wanx', metric: 'images', amount: 2 + castSize }),
       ]),
     );
     expect(JSON.stringify(usage)).not.toContain(qwen.apiKey);

@@ -32,7 +32,12 @@ describe('crash and resume (kill -9) on the embedded default', () => {
         smallDrama({ scenes_per_episode: 3, duration_sec: 60 }),
       )
     ).body.data;
-    await waitFor<any>(client, `/api/v1/dramas/${dramaId}`, (d) => d.stages[3].done >= 1, 90_000);
+    await waitFor<any>(
+      client,
+      `/api/v1/dramas/${dramaId}`,
+      (d) => d.stages.find((s: any) => s.name === 'video').done >= 1,
+      90_000,
+    );
     await server.kill('SIGKILL');
     expect(server.process.signalCode).toBe('SIGKILL');
 
@@ -71,7 +76,7 @@ describe('crash and resume (kill -9) on the embedded default', () => {
         }
       }
       expect(restartsAfterCompletion).toEqual([]);
-      expect(completedAt.size).toBe(1 + 1 + 3 + 3 + 3 + 1);
+      expect(completedAt.size).toBe(1 + 1 + 1 + 3 + 3 + 3 + 1); // script, cast, storyboard, 3 × (images, video, review), assemble
     } finally {
       await db.close();
     }

@@ -35,6 +35,7 @@ describe.each(DIALECTS)('drama pipeline on %s', (dialect) => {
     expect(progress.every((p, i) => i === 0 || p >= progress[i - 1]!)).toBe(true);
     expect(drama.stages.map((s: any) => [s.name, s.status, s.done, s.total])).toEqual([
       ['script', 'completed', 1, 1],
+      ['cast', 'completed', 1, 1],
       ['storyboard', 'completed', 1, 1],
       ['images', 'completed', 2, 2],
       ['video', 'completed', 2, 2],
@@ -42,6 +43,20 @@ describe.each(DIALECTS)('drama pipeline on %s', (dialect) => {
       ['assemble', 'completed', 1, 1],
     ]);
     expect(drama.stages[0].providers).toEqual(['template']);
+    // The cast: each character a description, a voice and a portrait of their own.
+    expect(drama.cast.length).toBeGreaterThanOrEqual(2);
+    const portraits = await Promise.all(
+      drama.cast.map(async (c: any, i: number) => {
+        expect(c).toMatchObject({ name: expect.any(String), voice: expect.stringMatching(/^zh-/) });
+        expect(c.description).toMatch(/上衣的/);
+        return (await download(app.baseUrl, c.portrait_url, join(work, `${dialect}-cast${i}.png`))).toString(
+          'base64',
+        );
+      }),
+    );
+    expect(portraits.every((p) => Buffer.from(p, 'base64').subarray(1, 4).toString() === 'PNG')).toBe(true);
+    expect(new Set(portraits).size).toBe(drama.cast.length);
+    expect(new Set(drama.cast.map((c: any) => c.description)).size).toBe(drama.cast.length);
 
     const [episode] = drama.episodes;
     expect(episode).toMatchObject({ number: 1, status: 'completed' });

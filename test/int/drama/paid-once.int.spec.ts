@@ -22,6 +22,8 @@ describe('paid provider work survives a crash without being paid twice', () => {
   let dashscope: DashScopeNativeFake;
   let qwen: DashScopeCompatibleFake;
   let server: ChildApp | null = null;
+  /** Characters of the script: each has a portrait from Wanx (the cast step), before the scenes' images. */
+  let castSize = 0;
   const request = smallDrama({ video_provider: 'runway', image_provider: 'wanx', tts_provider: 'local' });
 
   beforeAll(async () => {
@@ -37,6 +39,7 @@ describe('paid provider work survives a crash without being paid twice', () => {
       scenes_per_episode: 2,
       episode_duration_sec: 20,
     });
+    castSize = script.characters.length;
     qwen.replies.fallback = (req) =>
       String((req.body as { model?: string }).model).includes('vl')
         ? { content: '{"ok": true, "reasons": []}' }
@@ -113,7 +116,7 @@ describe('paid provider work survives a crash without being paid twice', () => {
     };
   };
 
-  it('a storyboard image task created just before the crash is resumed, not created again', async () => {
+  it('an image task (a portrait) created just before the crash is resumed, not created again', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'k3s-paid-image-'));
     const creates = dashscope.imageSubmissions().length;
     // The first poll of a task comes after its id was recorded: kill right there.
@@ -122,7 +125,9 @@ describe('paid provider work survives a crash without being paid twice', () => {
     expect({ status: drama.status, error: drama.error }).toEqual({ status: 'completed', error: null });
     const sent = dashscope.imageSubmissions().slice(creates);
     expect(bodiesSentTwice(sent)).toBe(0);
-    expect(sent.length).toBeLessThanOrEqual(2); // one image per scene, each paid once at most
+    // One portrait per character and one image per scene, each paid once at most. The first task polled
+    // (the one the crash interrupts) is a portrait: the cast comes before the scenes' images.
+    expect(sent.length).toBeLessThanOrEqual(castSize + 2);
     // The task being polled when the server died was polled again by the restarted one: resumed.
     const polledAtCrash = dashscope.server.requests.find(
       (r) => r.method === 'GET' && r.path.startsWith('/api/v1/tasks/') && r.at < restartedAt,
@@ -130,10 +135,12 @@ describe('paid provider work survives a crash without being paid twice', () => {
     expect(dashscope.server.requests.some((r) => r.path === polledAtCrash.path && r.at >= restartedAt)).toBe(
       true,
     );
-    const images = drama.stages.find((s: any) => s.name === 'images');
-    expect(images.providers).toContain('wanx');
-    // Another scene's request in flight at the crash, if any, was not sent again, and says so.
-    if (images.providers.includes('local')) {
+    const paid = drama.stages
+      .filter((s: any) => s.name === 'cast' || s.name === 'images')
+      .flatMap((s: any) => s.providers as string[]);
+    expect(paid).toContain('wanx');
+    // Another request in flight at the crash, if any, was not sent again, and says so.
+    if (paid.includes('local')) {
       expect(failures.map((f) => f.data.message)).toEqual(
         expect.arrayContaining([expect.stringContaining('not sent again, so it is not paid for twice')]),
       );

@@ -43,6 +43,7 @@ describe('progress fan-out between API processes over Redis', () => {
     expect(relayed).toEqual(expect.arrayContaining(['stage.started', 'stage.completed', 'drama.completed']));
     expect(onB.events.filter((m) => m.type === 'stage.completed').map((m) => m.stage)).toEqual([
       'script',
+      'cast',
       'storyboard',
       'images',
       'video',

@@ -4,7 +4,7 @@ import { smallDrama } from '../../support/drama.js';
 import { type Received, watchWs } from '../../support/progress-clients.js';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app.js';
 
-const STAGES = ['script', 'storyboard', 'images', 'video', 'review', 'assemble'];
+const STAGES = ['script', 'cast', 'storyboard', 'images', 'video', 'review', 'assemble'];
 
 /** A creator watches a drama over a real WebSocket, on PostgreSQL, from request to episode URLs. */
 describe('live progress over WebSocket', () => {

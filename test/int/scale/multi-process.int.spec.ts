@@ -161,10 +161,18 @@ describe('multi-process: 2 API + 2 worker processes on Kafka', () => {
     expect(seen[0]).toMatchObject({ type: 'project.created' });
     const startedStages = seen.filter((m) => m.type === 'stage.started').map((m) => m.stage);
     expect(new Set(startedStages)).toEqual(
-      new Set(['script', 'storyboard', 'images', 'video', 'review', 'assemble']),
+      new Set(['script', 'cast', 'storyboard', 'images', 'video', 'review', 'assemble']),
     );
     const completedStages = seen.filter((m) => m.type === 'stage.completed').map((m) => m.stage);
-    expect(completedStages).toEqual(['script', 'storyboard', 'images', 'video', 'review', 'assemble']);
+    expect(completedStages).toEqual([
+      'script',
+      'cast',
+      'storyboard',
+      'images',
+      'video',
+      'review',
+      'assemble',
+    ]);
     expect(seen.filter((m) => m.type === 'scene.done' && m.stage === 'video').length).toBeGreaterThanOrEqual(
       2,
     );

@@ -16,6 +16,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   raw: string;
+  /** The body's bytes as sent (multipart uploads are binary). */
+  bytes: Buffer;
   /** Parsed JSON body, or undefined. */
   body: any;
   at: number;
@@ -106,7 +108,8 @@ export class FakeServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     let body: unknown;
     try {
       body = raw ? JSON.parse(raw) : undefined;
@@ -120,6 +123,7 @@ export class FakeServer {
       query: url.searchParams,
       headers: req.headers,
       raw,
+      bytes,
       body,
       at: Date.now(),
     };

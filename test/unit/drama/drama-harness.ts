@@ -132,6 +132,8 @@ export class DramaHarness {
         );
         return { stage: 'script', script, scenes, hash: 'script-hash' };
       }
+      case 'cast':
+        return { stage: 'cast', characters: [], hash: `cast(${job.jobId})` };
       case 'storyboard':
         return { stage: 'storyboard', shots: {}, hash: 'sb-hash' };
       case 'images':

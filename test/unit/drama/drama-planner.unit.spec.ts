@@ -6,12 +6,15 @@ const scheduled = (h: DramaHarness) =>
   h.events.filter((e) => e.type === 'JobScheduled').map((e) => (e.type === 'JobScheduled' ? e.data : null)!);
 
 describe('drama process manager (planNext)', () => {
-  it('starts with the script, then the storyboard, then fans images out to every scene', () => {
+  it('starts with the script, then the cast, then the storyboard, then fans images out to every scene', () => {
     const h = new DramaHarness();
     h.settle();
     expect(h.openJobs().map((j) => [j.stage, j.target, j.provider, j.attempt])).toEqual([
       ['script', 'drama', 'auto-local', 1],
     ]);
+    h.complete(h.openJobs()[0]!);
+    h.settle();
+    expect(h.openJobs().map((j) => [j.stage, j.target, j.provider])).toEqual([['cast', 'drama', 'local']]);
     h.complete(h.openJobs()[0]!);
     h.settle();
     expect(h.openJobs().map((j) => j.stage)).toEqual(['storyboard']);
@@ -27,7 +30,7 @@ describe('drama process manager (planNext)', () => {
 
   it('waits for every scene of a stage before starting the next (barrier)', () => {
     const h = new DramaHarness();
-    h.completeAll(2); // script, storyboard
+    h.completeAll(3); // script, cast, storyboard
     h.settle();
     const images = h.openJobs();
     h.complete(images[0]!);
@@ -76,7 +79,7 @@ describe('drama process manager (planNext)', () => {
 
   it('retries a transient failure with growing, jittered backoff, then falls back, then fails with a reason', () => {
     const h = new DramaHarness(request({ providers: { video: 'runway', image: 'local', tts: 'local' } }));
-    h.completeAll(3); // script, storyboard, images: the videos are next
+    h.completeAll(4); // script, cast, storyboard, images: the videos are next
     h.settle();
     const firstVideo = () => h.openJobs().find((j) => j.stage === 'video' && j.target === 's-1-1')!;
     expect(firstVideo().provider).toBe('runway+local');
@@ -109,7 +112,7 @@ describe('drama process manager (planNext)', () => {
 
   it('falls back at once on a permanent failure', () => {
     const h = new DramaHarness(request({ providers: { video: 'local', image: 'wanx', tts: 'local' } }));
-    h.completeAll(2);
+    h.completeAll(3);
     h.settle();
     const job = h.openJobs().find((j) => j.target === 's-1-2')!;
     expect(job.provider).toBe('wanx');
@@ -121,7 +124,7 @@ describe('drama process manager (planNext)', () => {
 
   it('re-renders a scene once when its review fails a quality check, then fails the drama', () => {
     const h = new DramaHarness();
-    h.completeAll(4);
+    h.completeAll(5);
     h.settle();
     const review = () => h.openJobs().find((j) => j.stage === 'review' && j.target === 's-2-1');
     for (const job of h.openJobs().filter((j) => j.target !== 's-2-1')) h.complete(job);
@@ -139,7 +142,7 @@ describe('drama process manager (planNext)', () => {
 
   it('retries a review that could not run (transient) instead of failing the drama', () => {
     const h = new DramaHarness();
-    h.completeAll(4);
+    h.completeAll(5);
     h.settle();
     const review = h.openJobs().find((j) => j.stage === 'review')!;
     h.fail(review, 'transient', 'moderation service timed out');
@@ -151,7 +154,7 @@ describe('drama process manager (planNext)', () => {
 
   it('fails the drama at once when review finds forbidden content', () => {
     const h = new DramaHarness();
-    h.completeAll(4);
+    h.completeAll(5);
     h.settle();
     h.fail(
       h.openJobs().find((j) => j.stage === 'review')!,
@@ -186,7 +189,7 @@ describe('drama process manager (planNext)', () => {
     h.run({ type: 'ResumeDrama', data: { actorId: OWNER, now: NOW } });
     h.settle();
     const [storyboard] = h.openJobs();
-    expect(storyboard?.stage).toBe('storyboard');
+    expect(storyboard?.stage).toBe('cast');
     h.run({ type: 'CancelDrama', data: { actorId: OWNER, reason: 'changed my mind', now: NOW } });
     expect(h.plan()).toEqual([]);
     expect(h.openJobs()).toEqual([]); // a cancelled drama has no job a worker may take
@@ -223,7 +226,7 @@ describe('drama process manager (planNext)', () => {
 
   it('ignores the result of a superseded job', () => {
     const h = new DramaHarness();
-    h.completeAll(2);
+    h.completeAll(3);
     h.settle();
     const old = h.openJobs().find((j) => j.target === 's-1-1')!;
     h.fail(old, 'transient');
@@ -250,8 +253,8 @@ describe('drama process manager (planNext)', () => {
   it('produces the same plan for the same state (pure and deterministic)', () => {
     const a = new DramaHarness();
     const b = new DramaHarness();
-    a.completeAll(3);
-    b.completeAll(3);
+    a.completeAll(4);
+    b.completeAll(4);
     expect(a.plan()).toEqual(b.plan());
     expect(a.events).toEqual(b.events);
   });

@@ -46,7 +46,7 @@ describe('progress messages from stored events', () => {
       progress: 0,
       data: { kind: 'drama', episodes: 1, scenes_per_episode: 2 },
     });
-    const stages = ['script', 'storyboard', 'images', 'video', 'review', 'assemble'];
+    const stages = ['script', 'cast', 'storyboard', 'images', 'video', 'review', 'assemble'];
     expect(messages.filter((m) => m.type === 'stage.started').map((m) => m.stage)).toEqual(stages);
     expect(messages.filter((m) => m.type === 'stage.completed').map((m) => m.stage)).toEqual(stages);
     // Two scenes per scene stage: the first is `scene.done`, the second completes the stage.

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import type {
-  ImageGenerator,
-  ImageRequest,
-  ImageResult,
-  JobContext,
-  ProbeResult,
+import { readFile, writeFile } from 'node:fs/promises';
+import {
+  type ImageGenerator,
+  type ImageRequest,
+  type ImageResult,
+  type JobContext,
+  type ProbeResult,
+  ProviderError,
 } from '../../../application/ports/ai-providers.port.js';
 import type { AiConfig, AiLimits } from '../../config/ai.config.js';
 import { sniffMediaType } from '../../net/safe-fetch.js';
@@ -36,6 +37,42 @@ function parseError(reply: HttpReply): ErrorEnvelope {
   const envelope = parseOpenAiEnvelope(reply);
   const moderation = MODERATION_CODES.test(envelope.code ?? '');
   return moderation ? { ...envelope, errorClass: 'moderation' } : envelope;
+}
+
+/**
+ * The GPT image models take reference images on POST /images/edits (multipart, `image[]`, up to 16):
+ * the cast's portraits go there, so a character keeps their face in every shot. DALL·E 2's edits
+ * endpoint changes the one image it is given (not a reference) and DALL·E 3 has none: those models,
+ * and other servers, get the characters' descriptions in the prompt only.
+ */
+const REFERENCE_MODELS = /^gpt-image/;
+const MAX_REFERENCES = 16;
+export const takesReferences = (model: string) => REFERENCE_MODELS.test(model);
+
+const portraitsOf = (request: ImageRequest): string[] =>
+  (request.characters ?? [])
+    .flatMap((c) => (c.portraitPath ? [c.portraitPath] : []))
+    .slice(0, MAX_REFERENCES);
+
+async function editForm(
+  provider: string,
+  fields: Record<string, string | number>,
+  portraits: readonly string[],
+): Promise<FormData> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
+  for (const [i, path] of portraits.entries()) {
+    const data = await readFile(path);
+    const type = sniffMediaType(data, 'image');
+    if (!type)
+      throw new ProviderError(
+        provider,
+        'invalid_input',
+        `reference image ${i + 1} is not a PNG, JPEG or WebP`,
+      );
+    form.append('image[]', new Blob([data], { type }), `reference-${i + 1}.${type.split('/')[1]}`);
+  }
+  return form;
 }
 
 interface ImagesBody {
@@ -70,17 +107,23 @@ export class OpenAiImageGenerator implements ImageGenerator {
 
   generate(request: ImageRequest, ctx: JobContext): Promise<ImageResult> {
     return this.#semaphore.run(async () => {
-      const body = await this.#http.submit<ImagesBody>('POST', '/images/generations', {
-        body: {
-          model: this.model,
-          prompt: request.prompt,
-          n: 1,
-          size: openAiImageSize(this.model, request.width, request.height),
-          ...(this.settings.responseFormat ? { response_format: this.settings.responseFormat } : {}),
+      const fields = {
+        model: this.model,
+        prompt: request.prompt,
+        n: 1,
+        size: openAiImageSize(this.model, request.width, request.height),
+        ...(this.settings.responseFormat ? { response_format: this.settings.responseFormat } : {}),
+      };
+      const references = takesReferences(this.model) ? portraitsOf(request) : [];
+      const body = await this.#http.submit<ImagesBody>(
+        'POST',
+        references.length > 0 ? '/images/edits' : '/images/generations',
+        {
+          body: references.length > 0 ? await editForm(this.provider, fields, references) : fields,
+          signal: ctx.signal,
+          timeoutMs: Math.max(this.limits.requestTimeoutMs, 120_000),
         },
-        signal: ctx.signal,
-        timeoutMs: Math.max(this.limits.requestTimeoutMs, 120_000),
-      });
+      );
       const image = body?.data?.[0];
       const name = workFile(ctx, `openai-image-${randomUUID()}`);
       let file: { path: string; contentType: string };

@@ -99,6 +99,7 @@ export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface SendOptions {
+  /** JSON-able, or a FormData sent as multipart/form-data. */
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -160,13 +161,15 @@ export class ProviderHttp {
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers() };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    // A multipart form (file uploads) goes as it is: fetch writes its content type with the boundary.
+    const form = options.body instanceof FormData ? options.body : undefined;
+    if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
     Object.assign(headers, options.headers);
     try {
       const response = await fetch(url, {
         method,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
         signal,
       });
       const text = await response.text();
