@@ -50,7 +50,8 @@ async function renderEpisode(dataDir: string, aspect: '16:9' | '9:16'): Promise<
     for (;;) {
       const drama = (await call('GET', `/dramas/${accepted.data.drama_id}`, token)).data;
       if (drama.status === 'completed') break;
-      if (['failed', 'cancelled'].includes(drama.status)) throw new Error(`drama ${drama.status}: ${drama.error}`);
+      if (['failed', 'cancelled'].includes(drama.status))
+        throw new Error(`drama ${drama.status}: ${drama.error}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     return findFiles(dataDir, /episode-[^/]*\.(mp4|jpg)$/);
@@ -83,12 +84,36 @@ async function main() {
       // One frame per scene, mid-dialogue: scenes are SECONDS / 3 long.
       const scene = SECONDS / 3;
       for (const [i, at] of [scene * 0.3, scene * 1.45, scene * 2.6].entries()) {
-        await run(ffmpeg, ['-v', 'error', '-y', '-ss', at.toFixed(2), '-i', video, '-frames:v', '1',
-          '-vf', `scale=${width}:-2:flags=lanczos`, '-pix_fmt', 'rgb24', join(OUT, `${tag}-${i + 1}.png`)]);
+        await run(ffmpeg, [
+          '-v',
+          'error',
+          '-y',
+          '-ss',
+          at.toFixed(2),
+          '-i',
+          video,
+          '-frames:v',
+          '1',
+          '-vf',
+          `scale=${width}:-2:flags=lanczos`,
+          '-pix_fmt',
+          'rgb24',
+          join(OUT, `${tag}-${i + 1}.png`),
+        ]);
       }
       if (poster) {
-        await run(ffmpeg, ['-v', 'error', '-y', '-i', poster, '-vf', `scale=${width}:-2:flags=lanczos`,
-          '-q:v', '4', join(OUT, `${tag}-poster.jpg`)]);
+        await run(ffmpeg, [
+          '-v',
+          'error',
+          '-y',
+          '-i',
+          poster,
+          '-vf',
+          `scale=${width}:-2:flags=lanczos`,
+          '-q:v',
+          '4',
+          join(OUT, `${tag}-poster.jpg`),
+        ]);
       }
       console.log(`${aspect}: frames written to ${OUT}`);
     } finally {

@@ -128,7 +128,10 @@ async function makePoster(
   const height = video?.height ?? 720;
   const size = Math.round(Math.min(width, height) * (height > width ? 0.085 : 0.075));
   const inner = width * (1 - 2 * TITLE_SAFE_MARGIN) - size;
-  const lines = wrapText(withoutEmoji(poster.title).trim() || ' ', Math.floor(inner / (size * 0.5))).slice(0, 3);
+  const lines = wrapText(withoutEmoji(poster.title).trim() || ' ', Math.floor(inner / (size * 0.5))).slice(
+    0,
+    3,
+  );
   await writeFile(join(dir, 'title.txt'), lines.join('\n'));
   const spacing = Math.round(size * 0.3);
   const block = lines.length * size + (lines.length - 1) * spacing;

@@ -57,8 +57,10 @@ const TIMES: readonly [RegExp, TimeOfDay][] = [
 export function settingFromHeading(heading: string): ShotSetting {
   const parts = heading.split(' · ').map((p) => p.trim());
   const last = parts.at(-1) ?? '';
-  const time = TIMES.find(([pattern]) => pattern.test(last))?.[1];
-  const place = (parts.length >= 4 ? parts.slice(2, time ? -1 : undefined) : parts).join(' · ');
+  const time = parts.length > 1 ? TIMES.find(([pattern]) => pattern.test(last))?.[1] : undefined;
+  const numbering = /^(第\s*\d+\s*[集场](\s*第\s*\d+\s*[集场])?|Episode \d+|Scene \d+)$/i;
+  const start = parts.findIndex((p) => !numbering.test(p));
+  const place = parts.slice(Math.max(0, start), time ? -1 : undefined).join(' · ') || heading;
   return { place, ...(time ? { timeOfDay: time } : {}) };
 }
 

@@ -133,8 +133,6 @@ export function composedSource(
     return label;
   });
   const join =
-    labels.length === 1
-      ? `${labels[0]}null`
-      : `${labels.join('')}concat=n=${labels.length}:v=1:a=0`;
+    labels.length === 1 ? `${labels[0]}null` : `${labels.join('')}concat=n=${labels.length}:v=1:a=0`;
   return `${chains.join(';')};${join},settb=1/${fps},setpts=N`;
 }

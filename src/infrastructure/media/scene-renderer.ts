@@ -371,7 +371,13 @@ async function composePicture(
   const { coverWidth, coverHeight } = coverSize(input.width, input.height);
   const names = picture.characters.map((c) => c.name);
   const segments = speakerSegments(cues, names, fps, frameCount);
-  const { states, stateOfSegment } = await writePictureLayers(dir, picture, coverWidth, coverHeight, segments);
+  const { states, stateOfSegment } = await writePictureLayers(
+    dir,
+    picture,
+    coverWidth,
+    coverHeight,
+    segments,
+  );
   return {
     source: composedSource(states, stateOfSegment, segments, fps),
     changes: segmentStarts(segments),

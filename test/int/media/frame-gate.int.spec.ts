@@ -105,7 +105,10 @@ describe('frame gate: text stays title-safe, subtitles are large, pixels square,
       ['16:9', 1280, 720],
       ['9:16', 720, 1280],
     ] as const) {
-      const setting = { place: '独立书店 · 国贸写字楼 23 层旁边的一条很长的小巷', timeOfDay: 'night' as const };
+      const setting = {
+        place: '独立书店 · 国贸写字楼 23 层旁边的一条很长的小巷',
+        timeOfDay: 'night' as const,
+      };
       const heading = `第1集 第1场 · ${setting.place} · 夜 · 一个很长很长的场景标题，看看它会不会出画`;
       const ctx = { workDir: dir.path, signal: new AbortController().signal } as never;
       const image = await images.generate(
@@ -114,7 +117,10 @@ describe('frame gate: text stays title-safe, subtitles are large, pixels square,
           width,
           height,
           seed: 1,
-          caption: { title: heading, lines: ['A long description of the scene that used to be printed on the card.'] },
+          caption: {
+            title: heading,
+            lines: ['A long description of the scene that used to be printed on the card.'],
+          },
           setting,
           characters: CHARACTERS,
         },
@@ -131,7 +137,8 @@ describe('frame gate: text stays title-safe, subtitles are large, pixels square,
         imagePath: image.path,
         picture: { setting, characters: CHARACTERS },
         heading,
-        narration: 'Narration that sits in the caption box under the heading, long enough to wrap onto more lines.',
+        narration:
+          'Narration that sits in the caption box under the heading, long enough to wrap onto more lines.',
         dialogue: DIALOGUE,
         musicSeed: 3,
         tts,

@@ -19,7 +19,6 @@ interface Scene {
   text: string;
 }
 
-const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
 const between = (rand: () => number, a: number, b: number) => a + rand() * (b - a);
 
 const SKY: Record<TimeOfDay, [string, string, string]> = {
@@ -32,10 +31,27 @@ const SKY: Record<TimeOfDay, [string, string, string]> = {
 function sky(s: Scene, bottom: number): void {
   const { svg, w, u, rand } = s;
   const [top, mid, low] = SKY[svg.time];
-  svg.rect(0, 0, w, bottom, svg.linear([[0, top], [0.6, mid], [1, low]]));
+  svg.rect(
+    0,
+    0,
+    w,
+    bottom,
+    svg.linear([
+      [0, top],
+      [0.6, mid],
+      [1, low],
+    ]),
+  );
   if (svg.time === 'night') {
     for (let i = 0; i < 40; i++) {
-      svg.ellipse(rand() * w, rand() * bottom * 0.7, u * 0.18, u * 0.18, '#c9cfe6', `fill-opacity="${r2(between(rand, 0.4, 0.9))}"`);
+      svg.ellipse(
+        rand() * w,
+        rand() * bottom * 0.7,
+        u * 0.18,
+        u * 0.18,
+        '#c9cfe6',
+        `fill-opacity="${r2(between(rand, 0.4, 0.9))}"`,
+      );
     }
     const mx = w * between(rand, 0.6, 0.85);
     svg.ellipse(mx, bottom * 0.2, u * 3.2, u * 3.2, svg.glow('#e4dcc0'));
@@ -44,13 +60,30 @@ function sky(s: Scene, bottom: number): void {
     const sunY = svg.time === 'day' ? bottom * 0.18 : bottom * 0.78;
     const sunColour = svg.time === 'day' ? '#f3d9a0' : svg.time === 'dusk' ? '#f07a4a' : '#f2a070';
     const sx = w * (svg.time === 'dawn' ? 0.25 : 0.78);
-    svg.ellipse(sx, sunY, u * 9, u * 9, svg.radial([[0, sunColour, 0.55], [1, sunColour, 0]]));
+    svg.ellipse(
+      sx,
+      sunY,
+      u * 9,
+      u * 9,
+      svg.radial([
+        [0, sunColour, 0.55],
+        [1, sunColour, 0],
+      ]),
+    );
     svg.ellipse(sx, sunY, u * 3.6, u * 3.6, svg.glow(sunColour));
     for (let i = 0; i < 3; i++) {
       const cx = rand() * w;
       const cy = bottom * between(rand, 0.12, 0.45);
       const cloud = svg.col(215, 0.25, 0.78);
-      for (let k = 0; k < 3; k++) svg.ellipse(cx + (k - 1) * u * 4, cy - (k === 1 ? u * 1.5 : 0), u * 5, u * 2.4, cloud, 'fill-opacity="0.75"');
+      for (let k = 0; k < 3; k++)
+        svg.ellipse(
+          cx + (k - 1) * u * 4,
+          cy - (k === 1 ? u * 1.5 : 0),
+          u * 5,
+          u * 2.4,
+          cloud,
+          'fill-opacity="0.75"',
+        );
     }
   }
 }
@@ -84,14 +117,33 @@ function skyline(s: Scene, x0: number, x1: number, base: number, tall: number, l
 function windowView(s: Scene, x: number, y: number, w: number, h: number): void {
   const { svg, u, rand } = s;
   const [top, mid, low] = SKY[svg.time];
-  svg.rect(x, y, w, h, svg.linear([[0, top], [0.6, mid], [1, low]]));
+  svg.rect(
+    x,
+    y,
+    w,
+    h,
+    svg.linear([
+      [0, top],
+      [0.6, mid],
+      [1, low],
+    ]),
+  );
   if (svg.time === 'night') {
-    for (let i = 0; i < 12; i++) svg.ellipse(x + u + rand() * (w - 2 * u), y + u + rand() * h * 0.3, u * 0.18, u * 0.18, '#c9cfe6');
+    for (let i = 0; i < 12; i++)
+      svg.ellipse(x + u + rand() * (w - 2 * u), y + u + rand() * h * 0.3, u * 0.18, u * 0.18, '#c9cfe6');
   } else {
     for (let i = 0; i < 2; i++) {
       const cx = x + u * 6 + rand() * (w - u * 12);
       const cy = y + u * 4 + rand() * h * 0.2;
-      for (let k = 0; k < 3; k++) svg.ellipse(cx + (k - 1) * u * 3, cy - (k === 1 ? u : 0), u * 3.5, u * 1.7, svg.col(215, 0.25, 0.78), 'fill-opacity="0.75"');
+      for (let k = 0; k < 3; k++)
+        svg.ellipse(
+          cx + (k - 1) * u * 3,
+          cy - (k === 1 ? u : 0),
+          u * 3.5,
+          u * 1.7,
+          svg.col(215, 0.25, 0.78),
+          'fill-opacity="0.75"',
+        );
     }
   }
   skyline(s, x, x + w, y + h, h * 0.65, 0.32);
@@ -101,37 +153,92 @@ function windowView(s: Scene, x: number, y: number, w: number, h: number): void 
   for (let i = 1; i < panes; i++) svg.rect(x + (w * i) / panes - u * 0.3, y, u * 0.6, h, frame);
 }
 
-function room(s: Scene, wallHue: number, wallSat: number, wallL: number, floorY: number, floorHue = 30): void {
+function room(
+  s: Scene,
+  wallHue: number,
+  wallSat: number,
+  wallL: number,
+  floorY: number,
+  floorHue = 30,
+): void {
   const { svg, w, h } = s;
-  svg.rect(0, 0, w, floorY, svg.linear([[0, svg.col(wallHue, wallSat, wallL - 0.08)], [1, svg.col(wallHue, wallSat, wallL)]]));
-  svg.rect(0, floorY, w, h - floorY, svg.linear([[0, svg.col(floorHue, 0.25, 0.4)], [1, svg.col(floorHue, 0.3, 0.24)]]));
+  svg.rect(
+    0,
+    0,
+    w,
+    floorY,
+    svg.linear([
+      [0, svg.col(wallHue, wallSat, wallL - 0.08)],
+      [1, svg.col(wallHue, wallSat, wallL)],
+    ]),
+  );
+  svg.rect(
+    0,
+    floorY,
+    w,
+    h - floorY,
+    svg.linear([
+      [0, svg.col(floorHue, 0.25, 0.4)],
+      [1, svg.col(floorHue, 0.3, 0.24)],
+    ]),
+  );
   svg.rect(0, floorY - s.u * 0.8, w, s.u * 0.8, svg.col(wallHue, wallSat, wallL - 0.25));
 }
 
 function lampLight(s: Scene, x: number, y: number, radius: number): void {
   if (!s.svg.lit) return;
-  s.svg.ellipse(x, y, radius, radius, s.svg.radial([[0, '#f0b860', 0.5], [1, '#f0b860', 0]]));
+  const light = s.svg.glow('#f0b860');
+  s.svg.ellipse(
+    x,
+    y,
+    radius,
+    radius,
+    s.svg.radial([
+      [0, light, 0.5],
+      [1, light, 0],
+    ]),
+  );
 }
 
 function pendant(s: Scene, x: number, y: number): void {
   const { svg, u } = s;
   svg.rect(x - u * 0.1, 0, u * 0.2, y, svg.col(0, 0, 0.15));
-  svg.path(`M${x - u * 2.2} ${y + u * 2}L${x - u * 0.8} ${y}L${x + u * 0.8} ${y}L${x + u * 2.2} ${y + u * 2}Z`, svg.col(s.hue + 20, 0.4, 0.3));
+  svg.path(
+    `M${x - u * 2.2} ${y + u * 2}L${x - u * 0.8} ${y}L${x + u * 0.8} ${y}L${x + u * 2.2} ${y + u * 2}Z`,
+    svg.col(s.hue + 20, 0.4, 0.3),
+  );
   svg.ellipse(x, y + u * 2.1, u * 1.6, u * 0.5, svg.glow(svg.lit ? '#f0b860' : '#d8c9a0'));
   lampLight(s, x, y + u * 3, u * 12);
 }
 
 function plant(s: Scene, x: number, base: number, size: number): void {
   const { svg, rand } = s;
-  svg.path(`M${x - size * 0.3} ${base - size * 0.4}L${x + size * 0.3} ${base - size * 0.4}L${x + size * 0.22} ${base}L${x - size * 0.22} ${base}Z`, svg.col(20, 0.35, 0.38));
+  svg.path(
+    `M${x - size * 0.3} ${base - size * 0.4}L${x + size * 0.3} ${base - size * 0.4}L${x + size * 0.22} ${base}L${x - size * 0.22} ${base}Z`,
+    svg.col(20, 0.35, 0.38),
+  );
   for (let i = 0; i < 7; i++) {
     const a = -Math.PI / 2 + (i - 3) * 0.38;
     const len = size * between(rand, 0.6, 0.95);
-    svg.ellipse(x + Math.cos(a) * len * 0.5, base - size * 0.4 + Math.sin(a) * len * 0.5, size * 0.12, len * 0.5, svg.col(120 + rand() * 25, 0.4, 0.32), `transform="rotate(${r2((a * 180) / Math.PI + 90)} ${r2(x + Math.cos(a) * len * 0.5)} ${r2(base - size * 0.4 + Math.sin(a) * len * 0.5)})"`);
+    svg.ellipse(
+      x + Math.cos(a) * len * 0.5,
+      base - size * 0.4 + Math.sin(a) * len * 0.5,
+      size * 0.12,
+      len * 0.5,
+      svg.col(120 + rand() * 25, 0.4, 0.32),
+      `transform="rotate(${r2((a * 180) / Math.PI + 90)} ${r2(x + Math.cos(a) * len * 0.5)} ${r2(base - size * 0.4 + Math.sin(a) * len * 0.5)})"`,
+    );
   }
 }
 
-function shelf(s: Scene, x: number, y: number, w: number, h: number, items: 'books' | 'goods' | 'bottles' | 'cups'): void {
+function shelf(
+  s: Scene,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  items: 'books' | 'goods' | 'bottles' | 'cups',
+): void {
   const { svg, u, rand } = s;
   svg.rect(x, y, w, h, svg.col(28, 0.35, 0.3));
   const rows = Math.max(2, Math.round(h / (u * 6)));
@@ -169,7 +276,13 @@ function tree(s: Scene, x: number, base: number, size: number): void {
   svg.rect(x - size * 0.05, base - size * 0.6, size * 0.1, size * 0.6, svg.col(25, 0.35, 0.25));
   const leaf = svg.col(110 + rand() * 30, 0.4, 0.3);
   for (let i = 0; i < 5; i++) {
-    svg.ellipse(x + (rand() - 0.5) * size * 0.5, base - size * (0.65 + rand() * 0.3), size * 0.28, size * 0.24, leaf);
+    svg.ellipse(
+      x + (rand() - 0.5) * size * 0.5,
+      base - size * (0.65 + rand() * 0.3),
+      size * 0.28,
+      size * 0.24,
+      leaf,
+    );
   }
 }
 
@@ -189,7 +302,13 @@ function desk(s: Scene, x: number, top: number, w: number): void {
   const mw = Math.min(w * 0.4, u * 9);
   const mx = x + w / 2 - mw / 2;
   svg.rect(mx, top - mw * 0.62, mw, mw * 0.58, svg.col(220, 0.15, 0.18), 'rx="3"');
-  svg.rect(mx + u * 0.5, top - mw * 0.62 + u * 0.5, mw - u, mw * 0.58 - u, svg.glow(svg.lit ? '#5fa8c8' : '#41607a'));
+  svg.rect(
+    mx + u * 0.5,
+    top - mw * 0.62 + u * 0.5,
+    mw - u,
+    mw * 0.58 - u,
+    svg.glow(svg.lit ? '#5fa8c8' : '#41607a'),
+  );
   svg.rect(x + w / 2 - u * 0.4, top - mw * 0.05, u * 0.8, mw * 0.05, svg.col(220, 0.1, 0.2));
 }
 
@@ -207,7 +326,8 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     room(s, 210 + s.hue * 0.05, 0.12, 0.7, floorY, 215);
     const top = h * 0.07;
     windowView(s, w * 0.04, top, w * 0.92, h * 0.42);
-    for (let i = 0; i < 4; i++) svg.rect(w * (0.1 + i * 0.22), 0, w * 0.14, u * 0.9, svg.glow(svg.lit ? '#d8d0b0' : '#c0c4c8'));
+    for (let i = 0; i < 4; i++)
+      svg.rect(w * (0.1 + i * 0.22), 0, w * 0.14, u * 0.9, svg.glow(svg.lit ? '#d8d0b0' : '#c0c4c8'));
     const desks = Math.max(2, Math.round(w / (u * 32)));
     for (let i = 0; i < desks; i++) desk(s, (w * i) / desks + u * 2, floorY - u * 7, w / desks - u * 4);
     plant(s, w * between(rand, 0.02, 0.08) + u * 3, floorY + u * 2, u * 9);
@@ -223,8 +343,27 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     const eh = h * 0.28;
     svg.rect(vx - ew / 2, vy - eh / 2, ew, eh, svg.col(170, 0.15, 0.62));
     svg.rect(vx - ew * 0.3, vy - eh * 0.35, ew * 0.6, eh * 0.5, svg.glow(svg.lit ? '#20305a' : '#9cc6dc'));
-    svg.poly([[0, h], [w, h], [vx + ew / 2, vy + eh / 2], [vx - ew / 2, vy + eh / 2]], svg.linear([[0, svg.col(190, 0.1, 0.52)], [1, svg.col(190, 0.12, 0.36)]]));
-    svg.poly([[0, 0], [w, 0], [vx + ew / 2, vy - eh / 2], [vx - ew / 2, vy - eh / 2]], svg.col(180, 0.1, 0.78));
+    svg.poly(
+      [
+        [0, h],
+        [w, h],
+        [vx + ew / 2, vy + eh / 2],
+        [vx - ew / 2, vy + eh / 2],
+      ],
+      svg.linear([
+        [0, svg.col(190, 0.1, 0.52)],
+        [1, svg.col(190, 0.12, 0.36)],
+      ]),
+    );
+    svg.poly(
+      [
+        [0, 0],
+        [w, 0],
+        [vx + ew / 2, vy - eh / 2],
+        [vx - ew / 2, vy - eh / 2],
+      ],
+      svg.col(180, 0.1, 0.78),
+    );
     for (let i = 0; i < 4; i++) {
       const t = 0.15 + i * 0.22;
       const y = (vy - eh / 2) * t;
@@ -254,14 +393,22 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     const floorY = h * 0.7;
     room(s, 25 + (s.hue % 20), 0.35, 0.55, floorY, 25);
     for (let y = u * 2; y < floorY * 0.55; y += u * 3) {
-      for (let x = (y / (u * 3)) % 2 ? 0 : u * 3; x < w; x += u * 6) svg.rect(x, y, u * 5.6, u * 2.6, svg.col(15 + rand() * 10, 0.4, 0.45), 'fill-opacity="0.5"');
+      for (let x = (y / (u * 3)) % 2 ? 0 : u * 3; x < w; x += u * 6)
+        svg.rect(x, y, u * 5.6, u * 2.6, svg.col(15 + rand() * 10, 0.4, 0.45), 'fill-opacity="0.5"');
     }
     windowView(s, w * 0.05, h * 0.12, w * 0.34, h * 0.4);
     svg.rect(w * 0.58, floorY - h * 0.2, w * 0.42, h * 0.2, svg.col(25, 0.4, 0.3));
     svg.rect(w * 0.58, floorY - h * 0.2, w * 0.42, u * 1.2, svg.col(25, 0.3, 0.5));
     svg.rect(w * 0.75, floorY - h * 0.2 - u * 7, u * 7, u * 7, svg.col(0, 0, 0.35), 'rx="4"');
     shelf(s, w * 0.6, h * 0.12, w * 0.36, h * 0.22, 'cups');
-    svg.rect(w * 0.44, h * 0.12, w * 0.1, h * 0.22, svg.col(150, 0.2, 0.18), `stroke="${svg.col(30, 0.4, 0.35)}" stroke-width="${u * 0.7}"`);
+    svg.rect(
+      w * 0.44,
+      h * 0.12,
+      w * 0.1,
+      h * 0.22,
+      svg.col(150, 0.2, 0.18),
+      `stroke="${svg.col(30, 0.4, 0.35)}" stroke-width="${u * 0.7}"`,
+    );
     for (const x of [0.2, 0.5, 0.8]) pendant(s, w * x, h * 0.08);
     plant(s, w * 0.45, floorY, u * 8);
   },
@@ -273,7 +420,14 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     if (bar) shelf(s, w * 0.1, h * 0.1, w * 0.8, h * 0.36, 'bottles');
     else {
       windowView(s, w * 0.62, h * 0.12, w * 0.32, h * 0.36);
-      svg.rect(w * 0.08, h * 0.14, w * 0.22, h * 0.28, svg.col(40, 0.5, 0.35), `stroke="${svg.col(30, 0.5, 0.25)}" stroke-width="${u}"`);
+      svg.rect(
+        w * 0.08,
+        h * 0.14,
+        w * 0.22,
+        h * 0.28,
+        svg.col(40, 0.5, 0.35),
+        `stroke="${svg.col(30, 0.5, 0.25)}" stroke-width="${u}"`,
+      );
       svg.ellipse(w * 0.19, h * 0.28, w * 0.06, h * 0.08, svg.col(5, 0.55, 0.42));
     }
     for (const x of [0.15, 0.4, 0.65, 0.88]) {
@@ -296,13 +450,30 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     const curtain = svg.col(s.hue + 180, 0.35, 0.45);
     svg.rect(wx - w * 0.05, h * 0.06, w * 0.06, h * 0.5, curtain);
     svg.rect(wx + w * 0.29, h * 0.06, w * 0.06, h * 0.5, curtain);
-    svg.rect(w * 0.1, h * 0.16, w * 0.14, h * 0.2, svg.col(s.hue + 90, 0.3, 0.4), `stroke="${svg.col(30, 0.4, 0.25)}" stroke-width="${u * 0.8}"`);
-    svg.poly([[w * 0.1, h * 0.36], [w * 0.17, h * 0.24], [w * 0.24, h * 0.36]], svg.col(120, 0.3, 0.35));
+    svg.rect(
+      w * 0.1,
+      h * 0.16,
+      w * 0.14,
+      h * 0.2,
+      svg.col(s.hue + 90, 0.3, 0.4),
+      `stroke="${svg.col(30, 0.4, 0.25)}" stroke-width="${u * 0.8}"`,
+    );
+    svg.poly(
+      [
+        [w * 0.1, h * 0.36],
+        [w * 0.17, h * 0.24],
+        [w * 0.24, h * 0.36],
+      ],
+      svg.col(120, 0.3, 0.35),
+    );
     shelf(s, w * 0.86, h * 0.12, w * 0.12, h * 0.56, 'books');
     svg.rect(w * 0.03, floorY - h * 0.16, w * 0.34, h * 0.14, svg.col(s.hue + 200, 0.3, 0.35), 'rx="10"');
     svg.rect(w * 0.03, floorY - h * 0.24, w * 0.34, h * 0.1, svg.col(s.hue + 200, 0.3, 0.3), 'rx="10"');
     svg.rect(w * 0.44, h * 0.3, u * 0.5, floorY - h * 0.3, svg.col(0, 0, 0.2));
-    svg.path(`M${w * 0.44 - u * 3} ${h * 0.3 + u * 3}L${w * 0.44 - u * 1.5} ${h * 0.25}L${w * 0.44 + u * 2} ${h * 0.25}L${w * 0.44 + u * 3.5} ${h * 0.3 + u * 3}Z`, svg.glow(svg.lit ? '#e8b870' : '#c8b89a'));
+    svg.path(
+      `M${w * 0.44 - u * 3} ${h * 0.3 + u * 3}L${w * 0.44 - u * 1.5} ${h * 0.25}L${w * 0.44 + u * 2} ${h * 0.25}L${w * 0.44 + u * 3.5} ${h * 0.3 + u * 3}Z`,
+      svg.glow(svg.lit ? '#e8b870' : '#c8b89a'),
+    );
     lampLight(s, w * 0.44, h * 0.3, u * 14);
     if (svg.time === 'night') svg.rect(0, 0, w, h, '#0a0f2a', 'fill-opacity="0.15"');
   },
@@ -311,7 +482,8 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     const floorY = h * 0.72;
     const books = /书|book/i.test(s.text);
     room(s, books ? 35 : 190, books ? 0.3 : 0.1, books ? 0.55 : 0.75, floorY, books ? 30 : 200);
-    for (let i = 0; i < 3; i++) shelf(s, w * (0.03 + i * 0.33), h * 0.1, w * 0.28, h * 0.5, books ? 'books' : 'goods');
+    for (let i = 0; i < 3; i++)
+      shelf(s, w * (0.03 + i * 0.33), h * 0.1, w * 0.28, h * 0.5, books ? 'books' : 'goods');
     for (let i = 0; i < 3; i++) svg.rect(w * (0.12 + i * 0.3), 0, w * 0.14, u * 0.9, svg.glow('#cfd8d8'));
     if (!books) {
       svg.rect(w * 0.7, h * 0.62, w * 0.3, h * 0.1, svg.col(200, 0.15, 0.5));
@@ -320,7 +492,7 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     if (svg.time === 'night') svg.rect(0, 0, w, h, '#fff6e0', 'fill-opacity="0.04"');
   },
   library(s) {
-    const { svg, w, h, u } = s;
+    const { w, h, u } = s;
     const floorY = h * 0.72;
     room(s, 35 + (s.hue % 20), 0.3, 0.5, floorY, 28);
     for (let i = 0; i < 4; i++) shelf(s, w * (0.02 + i * 0.25), h * 0.06, w * 0.2, h * 0.6, 'books');
@@ -333,22 +505,56 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     svg.rect(0, 0, w, platformY, svg.col(200 + (s.hue % 40), 0.12, 0.55));
     for (let y = h * 0.14; y < platformY; y += u * 2.4) svg.rect(0, y, w, u * 0.15, svg.col(200, 0.1, 0.45));
     svg.rect(0, 0, w, h * 0.1, svg.col(220, 0.1, 0.2));
-    for (let i = 0; i < 6; i++) svg.rect(w * (0.05 + i * 0.17), h * 0.07, w * 0.1, u * 0.8, svg.glow('#d4dcd8'));
+    for (let i = 0; i < 6; i++)
+      svg.rect(w * (0.05 + i * 0.17), h * 0.07, w * 0.1, u * 0.8, svg.glow('#d4dcd8'));
     const trainTop = h * 0.2;
     const body = svg.col(s.hue, 0.4, 0.5);
     svg.rect(-u, trainTop, w + 2 * u, platformY - trainTop - u, body, 'rx="12"');
-    svg.rect(-u, trainTop + (platformY - trainTop) * 0.62, w + 2 * u, u * 1.6, svg.col(s.hue + 180, 0.5, 0.4));
+    svg.rect(
+      -u,
+      trainTop + (platformY - trainTop) * 0.62,
+      w + 2 * u,
+      u * 1.6,
+      svg.col(s.hue + 180, 0.5, 0.4),
+    );
     const windows = Math.round(w / (u * 12));
     for (let i = 0; i < windows; i++) {
       const x = (w * (i + 0.15)) / windows;
-      svg.rect(x, trainTop + u * 3, w / windows - u * 4, (platformY - trainTop) * 0.36, svg.glow(svg.lit ? '#c8b07a' : '#7a9ab0'), 'rx="4"');
+      svg.rect(
+        x,
+        trainTop + u * 3,
+        w / windows - u * 4,
+        (platformY - trainTop) * 0.36,
+        svg.glow(svg.lit ? '#c8b07a' : '#7a9ab0'),
+        'rx="4"',
+      );
     }
-    svg.rect(0, platformY, w, h - platformY, svg.linear([[0, svg.col(30, 0.05, 0.5)], [1, svg.col(30, 0.05, 0.3)]]));
+    svg.rect(
+      0,
+      platformY,
+      w,
+      h - platformY,
+      svg.linear([
+        [0, svg.col(30, 0.05, 0.5)],
+        [1, svg.col(30, 0.05, 0.3)],
+      ]),
+    );
     svg.rect(0, platformY + u * 1.5, w, u * 1.6, svg.col(50, 0.85, 0.5));
     for (const x of [0.06, 0.94]) svg.rect(w * x - u * 2, h * 0.1, u * 4, h * 0.9, svg.col(200, 0.1, 0.62));
     const cx = w * between(rand, 0.3, 0.7);
-    svg.ellipse(cx, h * 0.14, u * 2.6, u * 2.6, svg.col(0, 0, 0.75), `stroke="${svg.col(0, 0, 0.2)}" stroke-width="${u * 0.5}"`);
-    svg.path(`M${cx} ${h * 0.14}L${cx} ${h * 0.14 - u * 1.8}M${cx} ${h * 0.14}L${cx + u * 1.3} ${h * 0.14}`, 'none', `stroke="${svg.col(0, 0, 0.15)}" stroke-width="${u * 0.35}"`);
+    svg.ellipse(
+      cx,
+      h * 0.14,
+      u * 2.6,
+      u * 2.6,
+      svg.col(0, 0, 0.75),
+      `stroke="${svg.col(0, 0, 0.2)}" stroke-width="${u * 0.5}"`,
+    );
+    svg.path(
+      `M${cx} ${h * 0.14}L${cx} ${h * 0.14 - u * 1.8}M${cx} ${h * 0.14}L${cx + u * 1.3} ${h * 0.14}`,
+      'none',
+      `stroke="${svg.col(0, 0, 0.15)}" stroke-width="${u * 0.35}"`,
+    );
   },
   street(s) {
     const { svg, w, h, u, rand } = s;
@@ -363,12 +569,32 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
       for (let r = 0; r < 3; r++) {
         for (let c = 0; c < 3; c++) {
           const on = svg.lit && rand() < 0.6;
-          svg.rect(x + bw * (0.12 + c * 0.28), ground - bh + u * 3 + r * u * 6, bw * 0.18, u * 3.5, on ? svg.glow('#e0a85a') : svg.col(210, 0.3, 0.3));
+          svg.rect(
+            x + bw * (0.12 + c * 0.28),
+            ground - bh + u * 3 + r * u * 6,
+            bw * 0.18,
+            u * 3.5,
+            on ? svg.glow('#e0a85a') : svg.col(210, 0.3, 0.3),
+          );
         }
       }
       const awning = svg.col(rand() * 360, 0.5, 0.45);
-      svg.poly([[x + u, ground - h * 0.14], [x + bw - u, ground - h * 0.14], [x + bw + u, ground - h * 0.1], [x - u, ground - h * 0.1]], awning);
-      svg.rect(x + u * 2, ground - h * 0.1, bw - u * 4, h * 0.1, svg.lit ? svg.glow('#b88a58') : svg.col(200, 0.2, 0.3));
+      svg.poly(
+        [
+          [x + u, ground - h * 0.14],
+          [x + bw - u, ground - h * 0.14],
+          [x + bw + u, ground - h * 0.1],
+          [x - u, ground - h * 0.1],
+        ],
+        awning,
+      );
+      svg.rect(
+        x + u * 2,
+        ground - h * 0.1,
+        bw - u * 4,
+        h * 0.1,
+        svg.lit ? svg.glow('#b88a58') : svg.col(200, 0.2, 0.3),
+      );
       x += bw + between(rand, 4, 10) * u;
     }
     svg.rect(0, ground, w, h - ground, svg.col(30, 0.05, 0.38));
@@ -381,12 +607,22 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     const horizon = h * 0.5;
     sky(s, horizon);
     skyline(s, 0, w, horizon, h * 0.16, 0.3);
-    const water = svg.linear([[0, svg.col(210, 0.35, 0.38)], [1, svg.col(215, 0.4, 0.22)]]);
+    const water = svg.linear([
+      [0, svg.col(210, 0.35, 0.38)],
+      [1, svg.col(215, 0.4, 0.22)],
+    ]);
     svg.rect(0, horizon, w, h - horizon, water);
     for (let i = 0; i < 36; i++) {
       const y = horizon + rand() * h * 0.26;
       const shine = svg.lit ? svg.glow('#d09a58') : svg.col(200, 0.3, 0.62);
-      svg.rect(rand() * w, y, between(rand, 2, 8) * u, u * 0.25, shine, `fill-opacity="${r2(between(rand, 0.3, 0.8))}"`);
+      svg.rect(
+        rand() * w,
+        y,
+        between(rand, 2, 8) * u,
+        u * 0.25,
+        shine,
+        `fill-opacity="${r2(between(rand, 0.3, 0.8))}"`,
+      );
     }
     const rail = h * 0.78;
     svg.rect(0, rail, w, h - rail, svg.col(30, 0.1, 0.36));
@@ -396,7 +632,11 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     svg.rect(willowX - u, h * 0.22, u * 2, rail - h * 0.22, svg.col(25, 0.35, 0.22));
     for (let i = 0; i < 14; i++) {
       const dx = (i - 7) * u * 1.6;
-      svg.path(`M${willowX + dx * 0.3} ${h * 0.2}Q${willowX + dx} ${h * 0.25} ${willowX + dx * 1.2} ${h * 0.5}`, 'none', `stroke="${svg.col(100, 0.4, 0.35)}" stroke-width="${u * 0.6}"`);
+      svg.path(
+        `M${willowX + dx * 0.3} ${h * 0.2}Q${willowX + dx} ${h * 0.25} ${willowX + dx * 1.2} ${h * 0.5}`,
+        'none',
+        `stroke="${svg.col(100, 0.4, 0.35)}" stroke-width="${u * 0.6}"`,
+      );
     }
     streetLamp(s, w * (willowX < w / 2 ? 0.8 : 0.2), rail, h * 0.4);
   },
@@ -404,10 +644,34 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     const { svg, w, h, u, rand } = s;
     const horizon = h * 0.55;
     sky(s, horizon);
-    for (let x = -u * 4; x < w; x += u * 7) svg.ellipse(x, horizon, u * 6, u * between(rand, 4, 7), svg.col(130, 0.3, 0.28));
-    svg.rect(0, horizon, w, h - horizon, svg.linear([[0, svg.col(105, 0.35, 0.4)], [1, svg.col(100, 0.4, 0.28)]]));
-    svg.poly([[w * 0.42, horizon], [w * 0.58, horizon], [w * 0.8, h], [w * 0.2, h]], svg.col(35, 0.25, 0.5));
-    for (const tx of [0.1, 0.3, 0.72, 0.9]) tree(s, w * tx + (rand() - 0.5) * u * 6, horizon + u * between(rand, 2, 8), h * between(rand, 0.38, 0.5));
+    for (let x = -u * 4; x < w; x += u * 7)
+      svg.ellipse(x, horizon, u * 6, u * between(rand, 4, 7), svg.col(130, 0.3, 0.28));
+    svg.rect(
+      0,
+      horizon,
+      w,
+      h - horizon,
+      svg.linear([
+        [0, svg.col(105, 0.35, 0.4)],
+        [1, svg.col(100, 0.4, 0.28)],
+      ]),
+    );
+    svg.poly(
+      [
+        [w * 0.42, horizon],
+        [w * 0.58, horizon],
+        [w * 0.8, h],
+        [w * 0.2, h],
+      ],
+      svg.col(35, 0.25, 0.5),
+    );
+    for (const tx of [0.1, 0.3, 0.72, 0.9])
+      tree(
+        s,
+        w * tx + (rand() - 0.5) * u * 6,
+        horizon + u * between(rand, 2, 8),
+        h * between(rand, 0.38, 0.5),
+      );
     streetLamp(s, w * 0.62, horizon + u * 6, h * 0.36);
   },
   rooftop(s) {
@@ -419,9 +683,14 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     svg.rect(0, parapet, w, u * 1.4, svg.col(20, 0.06, 0.52));
     const tx = w * between(rand, 0.78, 0.88);
     svg.rect(tx, parapet - h * 0.2, u * 10, h * 0.14, svg.col(200, 0.1, 0.35), 'rx="6"');
-    for (const lx of [tx + u, tx + u * 8]) svg.rect(lx, parapet - h * 0.06, u * 0.8, h * 0.06, svg.col(0, 0, 0.2));
+    for (const lx of [tx + u, tx + u * 8])
+      svg.rect(lx, parapet - h * 0.06, u * 0.8, h * 0.06, svg.col(0, 0, 0.2));
     if (svg.lit) {
-      svg.path(`M0 ${h * 0.12}Q${w / 2} ${h * 0.26} ${w} ${h * 0.1}`, 'none', `stroke="${svg.col(0, 0, 0.15)}" stroke-width="${u * 0.2}"`);
+      svg.path(
+        `M0 ${h * 0.12}Q${w / 2} ${h * 0.26} ${w} ${h * 0.1}`,
+        'none',
+        `stroke="${svg.col(0, 0, 0.15)}" stroke-width="${u * 0.2}"`,
+      );
       for (let i = 1; i < 16; i++) {
         const t = i / 16;
         const y = (1 - t) * (1 - t) * h * 0.12 + 2 * t * (1 - t) * h * 0.26 + t * t * h * 0.1;
@@ -433,23 +702,61 @@ const DRAW: Record<PlaceKind, (s: Scene) => void> = {
     const { svg, w, h, u, rand } = s;
     svg.rect(0, 0, w, h, svg.col(260 + (s.hue % 40), 0.3, 0.16));
     const stageTop = h * 0.12;
-    svg.rect(w * 0.12, stageTop, w * 0.76, h * 0.44, svg.linear([[0, svg.glow(svg.time === 'day' ? '#3a5a9a' : '#2a3f80')], [1, svg.glow('#6a3a8a')]]));
-    for (let i = 0; i < 10; i++) svg.ellipse(w * (0.15 + rand() * 0.7), stageTop + rand() * h * 0.4, u * 3, u * 3, svg.glow('#c870a8'), 'fill-opacity="0.25"');
+    svg.rect(
+      w * 0.12,
+      stageTop,
+      w * 0.76,
+      h * 0.44,
+      svg.linear([
+        [0, svg.glow(svg.time === 'day' ? '#3a5a9a' : '#2a3f80')],
+        [1, svg.glow('#6a3a8a')],
+      ]),
+    );
+    for (let i = 0; i < 10; i++)
+      svg.ellipse(
+        w * (0.15 + rand() * 0.7),
+        stageTop + rand() * h * 0.4,
+        u * 3,
+        u * 3,
+        svg.glow('#c870a8'),
+        'fill-opacity="0.25"',
+      );
     const curtain = svg.col(355, 0.6, 0.36);
     svg.path(`M0 0L${w * 0.16} 0Q${w * 0.1} ${h * 0.4} ${w * 0.14} ${h * 0.7}L0 ${h * 0.7}Z`, curtain);
     svg.path(`M${w} 0L${w * 0.84} 0Q${w * 0.9} ${h * 0.4} ${w * 0.86} ${h * 0.7}L${w} ${h * 0.7}Z`, curtain);
     svg.rect(0, 0, w, h * 0.06, svg.col(355, 0.6, 0.3));
     for (const x of [0.3, 0.7]) {
-      svg.poly([[w * x - u, 0], [w * x + u, 0], [w * (x + (x < 0.5 ? 0.12 : -0.12)) + u * 10, h * 0.7], [w * (x + (x < 0.5 ? 0.12 : -0.12)) - u * 10, h * 0.7]], svg.glow('#f0c890'), 'fill-opacity="0.14"');
+      svg.poly(
+        [
+          [w * x - u, 0],
+          [w * x + u, 0],
+          [w * (x + (x < 0.5 ? 0.12 : -0.12)) + u * 10, h * 0.7],
+          [w * (x + (x < 0.5 ? 0.12 : -0.12)) - u * 10, h * 0.7],
+        ],
+        svg.glow('#f0c890'),
+        'fill-opacity="0.14"',
+      );
     }
-    svg.rect(0, h * 0.56, w, h * 0.44, svg.linear([[0, svg.col(25, 0.35, 0.32)], [1, svg.col(25, 0.3, 0.18)]]));
+    svg.rect(
+      0,
+      h * 0.56,
+      w,
+      h * 0.44,
+      svg.linear([
+        [0, svg.col(25, 0.35, 0.32)],
+        [1, svg.col(25, 0.3, 0.18)],
+      ]),
+    );
     for (let i = 0; i < 12; i++) {
       const x = (i + 0.5) * (w / 12);
-      svg.path(`M${x - u * 2} ${u * 6}L${x + u * 2} ${u * 6}L${x} ${u * 9}Z`, svg.col((i * 57) % 360, 0.55, 0.5));
+      svg.path(
+        `M${x - u * 2} ${u * 6}L${x + u * 2} ${u * 6}L${x} ${u * 9}Z`,
+        svg.col((i * 57) % 360, 0.55, 0.5),
+      );
     }
   },
   generic(s) {
-    const { svg, w, h, rand } = s;
+    const { w, h, rand } = s;
     const floorY = h * 0.7;
     room(s, s.hue, 0.18, 0.6, floorY, 30);
     windowView(s, w * between(rand, 0.1, 0.2), h * 0.12, w * 0.3, h * 0.36);

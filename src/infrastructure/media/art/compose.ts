@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { drawBackdrop } from './backdrops.js';
-import { drawFigure, layoutFigures, MAX_FIGURES, type Figure, type FigureState, type Placement } from './figures.js';
+import {
+  drawFigure,
+  LEDGE_TOP,
+  layoutFigures,
+  MAX_FIGURES,
+  type Figure,
+  type FigureState,
+  type Placement,
+} from './figures.js';
 import { classifyPlace, type PlaceKind, type TimeOfDay } from './places.js';
 import { rasteriseSvg } from './svg-raster.js';
 import { Svg } from './svg-kit.js';
@@ -29,8 +37,8 @@ export interface PictureInput {
 const OUTDOOR: readonly PlaceKind[] = ['street', 'waterside', 'park', 'rooftop'];
 
 /**
- * One picture: the place's backdrop with the characters in it, as an SVG (no text). In 9:16 a
- * foreground ledge (a table edge indoors, a low wall outdoors) hides where the raised row ends.
+ * One picture: the place's backdrop with the characters in it, as an SVG (no text). A foreground
+ * ledge (a table edge indoors, a low wall outdoors) hides where the head-and-shoulders shots end.
  */
 export function pictureSvg(input: PictureInput): string {
   const svg = new Svg(input.width, input.height, input.setting.timeOfDay ?? 'day');
@@ -62,8 +70,8 @@ function drawCast(svg: Svg, input: PictureInput): void {
       return rowA - rowB || Number(a === speaking) - Number(b === speaking) || a - b;
     });
   for (const i of order) drawFigure(svg, figures[i] as Figure, places[i] as Placement, stateOf(i));
-  if (height > width && figures.length > 0) {
-    const top = height * 0.78;
+  if (figures.length > 0) {
+    const top = height * (height > width ? LEDGE_TOP.portrait : LEDGE_TOP.landscape);
     const outdoor = OUTDOOR.includes(classifyPlace(input.setting.place));
     svg.rect(
       0,
@@ -115,4 +123,3 @@ export async function loadFigures(characters: readonly PictureCharacter[]): Prom
     }),
   );
 }
-

@@ -19,13 +19,16 @@ export interface Placement {
 
 export type FigureState = 'neutral' | 'speaking' | 'listening';
 
+/** Where the foreground ledge (a table edge indoors, a railing or low wall outdoors) starts, by aspect. */
+export const LEDGE_TOP = { landscape: 0.83, portrait: 0.78 } as const;
+
 /** At most this many people are drawn; a crowd beyond them would be postage stamps. */
 export const MAX_FIGURES = 7;
 
 /**
  * Deterministic placement: up to four people side by side in 16:9 (three in 9:16) as a front row of
- * head-and-shoulders shots standing on the frame's lower edge; anyone else in a smaller back row between
- * them. In 9:16 the row stands higher, behind a foreground ledge, so faces stay above the subtitles.
+ * head-and-shoulders shots behind a foreground ledge (see LEDGE_TOP), which keeps their faces above the
+ * subtitles; anyone else in a smaller back row between them.
  */
 export function layoutFigures(count: number, width: number, height: number): Placement[] {
   const n = Math.min(count, MAX_FIGURES);
@@ -35,9 +38,12 @@ export function layoutFigures(count: number, width: number, height: number): Pla
   const backCount = n - frontCount;
   const size = vertical
     ? ([0.86, 0.64, 0.5][frontCount - 1] as number) * width
-    : Math.min(([0.66, 0.62, 0.56, 0.5][frontCount - 1] as number) * height, (1.3 * width) / (frontCount + 0.3));
+    : Math.min(
+        ([0.62, 0.58, 0.52, 0.46][frontCount - 1] as number) * height,
+        (1.3 * width) / (frontCount + 0.3),
+      );
   const gap = vertical ? ([0, 0.44, 0.3][frontCount - 1] as number) : Math.min(0.27, 0.84 / frontCount);
-  const ground = vertical ? height * 0.8 : height + size * 0.02;
+  const ground = height * (vertical ? 0.8 : 0.86);
   const centres = (k: number, spacing: number) =>
     Array.from({ length: k }, (_, i) => width * (0.5 + (i - (k - 1) / 2) * spacing));
   const back = centres(backCount, backCount === 1 ? 0 : gap).map((cx) => {
@@ -90,7 +96,8 @@ function drawnFigure(figure: Figure, state: FigureState): string {
   const skin = SKIN[h % SKIN.length] as string;
   const grey = /老|elder|grey hair|白发|花白|old/i.test(d);
   const hair = grey ? '#8a8a92' : (HAIR[(h >>> 3) % HAIR.length] as string);
-  const long = /长发|long hair|马尾|ponytail/i.test(d) || (!/短发|short hair|寸头|bald/i.test(d) && (h >>> 7) % 3 === 0);
+  const long =
+    /长发|long hair|马尾|ponytail/i.test(d) || (!/短发|short hair|寸头|bald/i.test(d) && (h >>> 7) % 3 === 0);
   const shirt = clothing(d, h >>> 11);
   const suit = /西装|suit|blazer/i.test(d);
   const glasses = /眼镜|glasses|spectacles/i.test(d) || (h >>> 13) % 5 === 0;
@@ -117,10 +124,16 @@ function drawnFigure(figure: Figure, state: FigureState): string {
         : 'M33 40Q33 21 50 21Q67 21 67 40Q66 33 58 31Q50 35 42 31Q34 33 33 40Z';
   parts.push(`<path d="${top}" fill="${hair}" ${line}/>`);
   if (!long && (h >>> 19) % 4 === 0) parts.push(`<circle cx="50" cy="19" r="5.5" fill="${hair}" ${line}/>`);
-  parts.push(`<circle cx="44" cy="44" r="1.7" fill="${OUTLINE}"/><circle cx="56" cy="44" r="1.7" fill="${OUTLINE}"/>`);
-  parts.push(`<path d="M40.5 38.5L46.5 38M53.5 38L59.5 38.5" stroke="${OUTLINE}" stroke-width="1.4" fill="none"/>`);
+  parts.push(
+    `<circle cx="44" cy="44" r="1.7" fill="${OUTLINE}"/><circle cx="56" cy="44" r="1.7" fill="${OUTLINE}"/>`,
+  );
+  parts.push(
+    `<path d="M40.5 38.5L46.5 38M53.5 38L59.5 38.5" stroke="${OUTLINE}" stroke-width="1.4" fill="none"/>`,
+  );
   if (glasses) {
-    parts.push(`<circle cx="44" cy="44" r="4.6" fill="none" ${line}/><circle cx="56" cy="44" r="4.6" fill="none" ${line}/><path d="M48.6 44L51.4 44" ${line}/>`);
+    parts.push(
+      `<circle cx="44" cy="44" r="4.6" fill="none" ${line}/><circle cx="56" cy="44" r="4.6" fill="none" ${line}/><path d="M48.6 44L51.4 44" ${line}/>`,
+    );
   }
   parts.push(
     state === 'speaking'
@@ -138,7 +151,17 @@ export function drawFigure(svg: Svg, figure: Figure, at: Placement, state: Figur
   const x = at.x - (size - at.size) / 2;
   const y = at.y - lift - (size - at.size);
   if (state === 'speaking') {
-    svg.ellipse(x + size / 2, y + size * 0.45, size * 0.5, size * 0.52, svg.radial([[0, svg.glow('#f0a860'), 0.6], [0.7, svg.glow('#f0a860'), 0.2], [1, svg.glow('#f0a860'), 0]]));
+    svg.ellipse(
+      x + size / 2,
+      y + size * 0.45,
+      size * 0.5,
+      size * 0.52,
+      svg.radial([
+        [0, svg.glow('#f0a860'), 0.6],
+        [0.7, svg.glow('#f0a860'), 0.2],
+        [1, svg.glow('#f0a860'), 0],
+      ]),
+    );
   }
   const filter = state === 'listening' ? ` filter="url(#${dimFilter(svg)})"` : '';
   const inner = figure.portrait

@@ -18,7 +18,13 @@ export function hslHex(h: number, s: number, l: number): string {
 }
 
 const rgbHex = (rgb: readonly number[]) =>
-  `#${rgb.map((v) => Math.max(0, Math.min(255, Math.round(v))).toString(16).padStart(2, '0')).join('')}`;
+  `#${rgb
+    .map((v) =>
+      Math.max(0, Math.min(255, Math.round(v)))
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 
 const hexRgb = (hex: string): [number, number, number] => [
   parseInt(hex.slice(1, 3), 16),
@@ -108,7 +114,9 @@ export class Svg {
   }
 
   ellipse(cx: number, cy: number, rx: number, ry: number, fill: string, extra = ''): void {
-    this.add(`<ellipse cx="${r1(cx)}" cy="${r1(cy)}" rx="${r1(rx)}" ry="${r1(ry)}" fill="${fill}" ${extra}/>`);
+    this.add(
+      `<ellipse cx="${r1(cx)}" cy="${r1(cy)}" rx="${r1(rx)}" ry="${r1(ry)}" fill="${fill}" ${extra}/>`,
+    );
   }
 
   poly(points: readonly (readonly [number, number])[], fill: string, extra = ''): void {
@@ -118,15 +126,6 @@ export class Svg {
 
   path(d: string, fill: string, extra = ''): void {
     this.add(`<path d="${d}" fill="${fill}" ${extra}/>`);
-  }
-
-  /** Runs `draw` with everything it adds clipped to a rectangle. */
-  clipped(x: number, y: number, w: number, h: number, draw: () => void): void {
-    const id = this.id('c');
-    this.def(`<clipPath id="${id}"><rect x="${r1(x)}" y="${r1(y)}" width="${r1(w)}" height="${r1(h)}"/></clipPath>`);
-    this.add(`<g clip-path="url(#${id})">`);
-    draw();
-    this.add('</g>');
   }
 
   group(attributes: string, draw: () => void): void {
@@ -145,6 +144,9 @@ export class Svg {
 
 function stopsOf(stops: readonly (readonly [number, string, number?])[]): string {
   return stops
-    .map(([at, colour, opacity]) => `<stop offset="${at}" stop-color="${colour}"${opacity === undefined ? '' : ` stop-opacity="${opacity}"`}/>`)
+    .map(
+      ([at, colour, opacity]) =>
+        `<stop offset="${at}" stop-color="${colour}"${opacity === undefined ? '' : ` stop-opacity="${opacity}"`}/>`,
+    )
     .join('');
 }
