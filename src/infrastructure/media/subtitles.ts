@@ -200,7 +200,11 @@ export function toAss(cues: readonly Cue[], options: AssOptions): string {
   };
   const styleOf = { heading: 'Heading', narration: 'Narration', caption: 'Caption' } as const;
   // Long narration must not run off the frame: it is cut, with an ellipsis, at a few lines.
-  const maxLines = { heading: height > width ? 3 : 2, caption: 4, narration: height > width ? 10 : 6 } as const;
+  const maxLines = {
+    heading: height > width ? 3 : 2,
+    caption: 4,
+    narration: height > width ? 10 : 6,
+  } as const;
   const wrapped = (options.overlays ?? []).map((overlay) => {
     // The subtitle font draws no emoji: they would be empty boxes.
     const lines = wrapText(withoutEmoji(overlay.text), overlayColumns(overlay.kind));

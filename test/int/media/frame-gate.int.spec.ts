@@ -25,8 +25,13 @@ const SAFE = 0.05;
 const SAMPLE_FPS = 3;
 const execBuffer = promisify(execFile);
 
-const isTextPixel = (r: number, g: number, b: number) =>
-  (r >= 235 && g >= 235 && b >= 235) || Math.hypot(r - 255, g - 216, b - 96) < 30;
+const isTextPixel = (r: number, g: number, b: number) => {
+  if (r < 225) return false; // both colours are red-heavy: most pixels stop here
+  if (g >= 235 && b >= 235) return true;
+  const dg = g - 216;
+  const db = b - 96;
+  return (r - 255) ** 2 + dg * dg + db * db < 900;
+};
 
 interface FrameScan {
   frames: number;
