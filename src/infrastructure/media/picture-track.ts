@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  backdropPng,
+  backdropPixels,
   castSvg,
   loadFigures,
   type PictureCharacter,
   type PictureSetting,
 } from './art/compose.js';
-import { rasteriseSvg } from './art/svg-raster.js';
+import { pamFile, rasteriseSvgPixels } from './art/svg-raster.js';
 
 /** What a scene shows when the renderer composes the picture itself. */
 export interface ScenePicture {
@@ -76,7 +76,7 @@ export function segmentStarts(segments: readonly PictureSegment[]): number[] {
 }
 
 /**
- * Writes the picture's layers into `dir`: `backdrop.png` and one `cast-<i>.png` per speaker state
+ * Writes the picture's layers into `dir`: `backdrop.pam` and one `cast-<i>.pam` per speaker state
  * used (0: nobody speaking), all at the given (overscanned) size. Returns the state index per segment.
  */
 export async function writePictureLayers(
@@ -94,12 +94,12 @@ export async function writePictureLayers(
     states.push(s.speaker);
     return states.length - 1;
   });
-  const backdrop = backdropPng(picture.setting, width, height);
-  const layers = states.map((speaker) =>
-    rasteriseSvg(castSvg({ setting: picture.setting, figures, width, height, speaker }), { width }),
-  );
-  await writeFile(join(dir, 'backdrop.png'), await backdrop);
-  await Promise.all(layers.map(async (png, i) => writeFile(join(dir, `cast-${i}.png`), await png)));
+  const backdrop = backdropPixels(picture.setting, width, height);
+  for (const [i, speaker] of states.entries()) {
+    const svg = castSvg({ setting: picture.setting, figures, width, height, speaker });
+    await writeFile(join(dir, `cast-${i}.pam`), pamFile(await rasteriseSvgPixels(svg, { width })));
+  }
+  await writeFile(join(dir, 'backdrop.pam'), pamFile(await backdrop));
   return { states: states.length, stateOfSegment };
 }
 
@@ -115,11 +115,12 @@ export function composedSource(
   fps: number,
 ): string {
   const uses = Array.from({ length: states }, (_, k) => stateOfSegment.filter((s) => s === k).length);
-  const chains: string[] = [`movie=backdrop.png,split=${states}${uses.map((_, k) => `[b${k}]`).join('')}`];
+  const chains: string[] = [`movie=backdrop.pam,split=${states}${uses.map((_, k) => `[b${k}]`).join('')}`];
   for (let k = 0; k < states; k++) {
     chains.push(
-      `movie=cast-${k}.png[c${k}]`,
-      `[b${k}][c${k}]overlay=0:0:format=auto,scale=out_color_matrix=bt709,setsar=1,format=yuv420p,split=${uses[k]}${Array.from({ length: uses[k] as number }, (_, j) => `[s${k}_${j}]`).join('')}`,
+      `movie=cast-${k}.pam[c${k}]`,
+      // resvg's pixels are premultiplied: composed as such, soft edges and glows keep their colour.
+      `[b${k}][c${k}]overlay=0:0:format=auto:alpha=premultiplied,scale=out_color_matrix=bt709,setsar=1,format=yuv420p,split=${uses[k]}${Array.from({ length: uses[k] as number }, (_, j) => `[s${k}_${j}]`).join('')}`,
     );
   }
   const used = new Array<number>(states).fill(0);

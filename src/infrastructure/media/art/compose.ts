@@ -10,7 +10,7 @@ import {
   type Placement,
 } from './figures.js';
 import { classifyPlace, type PlaceKind, type TimeOfDay } from './places.js';
-import { rasteriseSvg } from './svg-raster.js';
+import { rasteriseSvg, rasteriseSvgPixels, type RasterPixels } from './svg-raster.js';
 import { Svg } from './svg-kit.js';
 
 /** The same shapes as the ports' ShotSetting / ShotCharacter (the art does not depend on the ports). */
@@ -47,7 +47,7 @@ export function pictureSvg(input: PictureInput): string {
   return svg.toString();
 }
 
-/** The characters alone on a transparent canvas, to lay over the backdrop (see backdropPng). */
+/** The characters alone on a transparent canvas, to lay over the backdrop (see backdropPixels). */
 export function castSvg(input: PictureInput): string {
   const svg = new Svg(input.width, input.height, input.setting.timeOfDay ?? 'day');
   drawCast(svg, input);
@@ -91,27 +91,32 @@ export async function renderPicture(input: PictureInput): Promise<Buffer> {
   return rasteriseSvg(pictureSvg(input), { width: input.width });
 }
 
-const backdrops = new Map<string, Promise<Buffer>>();
-const BACKDROP_CACHE = 16;
+const backdrops = new Map<string, Promise<RasterPixels>>();
+/** About 4 MB each at 720p (16:9 with the camera's overscan). */
+const BACKDROP_CACHE = 8;
 
 /**
- * The backdrop as a PNG, kept for the next scenes at the same place (a drama returns to its places
+ * The backdrop's pixels, kept for the next scenes at the same place (a drama returns to its places
  * often, and drawing one takes 0.1–0.5 s).
  */
-export function backdropPng(setting: PictureSetting, width: number, height: number): Promise<Buffer> {
+export function backdropPixels(
+  setting: PictureSetting,
+  width: number,
+  height: number,
+): Promise<RasterPixels> {
   const key = `${width}x${height}|${setting.timeOfDay ?? 'day'}|${setting.place}`;
-  let png = backdrops.get(key);
-  if (png) {
+  let pixels = backdrops.get(key);
+  if (pixels) {
     backdrops.delete(key);
   } else {
     const svg = new Svg(width, height, setting.timeOfDay ?? 'day');
     drawBackdrop(svg, setting.place);
-    png = rasteriseSvg(svg.toString(), { width });
-    png.catch(() => backdrops.delete(key));
+    pixels = rasteriseSvgPixels(svg.toString(), { width });
+    pixels.catch(() => backdrops.delete(key));
   }
-  backdrops.set(key, png);
+  backdrops.set(key, pixels);
   while (backdrops.size > BACKDROP_CACHE) backdrops.delete(backdrops.keys().next().value as string);
-  return png;
+  return pixels;
 }
 
 /** Reads each character's portrait once; a portrait that cannot be read falls back to a drawn figure. */
