@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { assembleEpisode } from '../../../src/infrastructure/media/episode-assembler.js';
 import { LocalImageGenerator } from '../../../src/infrastructure/media/local-providers.js';
 import { LocalTts } from '../../../src/infrastructure/media/local-tts.js';
 import { mediaBinaries } from '../../../src/infrastructure/media/media-binaries.js';
@@ -41,10 +43,21 @@ interface FrameScan {
   worst?: { atSec: number; box: [number, number, number, number]; outside: number };
 }
 
-async function decodeFrames(path: string, width: number, height: number, fps: number): Promise<Buffer> {
+async function decodeFrames(path: string, width: number, height: number, fps?: number): Promise<Buffer> {
   const { stdout } = await execBuffer(
     mediaBinaries().ffmpeg,
-    ['-v', 'error', '-i', path, '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    [
+      '-v',
+      'error',
+      '-i',
+      path,
+      ...(fps ? ['-vf', `fps=${fps}`] : []),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
     { encoding: 'buffer', maxBuffer: 1 << 30 },
   );
   expect(stdout.length % (width * height * 3)).toBe(0);
@@ -101,7 +114,10 @@ const DIALOGUE = [
 describe('frame gate: text stays title-safe, subtitles are large, pixels square, every line is there', () => {
   const tts = new LocalTts();
   let dir: Awaited<ReturnType<typeof tempDir>>;
-  const scenes: Record<'16:9' | '9:16', { out: SceneOutput; width: number; height: number }> = {} as never;
+  const scenes: Record<
+    '16:9' | '9:16',
+    { out: SceneOutput; width: number; height: number; posterPath: string }
+  > = {} as never;
 
   beforeAll(async () => {
     dir = await tempDir('frame-gate');
@@ -148,7 +164,19 @@ describe('frame gate: text stays title-safe, subtitles are large, pixels square,
         musicSeed: 3,
         tts,
       });
-      scenes[aspect] = { out, width, height };
+      const posterPath = join(dir.path, `poster-${width}x${height}.jpg`);
+      await assembleEpisode({
+        clips: [{ videoPath: out.videoPath, durationSec: out.durationSec, cues: out.cues }],
+        outputPath: join(dir.path, `episode-${width}x${height}.mp4`),
+        srtPath: join(dir.path, `episode-${width}x${height}.srt`),
+        vttPath: join(dir.path, `episode-${width}x${height}.vtt`),
+        posterPath,
+        poster: {
+          title: '欧阳纳兰·星辰·无忌和她找了三年的那本诗集 The Poetry Book 📚',
+          imagePath: image.path,
+        },
+      });
+      scenes[aspect] = { out, width, height, posterPath };
     }
   }, 110_000);
 
@@ -167,6 +195,25 @@ describe('frame gate: text stays title-safe, subtitles are large, pixels square,
       expect(result.textPixels).toBeGreaterThan(result.frames * 200);
       expect(result.worst).toBeUndefined();
       expect(result.outside).toBe(0);
+    });
+
+    it(`${aspect}: the poster shows the drama title inside the title-safe area and no subtitle`, async () => {
+      const { width, height, posterPath } = scenes[aspect];
+      const result = scan(await decodeFrames(posterPath, width, height), width, height);
+      console.info(`poster gate ${aspect}: ${JSON.stringify(result)}`);
+      expect(result.frames).toBe(1);
+      expect(result.textPixels).toBeGreaterThan(500);
+      expect(result.outside).toBe(0);
+      // The title sits in the lower part; the subtitle band of the scene (and its gold names) is absent.
+      const raw = await decodeFrames(posterPath, width, height);
+      let gold = 0;
+      for (let o = 0; o < raw.length; o += 3) {
+        if (
+          Math.hypot((raw[o] as number) - 255, (raw[o + 1] as number) - 216, (raw[o + 2] as number) - 96) < 30
+        )
+          gold++;
+      }
+      expect(gold).toBe(0);
     });
 
     it(`${aspect}: subtitles ≥ 4.5 % of the frame height, square pixels, every line in the SRT, −14 LUFS`, async () => {
