@@ -200,7 +200,8 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
       { startSec: 0, endSec: durationSec, text: input.heading, kind: 'heading' },
     ];
     if (input.narration?.trim()) {
-      const kind = input.mode === 'text' ? 'narration' : 'caption';
+      // Over a picture (a still or a composed scene) narration is a caption under the heading, not centred text.
+      const kind = input.mode === 'text' && !input.picture ? 'narration' : 'caption';
       overlays.push({ startSec: 0, endSec: durationSec, text: input.narration.trim(), kind });
     }
     const assOptions = { width, height, fontName: CJK_FONT_FAMILY };
