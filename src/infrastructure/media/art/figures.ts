@@ -20,7 +20,7 @@ export interface Placement {
 export type FigureState = 'neutral' | 'speaking' | 'listening';
 
 /** Where the foreground ledge (a table edge indoors, a railing or low wall outdoors) starts, by aspect. */
-export const LEDGE_TOP = { landscape: 0.83, portrait: 0.78 } as const;
+export const LEDGE_TOP = { landscape: 0.83, portrait: 0.7 } as const;
 
 /** At most this many people are drawn; a crowd beyond them would be postage stamps. */
 export const MAX_FIGURES = 7;
@@ -43,7 +43,7 @@ export function layoutFigures(count: number, width: number, height: number): Pla
         (1.3 * width) / (frontCount + 0.3),
       );
   const gap = vertical ? ([0, 0.44, 0.3][frontCount - 1] as number) : Math.min(0.27, 0.84 / frontCount);
-  const ground = height * (vertical ? 0.8 : 0.86);
+  const ground = height * (vertical ? 0.72 : 0.86);
   const centres = (k: number, spacing: number) =>
     Array.from({ length: k }, (_, i) => width * (0.5 + (i - (k - 1) / 2) * spacing));
   const back = centres(backCount, backCount === 1 ? 0 : gap).map((cx) => {
