@@ -1,6 +1,6 @@
 /**
- * Media toolkit benchmark: a 30 s 720p scene in text mode and in image mode (8 dialogue lines, three
- * voices) against a bare encode of the same duration and encoder settings; then both scenes rendered at
+ * Media toolkit benchmark: a 30 s 720p scene in text mode, in image mode and as a composed picture
+ * (backdrop + three characters, the speaker highlighted; 8 dialogue lines, three voices) against a bare encode of the same duration and encoder settings; then both scenes rendered at
  * once (a scene uses one core: x264 runs single-threaded, speech runs on worker threads) against a bare
  * encode of their summed 60 s, which is how a drama's scenes are meant to be rendered on two cores.
  *
@@ -99,15 +99,27 @@ async function main(): Promise<void> {
         outPath: join(dir, 'card.png'),
       }),
     );
-    const scene = (mode: 'text' | 'image', run: number) =>
+    const scene = (mode: 'text' | 'image' | 'picture', run: number) =>
       renderScene({
         outputDir: dir,
         basename: `${mode}-${run}`,
         width: WIDTH,
         height: HEIGHT,
         durationSec: SECONDS,
-        mode,
+        mode: mode === 'picture' ? 'image' : mode,
         imagePath: join(dir, 'card.png'),
+        // Composed: backdrop + three characters, one still per speaker state; a new place text per run
+        // so the backdrop cache never helps.
+        ...(mode === 'picture' && {
+          picture: {
+            setting: { place: `北京写字楼 ${run}`, timeOfDay: 'night' as const },
+            characters: [
+              { name: '林晓', description: '黑框眼镜、格子衬衫' },
+              { name: '王总', description: '剪裁考究的西装' },
+              { name: '老张', description: '旧毛衣' },
+            ],
+          },
+        }),
         heading: '第1集 第2场 · 北京写字楼 · 夜',
         narration: '深夜的写字楼里灯火通明，林晓盯着屏幕上的报错，王总推门而入。',
         dialogue: DIALOGUE,
@@ -115,8 +127,15 @@ async function main(): Promise<void> {
         mood: 'tense',
         tts,
       });
-    type Case = 'bare' | 'text' | 'image' | 'bare2x' | 'pair';
-    const rows: Record<Case, Measured<unknown>[]> = { bare: [], text: [], image: [], bare2x: [], pair: [] };
+    type Case = 'bare' | 'text' | 'image' | 'picture' | 'bare2x' | 'pair';
+    const rows: Record<Case, Measured<unknown>[]> = {
+      bare: [],
+      text: [],
+      image: [],
+      picture: [],
+      bare2x: [],
+      pair: [],
+    };
     const scenes: SceneOutput[] = []; // single-scene runs only, for the phase breakdown
     for (let run = 0; run < RUNS; run++) {
       rows.bare.push(
@@ -129,7 +148,7 @@ async function main(): Promise<void> {
           }),
         ),
       );
-      for (const mode of ['text', 'image'] as const) {
+      for (const mode of ['text', 'image', 'picture'] as const) {
         const m = await measure(() => scene(mode, run));
         rows[mode].push(m);
         scenes.push(m.result);
@@ -157,6 +176,7 @@ async function main(): Promise<void> {
       ['bare', SECONDS, 'bare'],
       ['text', SECONDS, 'bare'],
       ['image', SECONDS, 'bare'],
+      ['picture', SECONDS, 'bare'],
       ['bare2x', 2 * SECONDS, 'bare2x'],
       ['pair', 2 * SECONDS, 'bare2x'],
     ];

@@ -106,6 +106,8 @@ export interface MediaTools {
     srtPath: string;
     vttPath: string;
     posterPath: string;
+    /** The drama's title drawn over a picture without text (e.g. the first scene's picture). */
+    poster?: { title: string; imagePath?: string };
     signal: AbortSignal;
     onProgress?: (fraction: number) => void;
   }): Promise<{ durationSec: number }>;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { scriptOf } from '../../domain/drama/drama.state.js';
+import { scriptOf, slot } from '../../domain/drama/drama.state.js';
 import type { EpisodeOutput } from '../../domain/drama/drama.types.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { EpisodeClip, MediaTools } from '../ports/media-tools.port.js';
@@ -34,9 +34,17 @@ export class AssembleStage implements StageExecutor {
       vttPath: join(ctx.workDir, 'episode.vtt'),
       posterPath: join(ctx.workDir, 'poster.jpg'),
     };
+    // The poster shows the first scene's picture (it carries no text) under the drama's title.
+    const image = drama.outputs[slot('images', (scenes[0] as (typeof scenes)[number]).sceneId)]?.output;
+    let posterImage: string | undefined;
+    if (image?.stage === 'images' && image.contentType !== 'image/webp') {
+      posterImage = join(ctx.workDir, `poster-picture.${image.contentType === 'image/png' ? 'png' : 'jpg'}`);
+      await this.blobs.download(image.key, posterImage);
+    }
     const { durationSec } = await this.media.assembleEpisode({
       clips,
       ...paths,
+      poster: { title: drama.request.title, ...(posterImage ? { imagePath: posterImage } : {}) },
       signal: ctx.signal,
       onProgress: (f) => ctx.reportProgress(0.3 + 0.6 * f, 'joining scenes'),
     });

@@ -76,6 +76,7 @@ export class FfmpegMediaTools implements MediaTools {
       mode: bg.kind,
       ...(bg.kind === 'image' ? { imagePath: bg.path } : {}),
       ...(bg.kind === 'video' ? { videoPath: bg.path } : {}),
+      ...(request.picture && bg.kind !== 'video' ? { picture: request.picture } : {}),
       heading: request.heading,
       narration: request.narration,
       dialogue: request.dialogue,

@@ -24,6 +24,8 @@ export interface FramePlanInput {
   /** Everything the ass filter draws, with the times as written to the .ass file. */
   spans: readonly TimedSpan[];
   pan?: PanPlan;
+  /** Frames where the picture itself changes (a composed picture's speaker highlight). */
+  changes?: readonly number[];
 }
 
 /** The ass file stores centiseconds; libass compares milliseconds. */
@@ -70,6 +72,7 @@ export function panCropExpressions(frameCount: number, pan: PanPlan): { x: strin
 export function framesToRender(input: FramePlanInput): number[] {
   const { fps, frameCount, fadeFrames, spans, pan } = input;
   const keep = new Set<number>();
+  for (const n of input.changes ?? []) if (n >= 0 && n <= frameCount) keep.add(n);
   const add = (n: number) => {
     for (const k of [n, n + 1]) if (k <= frameCount) keep.add(k);
   };

@@ -23,6 +23,13 @@ import { framesToRender, panCropExpressions, selectExpression, type TimedSpan } 
 import { gradientBmp } from './gradient.js';
 import { LocalTts, type Speech, type SpeechRequest } from './local-tts.js';
 import { synthesizeMusic, type Mood } from './music.js';
+import {
+  composedSource,
+  segmentStarts,
+  speakerSegments,
+  writePictureLayers,
+  type ScenePicture,
+} from './picture-track.js';
 import { subtitleLayout, toAss, toSrt, toVtt, type AssOverlay, type Cue } from './subtitles.js';
 import { encodeWav } from './wav.js';
 import { publish, withWorkDir } from './work-dir.js';
@@ -46,6 +53,12 @@ export interface SceneInput {
   mode: 'text' | 'image' | 'video';
   imagePath?: string;
   videoPath?: string;
+  /**
+   * The place and the characters present: the picture is then composed here (backdrop, characters, the
+   * speaker of each line highlighted while they talk) instead of `imagePath` or a dark card. Ignored in
+   * video mode (a remote clip is the picture).
+   */
+  picture?: ScenePicture;
   /** e.g. "第1集 第2场 · 北京写字楼 · 夜" */
   heading: string;
   narration?: string;
@@ -194,7 +207,8 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
       { startSec: 0, endSec: durationSec, text: input.heading, kind: 'heading' },
     ];
     if (input.narration?.trim()) {
-      const kind = input.mode === 'text' ? 'narration' : 'caption';
+      // Over a picture (a still or a composed scene) narration is a caption under the heading, not centred text.
+      const kind = input.mode === 'text' && !input.picture ? 'narration' : 'caption';
       overlays.push({ startSec: 0, endSec: durationSec, text: input.narration.trim(), kind });
     }
     const assOptions = { width, height, fontName: CJK_FONT_FAMILY };
@@ -218,13 +232,19 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
 
     const frames = Math.round(durationSec * fps);
     const spans = [...cues, ...overlays];
+    const composed =
+      input.picture && input.mode !== 'video'
+        ? await composePicture(dir, input.picture, input, fps, frames, cues)
+        : undefined;
     // Sources live inside the graph: with no -i inputs ffmpeg runs no input threads and no rawvideo
     // "decoding" copies, which cost a plain encode ~25% of its CPU.
     const audio = `amovie=mix.wav,aresample=${AUDIO_SAMPLE_RATE},asetnsamples=n=${AUDIO_FRAME_SAMPLES}:p=0`;
     const picture =
       input.mode === 'video'
         ? movingPicture(input, fps)
-        : `movie=${PICTURE},${videoFilters(input, fps, frames, spans)}`;
+        : composed
+          ? `${composed.source},${videoFilters(input, fps, frames, spans, composed.changes)}`
+          : `movie=${PICTURE},${videoFilters(input, fps, frames, spans)}`;
     const args = [
       '-filter_complex',
       `${picture}[v];${audio}[a]`,
@@ -288,15 +308,18 @@ function videoFilters(
   fps: number,
   frameCount: number,
   spans: readonly TimedSpan[],
+  /** Composed pictures: the source is already a numbered stream at cover size; it changes on these frames. */
+  changes?: readonly number[],
 ): string {
   const { width, height, durationSec } = input;
-  const even = (n: number) => 2 * Math.round(n / 2);
-  const coverWidth = even(width * PAN_OVERSCAN);
-  const coverHeight = even(height * PAN_OVERSCAN);
+  const { coverWidth, coverHeight } = coverSize(width, height);
   const pan =
-    input.mode === 'image' ? { travelX: coverWidth - width, travelY: coverHeight - height } : undefined;
-  const prepare =
-    input.mode === 'text'
+    input.mode === 'image' || changes
+      ? { travelX: coverWidth - width, travelY: coverHeight - height }
+      : undefined;
+  const prepare = changes
+    ? []
+    : input.mode === 'text'
       ? // The gradient is drawn at quarter size (1/16 of the pixels) and scaled up once: nothing is lost.
         [`scale=${width}:${height}:flags=bicubic:out_color_matrix=bt709`, 'setsar=1', 'format=yuv420p']
       : [
@@ -306,11 +329,18 @@ function videoFilters(
           'setsar=1',
           'format=yuv420p',
         ];
-  const repeat = [`loop=loop=${frameCount}:size=1:start=0`, `settb=1/${fps}`, 'setpts=N'];
+  const repeat = changes ? [] : [`loop=loop=${frameCount}:size=1:start=0`, `settb=1/${fps}`, 'setpts=N'];
   const crop = pan ? panCropExpressions(frameCount, pan) : undefined;
   const move = crop ? [`crop=${width}:${height}:x=${crop.x}:y=${crop.y}`] : [];
   const fadeFrames = Math.ceil(FADE_SEC * fps);
-  const frames = framesToRender({ fps, frameCount, fadeFrames, spans, ...(pan && { pan }) });
+  const frames = framesToRender({
+    fps,
+    frameCount,
+    fadeFrames,
+    spans,
+    ...(pan && { pan }),
+    ...(changes && { changes }),
+  });
   const fadeOut = Math.max(0, durationSec - FADE_SEC).toFixed(3);
   return [
     ...prepare,
@@ -326,6 +356,40 @@ function videoFilters(
     // ffmpeg's scheduler and the wall time doubled.
     `fps=${fps}`,
   ].join(',');
+}
+
+/** The picture is drawn this much larger than the frame, and the camera drifts across it. */
+function coverSize(width: number, height: number): { coverWidth: number; coverHeight: number } {
+  const even = (n: number) => 2 * Math.round(n / 2);
+  return { coverWidth: even(width * PAN_OVERSCAN), coverHeight: even(height * PAN_OVERSCAN) };
+}
+
+/**
+ * The composed picture: one still per speaker state (drawn once, at cover size), switched when the
+ * speaker changes; the camera then moves over it exactly as over an image.
+ */
+async function composePicture(
+  dir: string,
+  picture: ScenePicture,
+  input: SceneInput,
+  fps: number,
+  frameCount: number,
+  cues: readonly Cue[],
+): Promise<{ source: string; changes: number[] }> {
+  const { coverWidth, coverHeight } = coverSize(input.width, input.height);
+  const names = picture.characters.map((c) => c.name);
+  const segments = speakerSegments(cues, names, fps, frameCount);
+  const { states, stateOfSegment } = await writePictureLayers(
+    dir,
+    picture,
+    coverWidth,
+    coverHeight,
+    segments,
+  );
+  return {
+    source: composedSource(states, stateOfSegment, segments, fps),
+    changes: segmentStarts(segments),
+  };
 }
 
 /**

@@ -34,6 +34,13 @@ export interface SubtitleLayout {
   marginV: number;
 }
 
+/**
+ * The title-safe area every burned-in text stays inside: the central 90 % of the width and of the
+ * height (EBU R 95 and SMPTE RP 2046-1 "title safe": 5 % from each edge). Checked on rendered frames by
+ * the frame gate (test/int/media/frame-gate.int.spec.ts).
+ */
+export const TITLE_SAFE_MARGIN = 0.05;
+
 /** Dialogue text is at least this share of the frame height, in either aspect (readable on a phone). */
 export const MIN_SUBTITLE_HEIGHT_SHARE = 0.045;
 
@@ -152,6 +159,10 @@ export function toAss(cues: readonly Cue[], options: AssOptions): string {
   ) =>
     `Style: ${name},${font},${Math.round(fontSize)},${WHITE},${WHITE},${outlineColour},${SHADOW},${bold ? -1 : 0},0,0,0,100,100,0,0,${borderStyle},${outline},${shadow},${alignment},${marginH},${marginH},${marginV},1`;
   const edge = Math.round(width * 0.04);
+  // Heading and caption boxes reach `pad` beyond their glyphs (BorderStyle 3 draws the outline as a box).
+  const pad = size * 0.3;
+  const safeX = Math.ceil(width * TITLE_SAFE_MARGIN + pad) + 2;
+  const safeY = Math.ceil(height * TITLE_SAFE_MARGIN + pad) + 2;
   const header = [
     '[Script Info]',
     'ScriptType: v4.00+',
@@ -175,28 +186,41 @@ export function toAss(cues: readonly Cue[], options: AssOptions): string {
       layout.marginV,
       '&H00000000',
     ),
-    style('Heading', size * 0.8, true, 3, size * 0.3, 0, 7, edge, edge, BOX),
+    style('Heading', size * 0.8, true, 3, pad, 0, 7, safeX, safeY, BOX),
     style('Narration', size * 1.1, false, 1, 0, Math.max(1, size / 20), 5, edge * 2, 0, '&H00000000'),
-    style('Caption', size * 0.72, false, 3, size * 0.3, 0, 7, edge, Math.round(edge + size * 1.9), BOX),
+    style('Caption', size * 0.72, false, 3, pad, 0, 7, safeX, Math.round(safeY + size * 1.9), BOX),
     '',
     '[Events]',
     'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
   ];
   const overlayColumns = (kind: AssOverlay['kind']) => {
     const fontSize = kind === 'narration' ? size * 1.1 : kind === 'heading' ? size * 0.8 : size * 0.72;
-    const sides = kind === 'narration' ? edge * 4 : edge * 2 + size;
+    const sides = kind === 'narration' ? edge * 4 : safeX * 2 + size;
     return Math.max(8, Math.floor((width - sides) / (fontSize * 0.5)));
   };
   const styleOf = { heading: 'Heading', narration: 'Narration', caption: 'Caption' } as const;
   // Long narration must not run off the frame: it is cut, with an ellipsis, at a few lines.
-  const maxLines = { heading: 2, caption: 4, narration: height > width ? 10 : 6 } as const;
-  const overlays = (options.overlays ?? []).map((overlay) => {
+  const maxLines = {
+    heading: height > width ? 3 : 2,
+    caption: 4,
+    narration: height > width ? 10 : 6,
+  } as const;
+  const wrapped = (options.overlays ?? []).map((overlay) => {
     // The subtitle font draws no emoji: they would be empty boxes.
     const lines = wrapText(withoutEmoji(overlay.text), overlayColumns(overlay.kind));
     const limit = maxLines[overlay.kind];
-    const kept = lines.length > limit ? [...lines.slice(0, limit - 1), `${lines[limit - 1]}…`] : lines;
-    const text = kept.map(escapeAssText).join('\\N');
-    return `Dialogue: 1,${assTime(overlay.startSec)},${assTime(overlay.endSec)},${styleOf[overlay.kind]},,0,0,0,,${text}`;
+    return lines.length > limit ? [...lines.slice(0, limit - 1), `${lines[limit - 1]}…`] : lines;
+  });
+  // A caption sits under the heading's box, however many lines the heading took.
+  const headingLines = Math.max(
+    1,
+    ...(options.overlays ?? []).map((o, i) => (o.kind === 'heading' ? (wrapped[i] as string[]).length : 1)),
+  );
+  const captionTop = Math.round(safeY + headingLines * size * 0.8 * 1.25 + pad * 2 + size * 0.4);
+  const overlays = (options.overlays ?? []).map((overlay, i) => {
+    const text = (wrapped[i] as string[]).map(escapeAssText).join('\\N');
+    const marginV = overlay.kind === 'caption' ? captionTop : 0;
+    return `Dialogue: 1,${assTime(overlay.startSec)},${assTime(overlay.endSec)},${styleOf[overlay.kind]},,0,0,${marginV},,${text}`;
   });
   const dialogue = cues.map((cue) => {
     const lines = wrapText(withSpeaker(cue), layout.maxColumns).map(escapeAssText).join('\\N');

@@ -51,7 +51,7 @@ export class LocalProviderCatalog implements ProviderCatalog {
         kind: 'template',
         default: true,
       },
-      { capability: 'image', provider: 'local', model: 'storyboard-card-v1', kind: 'local', default: true },
+      { capability: 'image', provider: 'local', model: 'vector-scene-v1', kind: 'local', default: true },
       { capability: 'tts', provider: 'local', model: 'espeak-ng-wasm', kind: 'local', default: true },
       { capability: 'video', provider: 'local', model: 'ffmpeg-scene-v1', kind: 'local', default: true },
       ...this.moderators.map((m) => ({
