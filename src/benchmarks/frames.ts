@@ -14,7 +14,6 @@ import { pino } from 'pino';
 import { createHttpApp } from '../http-app.js';
 import { loadConfig } from '../infrastructure/config/config.js';
 import { mediaBinaries } from '../infrastructure/media/media-binaries.js';
-import { createRuntime } from '../runtime.js';
 import { benchUserToken, listenForBench } from './bench-support.js';
 
 const run = promisify(execFile);
@@ -30,8 +29,7 @@ async function renderEpisode(dataDir: string, aspect: '16:9' | '9:16'): Promise<
     { DATA_DIR: dataDir, JWT_SECRET: 'frames-secret-frames-secret-frames-secret!', HOST: '127.0.0.1' },
     () => undefined,
   );
-  const runtime = await createRuntime(config, pino({ level: 'warn' }));
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp({ config, logger: pino({ level: 'warn' }) });
   const call = await listenForBench(app);
   try {
     const token = await benchUserToken(call);
@@ -57,7 +55,6 @@ async function renderEpisode(dataDir: string, aspect: '16:9' | '9:16'): Promise<
     return findFiles(dataDir, /episode-[^/]*\.(mp4|jpg)$/);
   } finally {
     await app.close();
-    await runtime.close();
   }
 }
 
