@@ -9,6 +9,7 @@ import { SqlEventHistory } from '../infrastructure/event-store/sql.event-history
 import { StoreEventHistory } from '../infrastructure/event-store/store.event-history.js';
 import { EventStoreModule } from './event-store.module.js';
 import { IdentityModule } from './identity.module.js';
+import { ReadModelsModule } from './read-models.module.js';
 import { StorageModule } from './storage.module.js';
 
 /** A project's streams and events in global order (SQL over the log; KurrentDB reads its streams). */
@@ -29,7 +30,7 @@ export class EventHistoryModule {}
 
 /** History, time travel and the read-model check of a project (the auditor's queries). */
 @Module({
-  imports: [StorageModule, EventHistoryModule, IdentityModule],
+  imports: [StorageModule, EventHistoryModule, IdentityModule, ReadModelsModule],
   providers: [...timeTravelQueryHandlers, VerifyProjectHandler],
   exports: [EventHistoryModule],
 })
