@@ -126,6 +126,7 @@ export class VideoStage implements StageExecutor {
       vttKey,
       durationSec: rendered.durationSec,
       hash,
+      checks: rendered.checks,
     };
     return { output, provider: job.provider, model };
   }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { frameSize } from '../../application/ports/ai-providers.port.js';
 import type {
   ClipCheck,
+  ClipFacts,
   ClipExpectation,
   EpisodeClip,
   MediaTools,
@@ -94,6 +95,7 @@ export class FfmpegMediaTools implements MediaTools {
       vttPath: out.vttPath,
       durationSec: out.durationSec,
       droppedLines: out.droppedLines,
+      checks: out.checks,
     };
   }
 
@@ -145,8 +147,13 @@ export class FfmpegMediaTools implements MediaTools {
     return assembleEpisode({ ...request, clips });
   }
 
-  async checkClip(path: string, expectation: ClipExpectation, signal: AbortSignal): Promise<ClipCheck> {
-    const report = await checkClip(path, expectation, signal);
+  async checkClip(
+    path: string,
+    expectation: ClipExpectation,
+    signal: AbortSignal,
+    facts?: ClipFacts,
+  ): Promise<ClipCheck> {
+    const report = await checkClip(path, expectation, signal, facts);
     return { ok: report.ok, problems: report.problems };
   }
 
