@@ -17,6 +17,7 @@ import { LocalTts, type Speech, type SpeechRequest } from './local-tts.js';
 import { MOODS, type Mood } from './music.js';
 import { probeMedia } from './probe.js';
 import { checkClip } from './quality-checks.js';
+import { recordRenderPhases } from './render-profile.js';
 import { renderScene, type SpeechEngine } from './scene-renderer.js';
 import { renderStoryboardCard } from './storyboard-card.js';
 import { parseVtt } from './vtt-parse.js';
@@ -89,6 +90,7 @@ export class FfmpegMediaTools implements MediaTools {
         ? new RemoteSpeech(request.speak, request.outputDir, request.dialogue)
         : this.localEngine(),
     });
+    recordRenderPhases(out.timings);
     return {
       videoPath: out.videoPath,
       srtPath: out.srtPath,
