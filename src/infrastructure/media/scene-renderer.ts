@@ -250,16 +250,17 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
       scratchDir: dir,
       signal,
     });
-    const [, measured] = await Promise.all([
-      runFfmpeg(args, {
-        cwd: dir,
-        signal,
-        totalSec: durationSec,
-        onProgress: (f) => progress(0.2 + 0.8 * f),
-      }),
-      facts,
-    ]);
-    checks = measured;
+    const encoding = runFfmpeg(args, {
+      cwd: dir,
+      signal,
+      totalSec: durationSec,
+      onProgress: (f) => progress(0.2 + 0.8 * f),
+    });
+    // Both ffmpeg runs end (a cancel kills both) before the work folder is removed.
+    const [encoded, measured] = await Promise.allSettled([encoding, facts]);
+    if (encoded.status === 'rejected') throw encoded.reason;
+    if (measured.status === 'rejected') throw measured.reason;
+    checks = measured.value;
     encodeSec = clock();
     await publish([
       [join(dir, 'out.srt'), paths.srtPath],
