@@ -1,4 +1,7 @@
+import type { ClipFacts } from '../../domain/drama/drama.types.js';
 import type { AspectRatio, Resolution, ShotCharacter, ShotSetting } from './ai-providers.port.js';
+
+export type { ClipFacts, ClipStretch } from '../../domain/drama/drama.types.js';
 
 /** The local media toolkit (ffmpeg): renders scene clips, storyboard cards and episodes, and checks clips. */
 
@@ -56,6 +59,8 @@ export interface SceneRenderResult {
   vttPath: string;
   durationSec: number;
   droppedLines: number[];
+  /** What the render knows about its own output, so the review need not decode the clip again. */
+  checks: ClipFacts;
 }
 
 export interface ClipExpectation {
@@ -111,7 +116,16 @@ export interface MediaTools {
     signal: AbortSignal;
     onProgress?: (fraction: number) => void;
   }): Promise<{ durationSec: number }>;
-  checkClip(path: string, expectation: ClipExpectation, signal: AbortSignal): Promise<ClipCheck>;
+  /**
+   * Checks a clip against the plan. With `facts` from its render, black and silent stretches come from
+   * them (the file's container is still probed: size, codec, length, audio); without, the clip is decoded.
+   */
+  checkClip(
+    path: string,
+    expectation: ClipExpectation,
+    signal: AbortSignal,
+    facts?: ClipFacts,
+  ): Promise<ClipCheck>;
   /** `count` JPEG frames spread evenly over the clip, for image moderation. */
   extractFrames(path: string, count: number, outDir: string, signal: AbortSignal): Promise<string[]>;
 }

@@ -4,13 +4,14 @@ import { frameSize } from '../ports/ai-providers.port.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { MediaTools } from '../ports/media-tools.port.js';
 import type { ProviderCatalog } from '../ports/provider-catalog.port.js';
-import { contentHash } from '../shared/hashing.js';
+import { contentHash, fileHash } from '../shared/hashing.js';
 import { type StageExecutor, StageError, type StageInput, type StageResult } from './stage-executor.js';
 import { requireOutput, sceneContext } from './stage-inputs.js';
 
 /**
  * Content and quality review of one scene: every moderation provider over the scene's words, then
- * ffmpeg checks of the rendered clip. Content problems fail as `moderation`; technical ones as
+ * checks of the rendered clip: from the facts its render recorded when the stored file is the one it
+ * made (no second decode), else by decoding it. Content problems fail as `moderation`; technical ones as
  * `permanent`, which makes the planner re-render the scene once.
  */
 export class ReviewStage implements StageExecutor {
@@ -36,6 +37,8 @@ export class ReviewStage implements StageExecutor {
     ctx.reportProgress(0.3, 'checking the clip');
     const clipPath = join(ctx.workDir, 'clip.mp4');
     await this.blobs.download(video.key, clipPath);
+    // The render's facts describe the file it hashed; a stored file that is not that one proves nothing.
+    const facts = video.checks && (await fileHash(clipPath)) === video.hash ? video.checks : undefined;
     const check = await this.media.checkClip(
       clipPath,
       {
@@ -47,9 +50,14 @@ export class ReviewStage implements StageExecutor {
         maxSilenceSec: 6,
       },
       ctx.signal,
+      facts,
     );
     if (!check.ok) throw new StageError('permanent', `clip check failed: ${check.problems.join('; ')}`);
-    checks.push('clip: resolution, duration, audio, black and silent stretches ok');
+    checks.push(
+      facts
+        ? `clip: resolution, duration, audio ok; black and silent stretches ok (${facts.black ? 'from the render' : 'black decoded, silence from the render'})${facts.loudnessLufs === null ? '' : `; loudness ${facts.loudnessLufs.toFixed(1)} LUFS`}`
+        : 'clip: resolution, duration, audio, black and silent stretches ok',
+    );
     const visual = this.providers.moderation().filter((m) => m.kind !== 'local');
     if (visual.length > 0) {
       ctx.reportProgress(0.6, 'reviewing frames');

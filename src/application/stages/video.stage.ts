@@ -158,6 +158,7 @@ export class VideoStage implements StageExecutor {
       vttKey,
       durationSec: rendered.durationSec,
       hash,
+      checks: rendered.checks,
     };
     return { output, provider: job.provider, model };
   }

@@ -186,26 +186,59 @@ function failureReason(drama: ActiveDrama, stage: Stage, target: string): string
 }
 
 /**
+ * Stages whose targets start one by one as soon as their own inputs exist, instead of when every target
+ * of the stage before is done: a scene's review needs only that scene's video, an episode's assembly
+ * only its own scenes' videos and reviews. The other stages stay barriers (a storyboard needs the whole
+ * script; the renders start together after the images).
+ */
+const PIPELINED: ReadonlySet<Stage> = new Set<Stage>(['review', 'assemble']);
+
+const isCurrent = (drama: ActiveDrama, stage: Stage, target: string, deps: PlannerDeps) =>
+  drama.outputs[slot(stage, target)]?.inputHash === deps.hash(inputOf(stage, target, drama));
+
+/** Whether a pipelined stage's target has what it needs, with earlier stages still running elsewhere. */
+function inputsReady(stage: Stage, target: string, drama: ActiveDrama, deps: PlannerDeps): boolean {
+  if (stage === 'review') return isCurrent(drama, 'video', target, deps);
+  const episode = Number(target.slice(3));
+  const scenes = (scriptOf(drama)?.scenes ?? []).filter((s) => s.episode === episode);
+  return (
+    scenes.length > 0 &&
+    scenes.every(
+      (s) => isCurrent(drama, 'video', s.sceneId, deps) && isCurrent(drama, 'review', s.sceneId, deps),
+    )
+  );
+}
+
+/**
  * The process manager's reaction, as a pure function of the drama's state: which jobs should exist
  * now, and whether the drama is finished. Stages run in order; a stage starts when every target of
- * the previous one has a result for its current inputs. Running it twice gives the same commands, and
- * job ids are deterministic, so a replay after a crash schedules nothing twice.
+ * the previous one has a result for its current inputs, except the pipelined ones (review, assemble),
+ * whose targets start as soon as their own inputs have results. Running it twice gives the same
+ * commands, and job ids are deterministic, so a replay after a crash schedules nothing twice.
  */
 export function planNext(state: DramaState, deps: PlannerDeps): DramaCommand[] {
   if (state.status !== 'pending' && state.status !== 'running') return [];
   const drama = state;
   const now = deps.now;
+  const toSchedule: JobSpec[] = [];
+  /** Every stage so far has a current result for every target. */
+  let allDone = true;
   for (const stage of stagesOf(drama)) {
+    const pipelined = PIPELINED.has(stage);
+    if (!allDone && !pipelined) break;
     const targets = targetsOf(stage, drama);
-    if (!targets) return [];
+    if (!targets) {
+      allDone = false;
+      break;
+    }
     const chain = providerChain(stage, drama.request);
-    const toSchedule: JobSpec[] = [];
     let stageDone = true;
     for (const target of targets) {
       const inputHash = deps.hash(inputOf(stage, target, drama));
       const key = slot(stage, target);
       if (drama.outputs[key]?.inputHash === inputHash) continue;
       stageDone = false;
+      if (!allDone && !inputsReady(stage, target, drama, deps)) continue;
       const latest = drama.jobs[drama.latest[key] ?? ''];
       const spec = (provider: string, attempt: number, notBefore: string | null): JobSpec => ({
         jobId: deps.jobId([drama.dramaId, stage, target, inputHash, provider, String(attempt)]),
@@ -249,8 +282,8 @@ export function planNext(state: DramaState, deps: PlannerDeps): DramaCommand[] {
         { type: 'FailDrama', data: { stage, target, reason: failureReason(drama, stage, target), now } },
       ];
     }
-    if (toSchedule.length > 0) return [{ type: 'ScheduleJobs', data: { jobs: toSchedule, now } }];
-    if (!stageDone) return [];
+    allDone &&= stageDone;
   }
-  return [{ type: 'CompleteDrama', data: { now } }];
+  if (toSchedule.length > 0) return [{ type: 'ScheduleJobs', data: { jobs: toSchedule, now } }];
+  return allDone ? [{ type: 'CompleteDrama', data: { now } }] : [];
 }

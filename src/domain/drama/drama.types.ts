@@ -114,6 +114,34 @@ export interface ImageOutput {
   contentType: string;
   hash: string;
 }
+/** A stretch of a clip, in seconds. */
+export interface ClipStretch {
+  startSec: number;
+  durationSec: number;
+}
+
+/**
+ * Facts about a rendered clip, recorded by the renderer from what it made (frame size, length, the
+ * mix it encoded, the picture it composed), with the video result. The review judges them as it
+ * judges a decoded clip; `null` means the renderer could not know (e.g. black frames inside a remote
+ * clip it only laid subtitles over), and the review decodes the clip for that check.
+ */
+export interface ClipFacts {
+  source: 'render';
+  width: number;
+  height: number;
+  durationSec: number;
+  videoCodec: string;
+  pixFmt: string;
+  audio: boolean;
+  /** Integrated loudness of the encoded mix (EBU R 128), LUFS; null for silence. */
+  loudnessLufs: number | null;
+  /** Silent stretches (below −50 dBFS on every channel) of at least a second. */
+  silence: ClipStretch[];
+  /** Black stretches (blackdetect's test: 98 % of pixels under 10 % luma) of at least a second. */
+  black: ClipStretch[] | null;
+}
+
 export interface VideoOutput {
   stage: 'video';
   key: string;
@@ -121,6 +149,8 @@ export interface VideoOutput {
   vttKey: string;
   durationSec: number;
   hash: string;
+  /** Quality facts from the render (absent on results recorded before they existed: review decodes). */
+  checks?: ClipFacts;
 }
 export interface ReviewOutput {
   stage: 'review';

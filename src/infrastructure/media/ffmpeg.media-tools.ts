@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { frameSize } from '../../application/ports/ai-providers.port.js';
 import type {
   ClipCheck,
+  ClipFacts,
   ClipExpectation,
   EpisodeClip,
   MediaTools,
@@ -16,6 +17,7 @@ import { LocalTts, type Speech, type SpeechRequest } from './local-tts.js';
 import { MOODS, type Mood } from './music.js';
 import { probeMedia } from './probe.js';
 import { checkClip } from './quality-checks.js';
+import { recordRenderPhases } from './render-profile.js';
 import { renderScene, type SpeechEngine } from './scene-renderer.js';
 import { renderStoryboardCard } from './storyboard-card.js';
 import { parseVtt } from './vtt-parse.js';
@@ -90,12 +92,14 @@ export class FfmpegMediaTools implements MediaTools {
         ? new RemoteSpeech(request.speak, request.outputDir, request.dialogue)
         : this.localEngine(),
     });
+    recordRenderPhases(out.timings);
     return {
       videoPath: out.videoPath,
       srtPath: out.srtPath,
       vttPath: out.vttPath,
       durationSec: out.durationSec,
       droppedLines: out.droppedLines,
+      checks: out.checks,
     };
   }
 
@@ -147,8 +151,13 @@ export class FfmpegMediaTools implements MediaTools {
     return assembleEpisode({ ...request, clips });
   }
 
-  async checkClip(path: string, expectation: ClipExpectation, signal: AbortSignal): Promise<ClipCheck> {
-    const report = await checkClip(path, expectation, signal);
+  async checkClip(
+    path: string,
+    expectation: ClipExpectation,
+    signal: AbortSignal,
+    facts?: ClipFacts,
+  ): Promise<ClipCheck> {
+    const report = await checkClip(path, expectation, signal, facts);
     return { ok: report.ok, problems: report.problems };
   }
 

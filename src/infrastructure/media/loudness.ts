@@ -50,45 +50,58 @@ function kWeighting(rate: number): [Biquad, Biquad] {
   return [shelf, highPass];
 }
 
-function filtered(input: Float32Array, stages: readonly Biquad[]): Float32Array {
-  let signal = input;
-  for (const { b0, b1, b2, a1, a2 } of stages) {
-    const out = new Float32Array(signal.length);
-    let x1 = 0;
-    let x2 = 0;
-    let y1 = 0;
-    let y2 = 0;
-    for (let i = 0; i < signal.length; i++) {
-      const x = signal[i] as number;
-      const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-      out[i] = y;
-      x2 = x1;
-      x1 = x;
-      y2 = y1;
-      y1 = y;
-    }
-    signal = out;
-  }
-  return signal;
-}
-
-/** Integrated loudness in LUFS of a stereo signal; −Infinity for silence (every block below −70 LUFS). */
+/**
+ * Integrated loudness in LUFS of a stereo signal; −Infinity for silence (every block below −70 LUFS).
+ * Both K-weighting stages and the energy sum run in one pass per sample (no filtered copies): the
+ * renderer measures every scene's mix several times while normalising it.
+ */
 export function integratedLoudness(left: Float32Array, right: Float32Array, rate: number): number {
-  const stages = kWeighting(rate);
-  const l = filtered(left, stages);
-  const r = filtered(right, stages);
+  const [k1, k2] = kWeighting(rate);
   const block = Math.round(0.4 * rate);
   const step = Math.round(0.1 * rate);
-  // Running sums of squares make each block's mean square O(1).
-  const energy = new Float64Array(l.length + 1);
-  for (let i = 0; i < l.length; i++) {
-    const a = l[i] as number;
-    const b = r[i] as number;
-    energy[i + 1] = (energy[i] as number) + a * a + b * b;
+  const n = Math.min(left.length, right.length);
+  // Energy summed up to every hop boundary (blocks are whole hops at the usual rates), else every sample.
+  const hop = block % step === 0 ? step : 1;
+  const energy = new Float64Array(Math.floor(n / hop) + 1);
+  // Filter state per channel: stage 1 (x1, x2, y1, y2), then stage 2 (its input is stage 1's output).
+  let lx1 = 0,
+    lx2 = 0,
+    ly1 = 0,
+    ly2 = 0,
+    lz1 = 0,
+    lz2 = 0;
+  let rx1 = 0,
+    rx2 = 0,
+    ry1 = 0,
+    ry2 = 0,
+    rz1 = 0,
+    rz2 = 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const l = left[i] as number;
+    const ly = k1.b0 * l + k1.b1 * lx1 + k1.b2 * lx2 - k1.a1 * ly1 - k1.a2 * ly2;
+    const lz = k2.b0 * ly + k2.b1 * ly1 + k2.b2 * ly2 - k2.a1 * lz1 - k2.a2 * lz2;
+    lx2 = lx1;
+    lx1 = l;
+    ly2 = ly1;
+    ly1 = ly;
+    lz2 = lz1;
+    lz1 = lz;
+    const r = right[i] as number;
+    const ry = k1.b0 * r + k1.b1 * rx1 + k1.b2 * rx2 - k1.a1 * ry1 - k1.a2 * ry2;
+    const rz = k2.b0 * ry + k2.b1 * ry1 + k2.b2 * ry2 - k2.a1 * rz1 - k2.a2 * rz2;
+    rx2 = rx1;
+    rx1 = r;
+    ry2 = ry1;
+    ry1 = ry;
+    rz2 = rz1;
+    rz1 = rz;
+    sum += lz * lz + rz * rz;
+    if ((i + 1) % hop === 0) energy[(i + 1) / hop] = sum;
   }
   const blocks: number[] = [];
-  for (let start = 0; start + block <= l.length; start += step) {
-    blocks.push(((energy[start + block] as number) - (energy[start] as number)) / block);
+  for (let start = 0; start + block <= n; start += step) {
+    blocks.push(((energy[(start + block) / hop] as number) - (energy[start / hop] as number)) / block);
   }
   const lufs = (meanSquare: number) => -0.691 + 10 * Math.log10(meanSquare);
   const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;

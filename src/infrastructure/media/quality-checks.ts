@@ -1,3 +1,4 @@
+import type { ClipFacts } from '../../application/ports/media-tools.port.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { probeMedia, type MediaProbe } from './probe.js';
 
@@ -50,11 +51,17 @@ export async function measureLoudness(path: string, signal?: AbortSignal): Promi
 /**
  * Checks a rendered clip the way a reviewer would: it opens, has the planned size and length, has
  * sound, and has no long black or silent stretch. Problems are sentences a person can act on.
+ *
+ * With `facts` recorded by the renderer (render-checks.ts) the clip is not decoded: its container is
+ * probed (size, codec, length, audio: a header read), the facts must describe that file, and the black
+ * and silent stretches are the facts' (judged by the same rules). A fact the renderer could not know
+ * (`black: null`, a remote clip under the subtitles) is measured by decoding, as without facts.
  */
 export async function checkClip(
   path: string,
   expected: ClipExpectations,
   signal?: AbortSignal,
+  facts?: ClipFacts,
 ): Promise<ClipReport> {
   const tolerance = expected.toleranceSec ?? 0.5;
   const requireAudio = expected.requireAudio ?? true;
@@ -81,27 +88,54 @@ export async function checkClip(
     );
   }
   if (!probe.audio && requireAudio) problems.push('has no audio stream');
+  if (facts) problems.push(...mismatches(facts, probe, tolerance));
   const wantBlack = expected.maxBlackSec !== undefined && probe.video;
   const wantSilence = expected.maxSilenceSec !== undefined && probe.audio;
-  if (wantBlack || wantSilence) {
-    const { black, silence } = await detectStretches(path, {
-      blackMinSec: wantBlack ? (expected.maxBlackSec as number) : undefined,
-      silenceMinSec: wantSilence ? (expected.maxSilenceSec as number) : undefined,
+  let black: Stretch[] = [];
+  let silence: Stretch[] = [];
+  if (wantBlack && facts?.black) black = facts.black;
+  if (wantSilence && facts) silence = facts.silence;
+  const decodeBlack = wantBlack && !facts?.black;
+  const decodeSilence = wantSilence && !facts;
+  if (decodeBlack || decodeSilence) {
+    const found = await detectStretches(path, {
+      blackMinSec: decodeBlack ? (expected.maxBlackSec as number) : undefined,
+      silenceMinSec: decodeSilence ? (expected.maxSilenceSec as number) : undefined,
       durationSec: probe.durationSec,
       signal,
     });
-    for (const s of black) {
-      problems.push(
-        `black picture for ${num(s.durationSec)} s from ${num(s.startSec)} s (at most ${expected.maxBlackSec} s allowed)`,
-      );
-    }
-    for (const s of silence) {
-      problems.push(
-        `silent for ${num(s.durationSec)} s from ${num(s.startSec)} s (at most ${expected.maxSilenceSec} s allowed)`,
-      );
-    }
+    if (decodeBlack) black = found.black;
+    if (decodeSilence) silence = found.silence;
+  }
+  for (const s of black.filter((b) => b.durationSec >= (expected.maxBlackSec as number))) {
+    problems.push(
+      `black picture for ${num(s.durationSec)} s from ${num(s.startSec)} s (at most ${expected.maxBlackSec} s allowed)`,
+    );
+  }
+  for (const s of silence.filter((b) => b.durationSec >= (expected.maxSilenceSec as number))) {
+    problems.push(
+      `silent for ${num(s.durationSec)} s from ${num(s.startSec)} s (at most ${expected.maxSilenceSec} s allowed)`,
+    );
   }
   return { ok: problems.length === 0, problems, probe };
+}
+
+/** Facts that do not describe the probed file: they are then not evidence about it. */
+function mismatches(facts: ClipFacts, probe: MediaProbe, tolerance: number): string[] {
+  const found: string[] = [];
+  const v = probe.video;
+  if (v && (v.width !== facts.width || v.height !== facts.height)) {
+    found.push(`the render recorded ${facts.width}×${facts.height}, the file is ${v.width}×${v.height}`);
+  }
+  if (Math.abs(probe.durationSec - facts.durationSec) > tolerance) {
+    found.push(`the render recorded ${num(facts.durationSec)} s, the file lasts ${num(probe.durationSec)} s`);
+  }
+  if (facts.audio !== Boolean(probe.audio)) {
+    found.push(
+      `the render recorded ${facts.audio ? 'sound' : 'no sound'}, the file has ${probe.audio ? 'an' : 'no'} audio stream`,
+    );
+  }
+  return found;
 }
 
 /**

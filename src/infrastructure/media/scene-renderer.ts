@@ -17,7 +17,9 @@ import {
   VIDEO_FPS,
   videoEncodeArgs,
 } from './encoding.js';
+import type { ClipFacts } from '../../application/ports/media-tools.port.js';
 import { runFfmpeg } from './ffmpeg.js';
+import { renderFacts } from './render-checks.js';
 import { CJK_FONT_FAMILY } from './fonts.js';
 import { framesToRender, panCropExpressions, selectExpression, type TimedSpan } from './frame-plan.js';
 import { gradientBmp } from './gradient.js';
@@ -104,6 +106,8 @@ export interface SceneOutput {
   speechSpeed: number;
   /** Wall seconds per phase: speech synthesis (with the music made meanwhile), mix + files, ffmpeg encode. */
   timings: { speechSec: number; audioSec: number; encodeSec: number };
+  /** The review's checks from the render itself (render-checks.ts). */
+  checks: ClipFacts;
 }
 
 const FADE_SEC = 0.4;
@@ -202,6 +206,7 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
 
   let audioSec = 0;
   let encodeSec = 0;
+  let checks: ClipFacts | undefined;
   await withWorkDir(paths.videoPath, async (dir) => {
     const overlays: AssOverlay[] = [
       { startSec: 0, endSec: durationSec, text: input.heading, kind: 'heading' },
@@ -259,12 +264,30 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
       ...CONTAINER_ARGS,
       'out.mp4',
     ];
-    await runFfmpeg(args, {
+    // Measured beside the encode (a quarter-size look at the picture, a pass over the mix).
+    const facts = renderFacts({
+      width,
+      height,
+      durationSec,
+      mix,
+      picture:
+        input.mode === 'video'
+          ? null
+          : { path: PICTURE, cwd: dir, overscan: input.mode === 'image' ? PAN_OVERSCAN : 1 },
+      scratchDir: dir,
+      signal,
+    });
+    const encoding = runFfmpeg(args, {
       cwd: dir,
       signal,
       totalSec: durationSec,
       onProgress: (f) => progress(0.2 + 0.8 * f),
     });
+    // Both ffmpeg runs end (a cancel kills both) before the work folder is removed.
+    const [encoded, measured] = await Promise.allSettled([encoding, facts]);
+    if (encoded.status === 'rejected') throw encoded.reason;
+    if (measured.status === 'rejected') throw measured.reason;
+    checks = measured.value;
     encodeSec = clock();
     await publish([
       [join(dir, 'out.srt'), paths.srtPath],
@@ -281,6 +304,7 @@ export async function renderScene(input: SceneInput): Promise<SceneOutput> {
     droppedLines: dropped,
     speechSpeed: speed,
     timings: { speechSec, audioSec, encodeSec },
+    checks: checks as ClipFacts,
   };
 }
 

@@ -43,6 +43,88 @@ describe('drama process manager (planNext)', () => {
     expect(h.openJobs()).toHaveLength(4);
   });
 
+  describe('review and assembly start as soon as their own inputs exist (no stage barrier)', () => {
+    /** Given a drama whose four scene videos are all rendering. */
+    const rendering = () => {
+      const h = new DramaHarness();
+      h.completeAll(3); // script, storyboard, images
+      h.settle();
+      const job = (stage: string, target: string) =>
+        h.openJobs().find((j) => j.stage === stage && j.target === target);
+      return { h, job };
+    };
+    const open = (h: DramaHarness) =>
+      h
+        .openJobs()
+        .map((j) => `${j.stage}:${j.target}`)
+        .sort();
+
+    it("given videos rendering, when one scene's video is done, then that scene's review starts alone", () => {
+      const { h, job } = rendering();
+      expect(open(h)).toEqual(['video:s-1-1', 'video:s-1-2', 'video:s-2-1', 'video:s-2-2']);
+      h.complete(job('video', 's-2-1')!);
+      h.settle();
+      expect(open(h)).toEqual(['review:s-2-1', 'video:s-1-1', 'video:s-1-2', 'video:s-2-2']);
+    });
+
+    it("given episode 1's scenes reviewed, when episode 2 still renders, then episode 1 is assembled", () => {
+      const { h, job } = rendering();
+      h.complete(job('video', 's-1-1')!);
+      h.settle();
+      h.complete(job('review', 's-1-1')!);
+      h.settle();
+      expect(open(h)).toEqual(['video:s-1-2', 'video:s-2-1', 'video:s-2-2']); // ep 1 waits for s-1-2
+      h.complete(job('video', 's-1-2')!);
+      h.settle();
+      expect(open(h)).toEqual(['review:s-1-2', 'video:s-2-1', 'video:s-2-2']);
+      h.complete(job('review', 's-1-2')!);
+      h.settle();
+      expect(open(h)).toEqual(['assemble:ep-1', 'video:s-2-1', 'video:s-2-2']);
+      h.complete(job('assemble', 'ep-1')!);
+      h.settle();
+      expect(h.state.status).toBe('running'); // done only when every episode is
+      h.completeAll();
+      expect(h.state.status).toBe('completed');
+      expect(scheduled(h).filter((j) => j.stage === 'assemble')).toHaveLength(2);
+    });
+
+    it('given a review that fails a quality check, then only its scene re-renders and its episode waits for it', () => {
+      const { h, job } = rendering();
+      for (const target of ['s-1-1', 's-1-2', 's-2-1']) h.complete(job('video', target)!);
+      h.settle();
+      h.complete(job('review', 's-1-1')!);
+      h.fail(job('review', 's-1-2')!, 'permanent', 'black picture for 40 s from 0 s');
+      h.settle();
+      // the scene is rendered again; its old video does not count, so episode 1 is not assembled
+      expect(h.state.rerenders['s-1-2']).toBe(1);
+      expect(open(h)).toEqual(['review:s-2-1', 'video:s-1-2', 'video:s-2-2']);
+      h.complete(job('video', 's-1-2')!);
+      h.settle();
+      h.complete(job('review', 's-1-2')!);
+      h.settle();
+      expect(open(h)).toEqual(['assemble:ep-1', 'review:s-2-1', 'video:s-2-2']);
+      const reviews = scheduled(h).filter((j) => j.stage === 'review' && j.target === 's-1-2');
+      expect(reviews).toHaveLength(2);
+      expect(reviews[0]!.inputHash).not.toEqual(reviews[1]!.inputHash); // the second reviews the new clip
+    });
+
+    it('given the same events, when replayed, then the plan is the same and schedules nothing twice', () => {
+      const { h, job } = rendering();
+      h.complete(job('video', 's-1-1')!);
+      h.complete(job('video', 's-2-2')!);
+      h.settle();
+      h.complete(job('review', 's-2-2')!);
+      const replayed = new DramaHarness();
+      replayed.events = [...h.events];
+      expect(replayed.plan()).toEqual(h.plan());
+      h.settle();
+      replayed.settle();
+      expect(replayed.events).toEqual(h.events);
+      // planning again after settling adds nothing: job ids are deterministic and already scheduled
+      expect(h.plan().flatMap((c) => h.run(c))).toEqual([]);
+    });
+  });
+
   it('runs every stage to a completed drama with one episode per request', () => {
     const h = new DramaHarness();
     h.completeAll();
