@@ -47,7 +47,7 @@ describe('drama process manager (planNext)', () => {
     /** Given a drama whose four scene videos are all rendering. */
     const rendering = () => {
       const h = new DramaHarness();
-      h.completeAll(3); // script, storyboard, images
+      h.completeAll(4); // script, cast, storyboard, images
       h.settle();
       const job = (stage: string, target: string) =>
         h.openJobs().find((j) => j.stage === stage && j.target === target);
