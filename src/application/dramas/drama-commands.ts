@@ -273,6 +273,7 @@ export class GenerateScenesHandler
     const scenesPerEpisode = Math.max(1, Math.min(3, Math.floor(project.targetDurationSec / 10)));
     const request: DramaRequest = {
       kind: 'script_only',
+      resolution: '720p',
       title: project.title,
       description: project.description,
       genre: project.genre,

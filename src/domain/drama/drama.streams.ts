@@ -4,10 +4,21 @@ import type { DramaEvent } from './drama.events.js';
 import type { DramaKind } from './drama.types.js';
 
 /**
+ * DramaRequested v1 → v2. Version 1 (before the `resolution` option, and 720p requests after it) left
+ * `request.resolution` out, which meant 720p; version 2 always states it, so readers never guess.
+ */
+export function dramaRequestedV1ToV2(data: Record<string, unknown>): Record<string, unknown> {
+  const request = (data.request ?? {}) as Record<string, unknown>;
+  return { ...data, request: { ...request, resolution: request.resolution ?? '720p' } };
+}
+
+/**
  * How events written by older code are read today, by type and the schema version they were written in.
  * Drama and video-task streams share the drama's events, so they share this table.
  */
-export const DRAMA_UPCASTERS: UpcasterTable = {};
+export const DRAMA_UPCASTERS: UpcasterTable = {
+  DramaRequested: { 1: dramaRequestedV1ToV2 },
+};
 
 /** `drama-<id>`: a drama or a script-only drama. */
 export const dramaStream = streamKind('drama', dramaDecider, DRAMA_UPCASTERS);

@@ -31,8 +31,8 @@ export interface DramaRequest {
   episodeDurationSec: number;
   prompt: string;
   aspectRatio: AspectRatio;
-  /** Absent in dramas requested before it existed, and for 720p: both mean 720p. */
-  resolution?: Resolution;
+  /** Always stated since DramaRequested v2 (older events are upcast to 720p: drama.streams.ts). */
+  resolution: Resolution;
   useLocalLlm: boolean;
   /** Preferred provider per media stage; the pipeline falls back to 'local'. */
   providers: { video: string; image: string; tts: string };

@@ -88,6 +88,7 @@ describe('job leases', () => {
         now,
         request: {
           kind: 'drama',
+          resolution: '720p',
           title: 't',
           description: '',
           genre: '',

@@ -10,6 +10,7 @@ const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOS
 
 const request: DramaRequest = {
   kind: 'drama',
+  resolution: '720p',
   title: 't',
   description: '',
   genre: '',

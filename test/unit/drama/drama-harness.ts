@@ -26,6 +26,7 @@ export const deps = (overrides: Partial<PlannerDeps> = {}): PlannerDeps => ({
 
 export const request = (overrides: Partial<DramaRequest> = {}): DramaRequest => ({
   kind: 'drama',
+  resolution: '720p',
   title: '我的网剧',
   description: '一个关于程序员的爱情故事',
   genre: '爱情',

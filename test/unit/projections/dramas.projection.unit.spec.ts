@@ -11,6 +11,7 @@ const stream = `drama-${D}`;
 
 const request: DramaRequest = {
   kind: 'drama',
+  resolution: '720p',
   title: '我的网剧',
   description: '',
   genre: '爱情',
