@@ -25,9 +25,15 @@ export interface RasterOptions {
   background?: string;
 }
 
-export async function rasteriseSvg(svg: string, options: RasterOptions): Promise<Buffer> {
+/** Draws `svg` at `options.width` and hands the image to `take` before resvg's memory is freed. */
+async function draw<T>(
+  caller: string,
+  svg: string,
+  options: RasterOptions,
+  take: (image: ReturnType<InstanceType<typeof Resvg>['render']>) => T,
+): Promise<T> {
   if (!Number.isInteger(options.width) || options.width <= 0) {
-    throw new Error(`rasteriseSvg: width must be a positive integer, got ${options.width}`);
+    throw new Error(`${caller}: width must be a positive integer, got ${options.width}`);
   }
   await init();
   const resvg = new Resvg(svg, {
@@ -38,13 +44,17 @@ export async function rasteriseSvg(svg: string, options: RasterOptions): Promise
   try {
     const image = resvg.render();
     try {
-      return Buffer.from(image.asPng());
+      return take(image);
     } finally {
       image.free();
     }
   } finally {
     resvg.free();
   }
+}
+
+export function rasteriseSvg(svg: string, options: RasterOptions): Promise<Buffer> {
+  return draw('rasteriseSvg', svg, options, (image) => Buffer.from(image.asPng()));
 }
 
 /** Raw pixels: RGBA with premultiplied alpha, row by row (what resvg draws, before PNG encoding). */
@@ -58,26 +68,12 @@ export interface RasterPixels {
  * SVG → raw premultiplied RGBA, for pictures that ffmpeg reads at once (as PAM): skips the PNG
  * compression, which costs about a third of the rasterising time of a 720p picture, and its decoding.
  */
-export async function rasteriseSvgPixels(svg: string, options: RasterOptions): Promise<RasterPixels> {
-  if (!Number.isInteger(options.width) || options.width <= 0) {
-    throw new Error(`rasteriseSvgPixels: width must be a positive integer, got ${options.width}`);
-  }
-  await init();
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'width', value: options.width },
-    ...(options.background ? { background: options.background } : {}),
-    font: { loadSystemFonts: false },
-  });
-  try {
-    const image = resvg.render();
-    try {
-      return { width: image.width, height: image.height, rgba: Buffer.from(image.pixels) };
-    } finally {
-      image.free();
-    }
-  } finally {
-    resvg.free();
-  }
+export function rasteriseSvgPixels(svg: string, options: RasterOptions): Promise<RasterPixels> {
+  return draw('rasteriseSvgPixels', svg, options, (image) => ({
+    width: image.width,
+    height: image.height,
+    rgba: Buffer.from(image.pixels),
+  }));
 }
 
 /** A PAM (netpbm P7) file of RGBA pixels: a few header lines, then the bytes; ffmpeg reads it as is. */
