@@ -135,7 +135,7 @@ describe('clip checks from the render itself', () => {
     /** A one-scene drama waiting for its video; `sceneSec` is the planned length of the scene. */
     const drama = () => {
       const h = new DramaHarness(request({ episodes: 1, scenesPerEpisode: 1, episodeDurationSec: 10 }));
-      h.completeAll(3); // script, storyboard, images
+      h.completeAll(4); // script, cast, storyboard, images
       h.settle();
       const video = h.openJobs().find((j) => j.stage === 'video')!;
       const ref = h.state.outputs[slot('script', 'drama')]!.output as { scenes: { durationSec: number }[] };
