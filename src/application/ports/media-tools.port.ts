@@ -43,6 +43,8 @@ export interface SceneRenderRequest {
   fitToSpeechMaxSec?: number;
   musicSeed: number;
   mood?: string;
+  /** Which take of the scene this is (regenerated or re-rendered scenes are new takes): the camera varies. */
+  take?: number;
   /**
    * The scene's stretch of its episode's music track (`musicSeed` names the track): the bed starts
    * `offsetSec` into it, and carries on across a cut (no fade) where a neighbouring scene continues it.

@@ -183,6 +183,7 @@ export class VideoStage implements StageExecutor {
         voice: voiceOf.get(d.character) ?? fallbackVoice,
       })),
       ...episodeMusic(drama.dramaId, context.episodeScenes, ref),
+      take: (drama.revisions[job.target] ?? 0) + (drama.rerenders[job.target] ?? 0),
       mood: moodFor(drama.request.genre, scene.beat),
       image: { kind: 'key', key: requireOutput(drama, 'images', job.target).key },
       // A picture composed here only where the still was: a provider's illustration is shown as it is.

@@ -85,6 +85,7 @@ export class FfmpegMediaTools implements MediaTools {
       ...(request.fitToSpeechMaxSec ? { fitToSpeechMaxSec: request.fitToSpeechMaxSec } : {}),
       musicSeed: request.musicSeed,
       musicTrack: request.musicTrack,
+      take: request.take,
       mood,
       signal: request.signal,
       onProgress: request.onProgress,

@@ -15,6 +15,8 @@ export interface PanPlan {
   /** Total travel in pixels (even) along each axis over the scene. */
   travelX: number;
   travelY: number;
+  /** Right to left and top to bottom instead (another take of the same scene drifts the other way). */
+  reverse?: boolean;
 }
 
 export interface FramePlanInput {
@@ -44,22 +46,20 @@ export function panOffset(n: number, frameCount: number, pan: PanPlan): { x: num
   const stepsY = pan.travelY / 2;
   const steps = Math.max(1, stepsX, stepsY);
   const k = Math.floor((n * steps) / frameCount);
-  return {
-    x: 2 * Math.floor((k * stepsX) / steps),
-    y: 2 * (stepsY - Math.floor((k * stepsY) / steps)),
-  };
+  const x = Math.floor((k * stepsX) / steps);
+  const y = Math.floor((k * stepsY) / steps);
+  return pan.reverse ? { x: 2 * (stepsX - x), y: 2 * y } : { x: 2 * x, y: 2 * (stepsY - y) };
 }
 
-/** Left to right and bottom to top, in whole two-pixel steps (chroma-aligned for yuv420p). */
+/** Left to right and bottom to top (or back, `reverse`), in whole two-pixel steps (chroma-aligned for yuv420p). */
 export function panCropExpressions(frameCount: number, pan: PanPlan): { x: string; y: string } {
   const stepsX = pan.travelX / 2;
   const stepsY = pan.travelY / 2;
   const steps = Math.max(1, stepsX, stepsY);
   const k = `floor(n*${steps}/${frameCount})`;
-  return {
-    x: `2*floor(${k}*${stepsX}/${steps})`,
-    y: `2*(${stepsY}-floor(${k}*${stepsY}/${steps}))`,
-  };
+  const x = `floor(${k}*${stepsX}/${steps})`;
+  const y = `floor(${k}*${stepsY}/${steps})`;
+  return pan.reverse ? { x: `2*(${stepsX}-${x})`, y: `2*${y}` } : { x: `2*${x}`, y: `2*(${stepsY}-${y})` };
 }
 
 /**

@@ -73,6 +73,8 @@ export interface SceneInput {
   fitToSpeechMaxSec?: number;
   musicSeed: number;
   mood?: Mood;
+  /** Which take of the scene this is (a regenerated scene is another take): odd takes drift the other way. */
+  take?: number;
   /**
    * The scene's stretch of its episode's music track (`musicSeed` names the track): the bed starts
    * `offsetSec` into it, and carries on across a cut (no fade) where a neighbouring scene continues it.
@@ -339,7 +341,7 @@ function videoFilters(
   const { coverWidth, coverHeight } = coverSize(width, height);
   const pan =
     input.mode === 'image' || changes
-      ? { travelX: coverWidth - width, travelY: coverHeight - height }
+      ? { travelX: coverWidth - width, travelY: coverHeight - height, reverse: (input.take ?? 0) % 2 === 1 }
       : undefined;
   const prepare = changes
     ? []

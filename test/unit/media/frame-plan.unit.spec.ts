@@ -57,6 +57,22 @@ describe('framesToRender', () => {
 });
 
 describe('pan', () => {
+  it('drifts the other way in another take, changing on the same frames', () => {
+    const pan = { travelX: 100, travelY: 56 };
+    const back = { ...pan, reverse: true };
+    expect(panOffset(0, 720, back)).toEqual({ x: 100, y: 0 });
+    expect(panOffset(720, 720, back)).toEqual({ x: 0, y: 56 });
+    for (let n = 0; n <= 720; n++) {
+      const a = panOffset(n, 720, pan);
+      const b = panOffset(n, 720, back);
+      expect([b.x, b.y]).toEqual([100 - a.x, 56 - a.y]);
+    }
+    expect(panCropExpressions(720, back)).toEqual({
+      x: '2*(50-floor(floor(n*50/720)*50/50))',
+      y: '2*floor(floor(n*50/720)*28/50)',
+    });
+  });
+
   it('travels the whole distance in even steps, left to right and bottom to top', () => {
     const pan = { travelX: 100, travelY: 56 };
     expect(panOffset(0, 720, pan)).toEqual({ x: 0, y: 56 });
