@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { throwIfAborted } from './abort.js';
 import { join } from 'node:path';
 import {
   backdropPixels,
@@ -85,6 +86,7 @@ export async function writePictureLayers(
   width: number,
   height: number,
   segments: readonly PictureSegment[],
+  signal?: AbortSignal,
 ): Promise<{ states: number; stateOfSegment: number[] }> {
   const figures = await loadFigures(picture.characters);
   const states: (string | null)[] = [];
@@ -95,11 +97,16 @@ export async function writePictureLayers(
     return states.length - 1;
   });
   const backdrop = backdropPixels(picture.setting, width, height);
+  backdrop.catch(() => undefined); // awaited below, unless the render is cancelled first
   for (const [i, speaker] of states.entries()) {
+    // Each layer holds the thread for a moment: a cancelled render stops between them.
+    throwIfAborted(signal, 'scene picture');
     const svg = castSvg({ setting: picture.setting, figures, width, height, speaker });
     await writeFile(join(dir, `cast-${i}.pam`), pamFile(await rasteriseSvgPixels(svg, { width })));
   }
-  await writeFile(join(dir, 'backdrop.pam'), pamFile(await backdrop));
+  const backdropPam = pamFile(await backdrop);
+  throwIfAborted(signal, 'scene picture');
+  await writeFile(join(dir, 'backdrop.pam'), backdropPam);
   return { states: states.length, stateOfSegment };
 }
 

@@ -411,6 +411,7 @@ async function composePicture(
     coverWidth,
     coverHeight,
     segments,
+    input.signal,
   );
   return {
     source: composedSource(states, stateOfSegment, segments, fps),
