@@ -126,7 +126,7 @@ describe('auditors and operators on postgres', () => {
       expect(requested.metadata).toMatchObject({
         userId: owner.userId,
         correlationId: 'audit-drama-1',
-        schemaVersion: 1,
+        schemaVersion: 2, // DramaRequested v2 (resolution stated)
       });
       expect(requested.metadata).toHaveProperty('causationId');
       expect(typeof requested.recorded_at).toBe('string');

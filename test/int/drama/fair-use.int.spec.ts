@@ -35,9 +35,16 @@ describe.each(DIALECTS)('fair-use limits per user (%s)', (dialect) => {
       });
       expect(answer.body.message).toMatch(/at once \(2\)/);
     }
-    // A refused request leaves nothing behind: only the two admitted dramas made projects.
-    const projects = await alice.client.get('/api/v1/projects?page_size=100');
-    expect(projects.body.data.total).toBe(2);
+    // A refused request leaves nothing behind: only the two admitted dramas made projects. (The
+    // requests wait up to 5 s for the read models; under CI load that can run out, so the list is polled
+    // until it has caught up with the two admissions, then must hold exactly those two.)
+    const projects = await waitFor(
+      alice.client,
+      '/api/v1/projects?page_size=100',
+      (d) => d.total >= 2,
+      30_000,
+    );
+    expect(projects.total).toBe(2);
 
     // Another user is not held to Alice's count.
     const bob = await registerUser(app.baseUrl, 'bob');
