@@ -85,12 +85,23 @@ export async function createHttpApp(
   return app;
 }
 
+/** How long a shutting-down server lets answers in flight finish before cutting their connections. */
+export const HTTP_SHUTDOWN_GRACE_MS = 5_000;
+
 function configureHttp(app: NestExpressApplication, { config, logger }: ProcessParts): void {
   app.disable('x-powered-by');
   const server = app.getHttpServer() as HttpServer;
   server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_SEC * 1000;
   // Headers of a request on a reused connection must be allowed to arrive after the idle wait.
   server.headersTimeout = server.keepAliveTimeout + 5_000;
+  // Closing waits for answers in flight, but a client that stops reading (a paused player holding a
+  // download) would hold its connection, and with it the shutdown, open for good: the connections
+  // still open HTTP_SHUTDOWN_GRACE_MS after the close began are cut.
+  const closeServer = server.close.bind(server);
+  server.close = ((callback?: (error?: Error) => void) => {
+    setTimeout(() => server.closeAllConnections(), HTTP_SHUTDOWN_GRACE_MS).unref();
+    return closeServer(callback);
+  }) as HttpServer['close'];
   // On every answer (API, docs, media, studio): no MIME sniffing, no framing, no referrer leaks, and a
   // Content-Security-Policy that lets an API answer opened in a browser run nothing (the studio, the docs
   // and media replace it with their own).
