@@ -58,6 +58,8 @@ export interface SoakReport {
   appendsPerSecond: number;
   eventsPerSecond: number;
   subscribers: SubscriberReport[];
+  /** How each shared store answered its subscribers' reads (queries for all, queries for one, from memory). */
+  tails: { sharedReads: number; directReads: number; served: number }[];
   ok: boolean;
 }
 
@@ -138,12 +140,20 @@ export async function runLogSoak(options: SoakOptions): Promise<SoakReport> {
       'SELECT max(global_position) AS head FROM es_events',
     );
     const start = Number(before[0]?.head ?? 0);
-    const subscribers = await Promise.all(
-      Array.from({ length: options.subscribers }, async (_, s) => {
-        const db = new PostgresDatabase(url, { max: 2, applicationName: `soak-subscriber-${s}` });
+    // Subscribers share a store in pairs, as a process's consumers do: the pair reads the head through
+    // one shared tail (log-tail.ts), each with its own batch size.
+    const stores = await Promise.all(
+      Array.from({ length: Math.ceil(options.subscribers / 2) }, async (_, k) => {
+        const db = new PostgresDatabase(url, { max: 2, applicationName: `soak-subscribers-${k}` });
         const store = new SqlEventStore(db, { idlePollMs: 200 });
         const notifier = new PgAppendNotifier(url, db.pool, store.signal, logger);
         await notifier.start();
+        return { store, notifier, db };
+      }),
+    );
+    const subscribers = await Promise.all(
+      Array.from({ length: options.subscribers }, async (_, s) => {
+        const { store } = stores[Math.floor(s / 2)]!;
         const received: StoredEvent[] = [];
         let last = start;
         const subscription = store.subscribeToAll(
@@ -159,8 +169,6 @@ export async function runLogSoak(options: SoakOptions): Promise<SoakReport> {
           last: () => last,
           async close() {
             await subscription.stop();
-            await notifier.close();
-            await db.close();
           },
         };
       }),
@@ -184,6 +192,14 @@ export async function runLogSoak(options: SoakOptions): Promise<SoakReport> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await Promise.all(subscribers.map((s) => s.close()));
+    const tails = stores.map(({ store }) => store.tailStats);
+    await Promise.all(
+      stores.map(async ({ store, notifier, db }) => {
+        await store.close();
+        await notifier.close();
+        await db.close();
+      }),
+    );
 
     const sequence = await admin.query<{ last_value: string }>(
       'SELECT last_value FROM es_events_global_position_seq',
@@ -211,6 +227,7 @@ export async function runLogSoak(options: SoakOptions): Promise<SoakReport> {
       appendsPerSecond: Math.round(appends / writeSeconds),
       eventsPerSecond: Math.round(committed.length / writeSeconds),
       subscribers: results,
+      tails,
       ok: results.every((r) => r.missing === 0 && r.duplicated === 0 && r.outOfOrder === 0),
     };
   } finally {
@@ -261,6 +278,15 @@ async function main() {
       duplicated: s.duplicated,
       'out of order': s.outOfOrder,
       '% missing': round((100 * s.missing) / Math.max(1, report.committed), 3),
+    })),
+  );
+  printTable(
+    'shared tail per store (two subscribers each)',
+    report.tails.map((t, k) => ({
+      store: k + 1,
+      'queries for both': t.sharedReads,
+      'queries for one': t.directReads,
+      'answered from memory': t.served,
     })),
   );
   console.log(report.ok ? 'OK: every subscriber got every event exactly once, in order' : 'FAILED');

@@ -16,6 +16,8 @@ import {
 } from '../../application/ports/event-store.port.js';
 import { AppendSignal } from './append-signal.js';
 import { EVENT_COLUMNS, type EventRow, readGlobalLog, toStoredEvent } from './global-log-reader.js';
+import { LogTail, type LogTailStats } from './log-tail.js';
+import { freezeEvent, StreamCache } from './stream-cache.js';
 import { runSubscription } from './subscription.js';
 import { eventsAppended } from '../observability/metrics.js';
 
@@ -136,6 +138,8 @@ export interface SqlEventStoreOptions {
 export class SqlEventStore implements EventStore {
   readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<Subscription>();
+  private readonly streamCache = new StreamCache();
+  private readonly tail: LogTail;
 
   private readonly batcher: AppendBatcher;
 
@@ -148,6 +152,20 @@ export class SqlEventStore implements EventStore {
       (requests) => this.appendMany(requests),
       db.dialect === 'pglite' ? 1 : (options.appendConcurrency ?? 2),
     );
+    this.tail = new LogTail({
+      fetch: async (after, max) => {
+        const result = await readGlobalLog(this.db, after, max);
+        return { events: result.events.map(freezeEvent), lastPosition: result.lastPosition };
+      },
+      fetchFiltered: (after, max, types) => readGlobalLog(this.db, after, max, types),
+      signal: this.signal,
+      freshMs: Math.min(100, (options.idlePollMs ?? 1_000) / 2),
+    });
+  }
+
+  /** How the live subscribers' reads of the log were answered (see log-tail.ts). */
+  get tailStats(): LogTailStats {
+    return { ...this.tail.stats };
   }
 
   async appendToStream(
@@ -270,32 +288,50 @@ export class SqlEventStore implements EventStore {
   }
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    return this.readStreamWith(this.db, streamId, options);
+    return this.readStreamThrough(this.db, streamId, options, true);
   }
 
   /**
    * A stream read through a given executor of this store's database (e.g. a projection's open
-   * transaction: on PGlite, the only connection).
+   * transaction: on PGlite, the only connection). It uses the cached prefix but adds nothing to it: what
+   * a transaction sees may include its own appends, which could still roll back.
    */
-  async readStreamWith(
+  readStreamWith(
     sql: SqlExecutor,
     streamId: string,
     options: ReadStreamOptions = {},
   ): Promise<StoredEvent[]> {
-    const backward = options.direction === 'backward';
+    return this.readStreamThrough(sql, streamId, options, false);
+  }
+
+  private async readStreamThrough(
+    sql: SqlExecutor,
+    streamId: string,
+    options: ReadStreamOptions,
+    remember: boolean,
+  ): Promise<StoredEvent[]> {
     const limit = options.maxCount ?? 1_000_000;
-    const rows = backward
-      ? await sql.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_version <= $2
-            ORDER BY stream_version DESC LIMIT $3`,
-          [streamId, options.fromVersion ?? Number.MAX_SAFE_INTEGER, limit],
-        )
-      : await sql.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_version >= $2
-            ORDER BY stream_version LIMIT $3`,
-          [streamId, options.fromVersion ?? 1, limit],
-        );
-    return rows.map(toStoredEvent);
+    if (options.direction === 'backward') {
+      const rows = await sql.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_version <= $2
+          ORDER BY stream_version DESC LIMIT $3`,
+        [streamId, options.fromVersion ?? Number.MAX_SAFE_INTEGER, limit],
+      );
+      return rows.map(toStoredEvent);
+    }
+    const from = Math.max(1, options.fromVersion ?? 1);
+    const known = this.streamCache.prefix(streamId);
+    if (known.length >= from + limit - 1) return known.slice(from - 1, from - 1 + limit);
+    // Only the versions after the cached prefix (or after `from`, if that is further) come from the database.
+    const after = Math.max(known.length, from - 1);
+    const rows = await sql.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_version > $2
+        ORDER BY stream_version LIMIT $3`,
+      [streamId, after, from - 1 + limit - after],
+    );
+    const fresh = rows.map(toStoredEvent);
+    if (remember && after === known.length) this.streamCache.extend(streamId, known.length, fresh);
+    return known.length >= from ? [...known.slice(from - 1), ...fresh] : fresh;
   }
 
   async streamVersion(streamId: string): Promise<number> {
@@ -330,7 +366,7 @@ export class SqlEventStore implements EventStore {
   subscribeToAll(options: SubscribeOptions, handler: BatchHandler): Subscription {
     const subscription = runSubscription(
       {
-        read: (after, max) => readGlobalLog(this.db, after, max, options.types),
+        read: (after, max) => this.tail.read(after, max, options.types),
         signal: this.signal,
         idlePollMs: this.options.idlePollMs ?? 1_000,
       },
