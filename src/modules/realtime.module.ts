@@ -10,7 +10,6 @@ import { PROGRESS_FEED, ProgressFeed } from '../application/realtime/progress-fe
 import { APP_CONFIG, type AppConfig } from '../infrastructure/config/config.js';
 import { LOGGER } from '../infrastructure/logging/logger.js';
 import { ProjectionRunner } from '../infrastructure/projections/projection-runner.js';
-import { lowestCheckpoint } from '../infrastructure/projections/projection-state.js';
 import { MemoryProgressHub } from '../infrastructure/realtime/memory.progress-hub.js';
 import { RedisProgressHub } from '../infrastructure/realtime/redis.progress-hub.js';
 import { connectRedis } from '../infrastructure/redis/redis.client.js';
@@ -68,7 +67,7 @@ export const mediaUrl =
           url: mediaUrl(blobs),
           projectOwner: async (projectId) => (await findProject(db, projectId))?.owner_id ?? null,
           dramaStreams: async (projectId) => (await listProjectDramas(db, projectId)).map((d) => d.stream_id),
-          readModelsPosition: () => lowestCheckpoint(db, runner.names),
+          readModelsPosition: () => runner.lowestApplied(),
         }),
     },
     {

@@ -238,8 +238,11 @@ export class SupervisedConsumer {
 
   private async advance(to: number, events: StoredEvent[]): Promise<void> {
     const prepared = events.length > 0 ? await this.spec.prepare?.(events) : undefined;
-    const moved = await this.spec.checkpoint.advance(this.position, to, (tx) =>
-      events.length > 0 ? this.spec.handle(events, tx, prepared) : Promise.resolve(),
+    const moved = await this.spec.checkpoint.advance(
+      this.position,
+      to,
+      (tx) => (events.length > 0 ? this.spec.handle(events, tx, prepared) : Promise.resolve()),
+      events.length,
     );
     if (!moved) throw new CheckpointMoved();
     this.position = to;
@@ -249,9 +252,14 @@ export class SupervisedConsumer {
 
   private async park(event: StoredEvent, attempts: number, error: unknown): Promise<void> {
     const reason = messageOf(error);
-    const moved = await this.spec.checkpoint.advance(this.position, event.globalPosition, async (tx) => {
-      await this.deps.parked.park(tx, this.spec.name, event, attempts, reason);
-    });
+    const moved = await this.spec.checkpoint.advance(
+      this.position,
+      event.globalPosition,
+      async (tx) => {
+        await this.deps.parked.park(tx, this.spec.name, event, attempts, reason);
+      },
+      1,
+    );
     if (!moved) throw new CheckpointMoved();
     this.position = event.globalPosition;
     this.state = 'running';

@@ -10,10 +10,19 @@ export type ConsumerKind =
  * events between `from` and `to` and moves the checkpoint — in one transaction (passed to the work) where
  * the consumer writes rows, so the rows and the checkpoint commit together. It resolves false when another
  * instance moved the checkpoint first: the consumer reloads it and goes on from there.
+ *
+ * `handled` is the number of events the work handles. With none (the consumer only moves past events it
+ * does not want), a strategy may leave the stored checkpoint behind for a moment (see `coalesceIdleMoves`):
+ * reading those events again after a restart changes nothing.
  */
 export interface CheckpointStrategy {
   load(): Promise<number>;
-  advance(from: number, to: number, work: (tx: SqlExecutor | null) => Promise<void>): Promise<boolean>;
+  advance(
+    from: number,
+    to: number,
+    work: (tx: SqlExecutor | null) => Promise<void>,
+    handled: number,
+  ): Promise<boolean>;
 }
 
 export interface ConsumerError {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Database, SqlExecutor } from '../../application/ports/database.port.js';
+import { IdleMoveCoalescer } from '../../application/consumers/checkpoints.js';
 import { ConsumerEngine } from '../../application/consumers/consumer-engine.js';
 import type { SupervisedConsumer } from '../../application/consumers/supervised-consumer.js';
 import type { EventStore, StoredEvent } from '../../application/ports/event-store.port.js';
@@ -119,6 +120,28 @@ export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
     return this.workers.get(name)?.position ?? 0;
   }
 
+  /**
+   * Where a projection has got to: its row in projection_state, or this process's worker where that is
+   * ahead (on PGlite, moves past unwanted events reach the row only now and then: see ProjectionWorker).
+   */
+  private applied(name: string, state: ProjectionStateRow | undefined): number {
+    const worker = this.workers.get(name);
+    const mine = worker && state && worker.tablesSuffix === state.suffix ? worker.position : 0;
+    return Math.max(state?.position ?? 0, mine);
+  }
+
+  /** The lowest position every projection has applied (what the REST views all reflect). */
+  async lowestApplied(): Promise<number> {
+    const states = await listProjectionStates(this.db);
+    const applied = this.names.map((name) =>
+      this.applied(
+        name,
+        states.find((s) => s.name === name),
+      ),
+    );
+    return applied.length > 0 ? Math.min(...applied) : 0;
+  }
+
   positions(): { name: string; position: number }[] {
     return [...this.workers.entries()].map(([name, worker]) => ({ name, position: worker.position }));
   }
@@ -170,7 +193,7 @@ export class ProjectionRunner implements ProjectionProgress, ProjectionAdmin {
     return this.projections.map((projection) => {
       const state = states.find((s) => s.name === projection.name);
       const rebuild = this.rebuildStatus(projection.name);
-      const checkpoint = state?.position ?? 0;
+      const checkpoint = this.applied(projection.name, state);
       projectionLagEvents.set({ projection: projection.name }, Math.max(0, head - checkpoint));
       return {
         name: projection.name,
@@ -387,6 +410,9 @@ class ProjectionWorker {
   private readonly consumer: SupervisedConsumer;
   /** The checkpoint as this process last saw it, from its own consumer or from the table. */
   private seen: number;
+  /** The position in the table while moves past unwanted events are not written (PGlite only). */
+  private stored: number | undefined;
+  private readonly idleMoves = new IdleMoveCoalescer();
 
   constructor(
     private readonly db: Database,
@@ -407,7 +433,7 @@ class ProjectionWorker {
       batchSize: REBUILD_BATCH,
       checkpoint: {
         load: () => this.load(),
-        advance: (from, to, work) => this.advance(from, to, work),
+        advance: (from, to, work, handled) => this.advance(from, to, work, handled),
       },
       handle: (events, tx) => this.apply(tx!, events),
       // An operator's retry applies the parked event to the live tables now, out of its original order:
@@ -424,12 +450,26 @@ class ProjectionWorker {
     return Math.max(this.seen, this.consumer.checkpoint);
   }
 
+  get tablesSuffix(): string {
+    return this.suffix;
+  }
+
   start(): Promise<void> {
     return this.consumer.start();
   }
 
-  stop(): Promise<void> {
-    return this.consumer.stop();
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+    // Write a position left behind by coalesced moves, so a restart does not read those events again.
+    const stored = this.stored;
+    if (stored !== undefined && this.consumer.checkpoint > stored) {
+      await this.db
+        .query(
+          'UPDATE projection_state SET position = $2, updated_at = now() WHERE name = $1 AND position = $3 AND suffix = $4',
+          [this.projection.name, this.consumer.checkpoint, stored, this.suffix],
+        )
+        .catch(() => undefined);
+    }
   }
 
   async refreshPosition(): Promise<void> {
@@ -438,6 +478,7 @@ class ProjectionWorker {
   }
 
   private async load(): Promise<number> {
+    this.stored = undefined;
     const state = await readProjectionState(this.db, this.projection.name);
     if (!state) throw new Error(`projection ${this.projection.name} is not installed`);
     if (state.suffix !== this.suffix) {
@@ -449,15 +490,28 @@ class ProjectionWorker {
     return state.position;
   }
 
-  /** Rows and checkpoint in one transaction, with a compare-and-set on the checkpoint and the tables. */
-  private advance(
+  /**
+   * Rows and checkpoint in one transaction, with a compare-and-set on the checkpoint and the tables.
+   *
+   * On PGlite (one process by construction, so nobody else reads or competes for the row) a move past
+   * events this projection does not want is written at most once a second (IdleMoveCoalescer): without
+   * that, every append cost every projection a transaction on the main thread. The compare-and-set is
+   * then against the position last written, and the next write catches the row up.
+   */
+  private async advance(
     from: number,
     to: number,
     work: (tx: SqlExecutor | null) => Promise<void>,
+    handled: number,
   ): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
+    const expected = this.stored ?? from;
+    if (this.db.dialect === 'pglite' && !this.idleMoves.write(handled)) {
+      this.stored = expected;
+      return true;
+    }
+    const moved = await this.db.transaction(async (tx) => {
       const state = await readProjectionState(tx, this.projection.name, true);
-      if (!state || state.suffix !== this.suffix || state.position !== from) return false;
+      if (!state || state.suffix !== this.suffix || state.position !== expected) return false;
       await work(tx);
       await tx.query('UPDATE projection_state SET position = $2, updated_at = now() WHERE name = $1', [
         this.projection.name,
@@ -465,6 +519,8 @@ class ProjectionWorker {
       ]);
       return true;
     });
+    this.stored = undefined;
+    return moved;
   }
 
   private apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void> {

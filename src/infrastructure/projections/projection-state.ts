@@ -46,12 +46,3 @@ export async function listProjectionStates(sql: SqlExecutor): Promise<Projection
   );
   return rows.map((row) => ({ ...row, position: Number(row.position) }));
 }
-
-/** The lowest stored checkpoint among `names` (0 when none is stored yet). */
-export async function lowestCheckpoint(sql: SqlExecutor, names: readonly string[]): Promise<number> {
-  const rows = await sql.query<{ position: string | null }>(
-    `SELECT min(position) AS position FROM projection_state WHERE name IN (${names.map((_, i) => `$${i + 1}`).join(', ')})`,
-    [...names],
-  );
-  return Number(rows[0]?.position ?? 0);
-}
