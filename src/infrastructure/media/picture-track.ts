@@ -3,12 +3,12 @@ import { throwIfAborted } from './abort.js';
 import { join } from 'node:path';
 import {
   backdropPixels,
-  castSvg,
+  castPixels,
   loadFigures,
   type PictureCharacter,
   type PictureSetting,
 } from './art/compose.js';
-import { pamFile, rasteriseSvgPixels } from './art/svg-raster.js';
+import { pamFile } from './art/svg-raster.js';
 
 /** What a scene shows when the renderer composes the picture itself. */
 export interface ScenePicture {
@@ -101,8 +101,8 @@ export async function writePictureLayers(
   for (const [i, speaker] of states.entries()) {
     // Each layer holds the thread for a moment: a cancelled render stops between them.
     throwIfAborted(signal, 'scene picture');
-    const svg = castSvg({ setting: picture.setting, figures, width, height, speaker });
-    await writeFile(join(dir, `cast-${i}.pam`), pamFile(await rasteriseSvgPixels(svg, { width })));
+    const pixels = await castPixels({ setting: picture.setting, figures, width, height, speaker });
+    await writeFile(join(dir, `cast-${i}.pam`), pamFile(pixels));
   }
   const backdropPam = pamFile(await backdrop);
   throwIfAborted(signal, 'scene picture');

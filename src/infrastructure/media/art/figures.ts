@@ -46,14 +46,20 @@ export function layoutFigures(count: number, width: number, height: number): Pla
   const ground = height * (vertical ? 0.72 : 0.86);
   const centres = (k: number, spacing: number) =>
     Array.from({ length: k }, (_, i) => width * (0.5 + (i - (k - 1) / 2) * spacing));
+  // Whole pixels: a figure drawn once looks the same in every slot of its size (compose.ts keeps it).
   const back = centres(backCount, backCount === 1 ? 0 : gap).map((cx) => {
-    const s = size * 0.74;
-    return { x: cx - s / 2, y: ground - size * 0.26 - s, size: s, row: 'back' as const };
+    const s = Math.round(size * 0.74);
+    return {
+      x: Math.round(cx - s / 2),
+      y: Math.round(ground - size * 0.26 - s),
+      size: s,
+      row: 'back' as const,
+    };
   });
   const front = centres(frontCount, gap).map((cx) => ({
-    x: cx - size / 2,
-    y: ground - size,
-    size,
+    x: Math.round(cx - size / 2),
+    y: Math.round(ground - size),
+    size: Math.round(size),
     row: 'front' as const,
   }));
   // Front-row people first, so character i keeps slot i whoever else is present.

@@ -63,10 +63,15 @@ export class Svg {
   private readonly body: string[] = [];
   private next = 0;
 
+  /**
+   * `view`: draw in the coordinates of a `width` × `height` picture but produce only this rectangle of
+   * it (whole pixels), to rasterise one part of a picture on its own.
+   */
   constructor(
     readonly width: number,
     readonly height: number,
     readonly time: TimeOfDay,
+    private readonly view?: { x: number; y: number; width: number; height: number },
   ) {}
 
   /** A surface colour as lit by the time of day. */
@@ -135,8 +140,9 @@ export class Svg {
   }
 
   toString(): string {
+    const { x, y, width, height } = this.view ?? { x: 0, y: 0, width: this.width, height: this.height };
     return (
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${this.width}" height="${this.height}" viewBox="0 0 ${this.width} ${this.height}">` +
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${x} ${y} ${width} ${height}">` +
       `<defs>${this.defs.join('')}</defs>${this.body.join('')}</svg>`
     );
   }
