@@ -136,20 +136,46 @@ function slidingMinimum(values: Float32Array, radius: number): Float32Array {
  * Multiplies both channels in place so no sample exceeds `ceiling`: the gain each peak needs is spread
  * over a few milliseconds either side (minimum over ±window, then averaged over ±window/2, which keeps
  * every peak's gain at or below what it needs), so limiting never clicks.
+ *
+ * A sample further than window + window/2 from every peak keeps gain 1, so only the stretches around
+ * peaks are worked on (a mix has a few; the loudness passes call this up to four times per scene): each
+ * with a margin of that reach again, inside which the result is exactly that of the whole signal.
  */
 export function limitPeaks(left: Float32Array, right: Float32Array, rate: number, ceiling: number): void {
   const n = left.length;
+  const window = Math.max(1, Math.round(0.005 * rate));
+  const half = Math.max(1, Math.floor(window / 2));
+  const reach = window + half;
+  const over = (i: number) => Math.max(Math.abs(left[i] as number), Math.abs(right[i] as number)) > ceiling;
+  let i = 0;
+  while (i < n) {
+    while (i < n && !over(i)) i++;
+    if (i >= n) return;
+    const first = i;
+    let last = i;
+    // Peaks closer than four reaches share a stretch, so no two stretches overlap.
+    for (let j = i + 1; j < n && j - last <= 4 * reach + 1; j++) if (over(j)) last = j;
+    const from = Math.max(0, first - 2 * reach);
+    const to = Math.min(n, last + 2 * reach + 1);
+    limitStretch(left.subarray(from, to), right.subarray(from, to), ceiling, window, half);
+    i = to;
+  }
+}
+
+function limitStretch(
+  left: Float32Array,
+  right: Float32Array,
+  ceiling: number,
+  window: number,
+  half: number,
+): void {
+  const n = left.length;
   const need = new Float32Array(n);
-  let limited = false;
   for (let i = 0; i < n; i++) {
     const peak = Math.max(Math.abs(left[i] as number), Math.abs(right[i] as number));
     need[i] = peak > ceiling ? ceiling / peak : 1;
-    if (peak > ceiling) limited = true;
   }
-  if (!limited) return;
-  const window = Math.max(1, Math.round(0.005 * rate));
   const floor = slidingMinimum(need, window);
-  const half = Math.max(1, Math.floor(window / 2));
   const sums = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) sums[i + 1] = (sums[i] as number) + (floor[i] as number);
   for (let i = 0; i < n; i++) {

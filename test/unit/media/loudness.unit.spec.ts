@@ -89,6 +89,59 @@ describe('normalisation', () => {
     expect(largestStep).toBeLessThan(0.01);
     expect(left[100]).toBeCloseTo(input[100]!, 6); // far from the burst: untouched
   });
+
+  it('works only around the peaks, with exactly the result of limiting the whole signal', () => {
+    // The whole-signal limiter as it was: gain from the minimum need over ±window, averaged over ±window/2.
+    const whole = (left: Float32Array, right: Float32Array, rate: number, ceiling: number) => {
+      const n = left.length;
+      const window = Math.max(1, Math.round(0.005 * rate));
+      const half = Math.max(1, Math.floor(window / 2));
+      const need = Float32Array.from({ length: n }, (_, i) => {
+        const peak = Math.max(Math.abs(left[i]!), Math.abs(right[i]!));
+        return peak > ceiling ? ceiling / peak : 1;
+      });
+      const floor = need.map((_, i) => {
+        let min = 1;
+        for (let k = Math.max(0, i - window); k <= Math.min(n - 1, i + window); k++)
+          min = Math.min(min, need[k]!);
+        return min;
+      });
+      for (let i = 0; i < n; i++) {
+        let sum = 0;
+        const from = Math.max(0, i - half);
+        const to = Math.min(n, i + half + 1);
+        for (let k = from; k < to; k++) sum += floor[k]!;
+        const gain = Math.min(1, sum / (to - from));
+        left[i] = left[i]! * gain;
+        right[i] = right[i]! * gain;
+      }
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rate = 22050;
+    for (const density of [0, 0.0002, 0.002, 0.05]) {
+      // Quiet noise with peaks at random places: alone, in clusters, at both ends.
+      const signal = () =>
+        Float32Array.from({ length: rate / 2 }, (_, i) =>
+          i === 0 || i === rate / 2 - 1 || random() < density ? (random() - 0.5) * 3 : (random() - 0.5) * 0.4,
+        );
+      const left = signal();
+      const right = signal();
+      const expectedLeft = left.slice();
+      const expectedRight = right.slice();
+      whole(expectedLeft, expectedRight, rate, 0.5);
+      limitPeaks(left, right, rate, 0.5);
+      let worst = 0;
+      for (let i = 0; i < left.length; i++) {
+        worst = Math.max(
+          worst,
+          Math.abs(left[i]! - expectedLeft[i]!),
+          Math.abs(right[i]! - expectedRight[i]!),
+        );
+      }
+      expect(worst).toBeLessThan(1e-6);
+    }
+  });
 });
 
 describe('a scene mix', () => {
