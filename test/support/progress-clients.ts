@@ -12,13 +12,31 @@ export interface Received {
   at: string;
 }
 
-type Waiter = { until: (m: Received) => boolean; resolve: (m: Received) => void };
+type Waiter = {
+  until: (m: Received) => boolean;
+  resolve: (m: Received) => void;
+  reject: (error: Error) => void;
+};
 
 /** Collects what a progress watcher receives, and lets a test wait for a given message. */
 class Inbox {
   readonly messages: Received[] = [];
   private waiters: Waiter[] = [];
+  /** Why no more messages will come (the connection closed), once that is so. */
+  private ended: string | null = null;
   onMessage?: (m: Received) => void;
+
+  /** No more messages: waiting for one fails at once, saying why, instead of running into its timeout. */
+  end(reason: string): void {
+    this.ended = reason;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(this.endedError());
+  }
+
+  private endedError(): Error {
+    return new Error(
+      `${this.ended} before a matching message; got ${this.messages.map((m) => `${m.position}:${m.type}`).join(', ')}`,
+    );
+  }
 
   push(message: Received): void {
     this.messages.push(message);
@@ -34,6 +52,7 @@ class Inbox {
   next(until: (m: Received) => boolean, timeoutMs = 120_000): Promise<Received> {
     const seen = this.messages.find(until);
     if (seen) return Promise.resolve(seen);
+    if (this.ended) return Promise.reject(this.endedError());
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -47,6 +66,7 @@ class Inbox {
       this.waiters.push({
         until,
         resolve: (m) => (clearTimeout(timer), resolve(m)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
       });
     });
   }
@@ -78,7 +98,10 @@ export function watchWs(
   socket.on('message', (data) => inbox.push(JSON.parse(String(data)) as Received));
   inbox.socket = socket;
   inbox.closed = new Promise((resolve) =>
-    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    socket.on('close', (code, reason) => {
+      inbox.end(`the socket closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})`);
+      resolve({ code, reason: reason.toString() });
+    }),
   );
   inbox.close = async () => {
     socket.close();

@@ -224,7 +224,7 @@ export class GenerateDramaHandler extends DramaCommandBase implements ICommandHa
       videoSec: input.episodes * input.duration_sec,
       scenes: input.episodes * input.scenes_per_episode,
     });
-    await handleCommand(this.deps, projectStream.streamId(projectId), projectStream, {
+    const created = await handleCommand(this.deps, projectStream.streamId(projectId), projectStream, {
       type: 'CreateProject',
       data: {
         projectId,
@@ -257,6 +257,11 @@ export class GenerateDramaHandler extends DramaCommandBase implements ICommandHa
       type: 'RequestDrama',
       data: { dramaId, projectId, ownerId, request, now: this.now() },
     });
+    // The answer names a new project: a GET of it, or a watcher of its progress (authorised against the
+    // projects read model), right after must find it, not only the drama.
+    if (created.lastPosition !== null) {
+      await this.progress.waitFor('projects', created.lastPosition, READ_YOUR_WRITES_MS);
+    }
     return { project_id: projectId, drama_id: dramaId, status: 'pending', notes };
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPostgresDatabaseUrl } from '../../support/databases.js';
+import { eventually } from '../../support/events.js';
 import { smallDrama } from '../../support/drama.js';
 import { watchWs } from '../../support/progress-clients.js';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app.js';
@@ -31,6 +32,12 @@ describe('progress fan-out between API processes over Redis', () => {
     const accepted = await client.post('/api/v1/projects/generate-drama', smallDrama());
     expect(accepted.status).toBe(202);
     const { drama_id: dramaId, project_id: projectId } = accepted.body.data;
+    // B answers from the shared read models: a watcher is refused as "not found" until they hold the
+    // project (A's write waits at most 5 s for them, which CI load can outlast).
+    await eventually(
+      async () => (await fetch(`${b.baseUrl}/api/v1/projects/${projectId}`, auth(token))).status === 200,
+      'instance B to know the project',
+    );
     const onB = watchWs(b.baseUrl, projectId, { token, query: 'since=0' });
     const onA = watchWs(a.baseUrl, projectId, { token, query: 'since=0' });
 
@@ -60,7 +67,9 @@ describe('progress fan-out between API processes over Redis', () => {
   }, 120_000);
 });
 
+const auth = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
 async function getAs(baseUrl: string, token: string, path: string) {
-  const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${baseUrl}${path}`, auth(token));
   return (await response.json()) as { data: any };
 }
