@@ -12,7 +12,7 @@ export type ConsumerKind =
  * instance moved the checkpoint first: the consumer reloads it and goes on from there.
  *
  * `handled` is the number of events the work handles. With none (the consumer only moves past events it
- * does not want), a strategy may leave the stored checkpoint behind for a moment (see `coalesceIdleMoves`):
+ * does not want), a strategy may leave the stored checkpoint behind for a moment (see `IdleMoveCoalescer`):
  * reading those events again after a restart changes nothing.
  */
 export interface CheckpointStrategy {

@@ -62,8 +62,4 @@ export class StreamCache {
       this.held -= evicted.length;
     }
   }
-
-  get size(): { streams: number; events: number } {
-    return { streams: this.streams.size, events: this.held };
-  }
 }

@@ -108,10 +108,50 @@ interface Piece {
   pixels: RasterPixels;
 }
 
+/**
+ * Promised results kept by key for the next callers; the least recently used are dropped once the weight
+ * of the settled ones passes `budget`. A failure is not kept.
+ */
+class KeptPromises<T> {
+  private readonly kept = new Map<string, { value: Promise<T>; weight: number }>();
+  private total = 0;
+
+  constructor(
+    private readonly budget: number,
+    private readonly weigh: (value: T) => number,
+  ) {}
+
+  get(key: string, make: () => Promise<T>): Promise<T> {
+    const hit = this.kept.get(key);
+    if (hit) {
+      // Most recently used last: Map keeps insertion order.
+      this.kept.delete(key);
+      this.kept.set(key, hit);
+      return hit.value;
+    }
+    const entry = { value: make(), weight: 0 };
+    this.kept.set(key, entry);
+    entry.value.then(
+      (value) => {
+        if (this.kept.get(key) !== entry) return; // dropped before it settled
+        entry.weight = this.weigh(value);
+        this.total += entry.weight;
+        for (const [old, kept] of this.kept) {
+          if (this.total <= this.budget || old === key) break;
+          this.kept.delete(old);
+          this.total -= kept.weight;
+        }
+      },
+      () => {
+        if (this.kept.get(key) === entry) this.kept.delete(key);
+      },
+    );
+    return entry.value;
+  }
+}
+
 /** Pieces kept for the next states and scenes, bounded by bytes (a 720p figure is ≈ 0.5 MB). */
-const pieces = new Map<string, Promise<Piece>>();
-let pieceBytes = 0;
-const PIECE_BUDGET = 96 * 1024 * 1024;
+const pieces = new KeptPromises<Piece>(96 * 1024 * 1024, (piece) => piece.pixels.rgba.length);
 const portraitKeys = new WeakMap<Buffer, string>();
 
 function portraitKey(portrait: Buffer | undefined): string {
@@ -132,29 +172,6 @@ function figureBox(size: number) {
   const x0 = Math.floor(-0.05 * size) - 2;
   const y0 = Math.floor(-0.2 * size) - 2;
   return { dx: x0, dy: y0, width: Math.ceil(1.05 * size) + 2 - x0, height: Math.ceil(1.05 * size) + 2 - y0 };
-}
-
-function cachedPiece(key: string, draw: () => Promise<Piece>): Promise<Piece> {
-  let piece = pieces.get(key);
-  if (piece) {
-    pieces.delete(key);
-    pieces.set(key, piece);
-    return piece;
-  }
-  piece = draw();
-  pieces.set(key, piece);
-  piece.then(
-    (p) => {
-      pieceBytes += p.pixels.rgba.length;
-      for (const [old, kept] of pieces) {
-        if (pieceBytes <= PIECE_BUDGET || old === key) break;
-        pieces.delete(old);
-        void kept.then((k) => (pieceBytes -= k.pixels.rgba.length)).catch(() => undefined);
-      }
-    },
-    () => pieces.delete(key),
-  );
-  return piece;
 }
 
 async function rasterisePiece(
@@ -212,7 +229,7 @@ export async function castPixels(input: PictureInput): Promise<RasterPixels> {
     // moved by whole pixels to wherever it stands.
     const box = figureBox(place.size);
     const key = ['figure', state, place.size, figure.name, figure.description, portraitKey(figure.portrait)];
-    const drawn = await cachedPiece(key.join('|'), () =>
+    const drawn = await pieces.get(key.join('|'), () =>
       rasterisePiece(
         input,
         { x: place.x + box.dx, y: place.y + box.dy, width: box.width, height: box.height },
@@ -226,7 +243,7 @@ export async function castPixels(input: PictureInput): Promise<RasterPixels> {
     const outdoor = OUTDOOR.includes(classifyPlace(input.setting.place));
     const view = { x: 0, y: top, width, height: height - top };
     layers.push(
-      cachedPiece(['ledge', width, height, time, outdoor].join('|'), () =>
+      pieces.get(['ledge', width, height, time, outdoor].join('|'), () =>
         rasterisePiece(input, view, (svg) => drawLedge(svg, input.setting)),
       ),
     );
@@ -259,9 +276,8 @@ export async function renderPicture(input: PictureInput): Promise<Buffer> {
   return encodePng(await picturePixels(input));
 }
 
-const backdrops = new Map<string, Promise<RasterPixels>>();
 /** About 4 MB each at 720p (16:9 with the camera's overscan); the stills and the renders use two sizes. */
-const BACKDROP_CACHE = 16;
+const backdrops = new KeptPromises<RasterPixels>(16, () => 1);
 
 /**
  * The backdrop's pixels, kept for the next scenes at the same place (a drama returns to its places
@@ -273,18 +289,11 @@ export function backdropPixels(
   height: number,
 ): Promise<RasterPixels> {
   const key = `${width}x${height}|${setting.timeOfDay ?? 'day'}|${setting.place}`;
-  let pixels = backdrops.get(key);
-  if (pixels) {
-    backdrops.delete(key);
-  } else {
+  return backdrops.get(key, () => {
     const svg = new Svg(width, height, setting.timeOfDay ?? 'day');
     drawBackdrop(svg, setting.place);
-    pixels = rasteriseSvgPixels(svg.toString(), { width }).then(opaque);
-    pixels.catch(() => backdrops.delete(key));
-  }
-  backdrops.set(key, pixels);
-  while (backdrops.size > BACKDROP_CACHE) backdrops.delete(backdrops.keys().next().value as string);
-  return pixels;
+    return rasteriseSvgPixels(svg.toString(), { width }).then(opaque);
+  });
 }
 
 /**
