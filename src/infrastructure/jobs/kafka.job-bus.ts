@@ -20,6 +20,7 @@ import {
 import { STAGES, type Stage } from '../../domain/drama/drama.types.js';
 import { jobsInFlight } from '../observability/metrics.js';
 import { Semaphore } from '../process/semaphore.js';
+import { PartitionOffsets } from './partition-offsets.js';
 
 export interface KafkaJobBusOptions {
   brokers: readonly string[];
@@ -68,6 +69,20 @@ const header = (headers: IHeaders | undefined, name: string): string | undefined
   return first === undefined ? undefined : first.toString();
 };
 
+/** One stage's Kafka consumer and the jobs it took. */
+interface StageConsumer {
+  consumer: Consumer;
+  handler: JobHandler;
+  /** Shared by the stages of one `consume` call: its concurrency. */
+  slots: Semaphore;
+  stopping: boolean;
+  running: Set<Promise<void>>;
+  /** Per `topic|partition`: what was taken and what may be committed. */
+  partitions: Map<string, PartitionOffsets>;
+  /** Per `topic|partition`: the commit in flight. */
+  commits: Map<string, Promise<void>>;
+}
+
 interface LocalJob {
   message: JobMessage;
   abort: AbortController;
@@ -80,8 +95,9 @@ interface LocalJob {
  * The job bus across processes. One topic per stage (`drama.jobs.<stage>`, keyed by drama id) and one
  * consumer group per stage. At least once: an offset is committed only after the handler resolved,
  * i.e. after the worker recorded the job's result in the event store (where a second completion is a
- * no-op). Jobs of one partition run concurrently up to the consumer's concurrency; offsets are committed
- * up to the first unfinished one. A job whose handler throws is published again with an attempt count;
+ * no-op). A consumer runs up to its concurrency of jobs at once, of any partitions and fetches: a long
+ * job never keeps a free slot from a job published after it. Offsets are committed up to the first
+ * job still running (`PartitionOffsets`). A job whose handler throws is published again with an attempt count;
  * after `maxAttempts` it goes to `drama.jobs.dlq` and its stage is failed. Delayed jobs (notBefore) are
  * held by the publisher until due, so they never block a partition.
  */
@@ -241,27 +257,30 @@ export class KafkaJobBus implements JobBus {
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
     });
-    let stopping = false;
-    const batches = new Set<Promise<void>>();
+    const state: StageConsumer = {
+      consumer,
+      handler,
+      slots,
+      stopping: false,
+      running: new Set(),
+      partitions: new Map(),
+      commits: new Map(),
+    };
     await consumer.connect();
     await consumer.subscribe({ topic: this.topics.stage(stage), fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitions,
-      eachBatch: (payload) => {
-        const run = this.runBatch(consumer, payload, handler, slots, () => stopping);
-        batches.add(run);
-        return run.finally(() => batches.delete(run));
-      },
+      eachBatch: (payload) => this.takeBatch(state, payload),
     });
     return {
       stop: async (graceMs: number) => {
-        stopping = true;
+        state.stopping = true;
         slots.drain();
-        const all = Promise.all([...batches]);
+        const all = () => Promise.all([...state.running]);
         const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-        await Promise.race([all, grace]);
+        await Promise.race([all(), grace]);
         for (const job of this.local.values()) {
           if (job.message.stage !== stage || !job.started) continue;
           job.abortReason ??= 'shutdown';
@@ -269,7 +288,8 @@ export class KafkaJobBus implements JobBus {
         }
         // A handler that ignores its abort signal must not hold the process: leave the group anyway
         // (its offset is not committed, so the job goes to another worker).
-        await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+        await Promise.race([all(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+        await Promise.all([...state.commits.values()]);
         await consumer
           .disconnect()
           .catch((error: unknown) =>
@@ -279,64 +299,90 @@ export class KafkaJobBus implements JobBus {
     };
   }
 
-  private async runBatch(
-    consumer: Consumer,
-    payload: EachBatchPayload,
-    handler: JobHandler,
-    slots: Semaphore,
-    stopping: () => boolean,
-  ): Promise<void> {
+  /**
+   * Takes the messages of one fetched batch: each waits for a free slot, then runs on its own while
+   * the batch moves on. The client fetches again only once every batch of its last fetch returned, so
+   * a batch that waited for its jobs to finish would keep a worker with free slots from taking jobs
+   * published meanwhile, on any partition, for as long as its slowest job ran. Offsets are resolved
+   * (the client reads on) as jobs start and committed as they finish, up to the first still running.
+   */
+  private async takeBatch(state: StageConsumer, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const offsets = batch.messages.map((m) => m.offset);
-    const finished = new Set<string>();
-    let committed = -1; // index in offsets of the last committed message
-    let commitChain = Promise.resolve();
-    const heartbeat = async () => {
+    const key = `${batch.topic}|${batch.partition}`;
+    let offsets = state.partitions.get(key);
+    if (!offsets) state.partitions.set(key, (offsets = new PartitionOffsets()));
+    // While it waits for a slot the batch is not returned: keep the group session alive.
+    const heartbeats = setInterval(() => void beat(), this.options.heartbeatIntervalMs);
+    const beat = async () => {
       try {
         await payload.heartbeat();
       } catch (error) {
         this.logger.debug({ err: error }, 'kafka heartbeat failed (rebalance in progress?)');
       }
     };
-    const heartbeats = setInterval(() => void heartbeat(), this.options.heartbeatIntervalMs);
-    // Commits the finished prefix: a job that runs long holds back the commit of later ones, which
-    // are then delivered again after a crash (and skipped: their results are already recorded).
-    const advance = () => {
-      let next = committed;
-      while (next + 1 < offsets.length && finished.has(offsets[next + 1]!)) next++;
-      if (next === committed) return commitChain;
-      committed = next;
-      const offset = offsets[next]!;
-      payload.resolveOffset(offset);
-      commitChain = commitChain
-        .then(() =>
-          consumer.commitOffsets([
-            { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
-          ]),
-        )
-        .catch((error: unknown) =>
-          this.logger.warn({ err: error, topic: batch.topic }, 'kafka offset commit failed'),
-        );
-      return commitChain;
-    };
     try {
-      // allSettled: one failure (the event store down) must not leave the batch while others still run.
-      const results = await Promise.allSettled(
-        batch.messages.map(async (raw) => {
-          const done = await this.deliver(raw, batch.topic, handler, slots, stopping, heartbeat);
-          if (done) {
-            finished.add(raw.offset);
-            await advance();
+      for (const raw of batch.messages) {
+        if (state.stopping || !payload.isRunning() || payload.isStale()) return;
+        if (!offsets.has(raw.offset)) {
+          await state.slots.acquire();
+          if (state.stopping || !payload.isRunning() || payload.isStale()) {
+            state.slots.release();
+            return;
           }
-        }),
-      );
-      await commitChain;
-      const failed = results.find((r) => r.status === 'rejected');
-      // Uncommitted deliveries after it are fetched again (kafkajs retries the batch from the first).
-      if (failed) throw failed.reason;
+          offsets.take(raw.offset);
+          const run = this.runTaken(state, raw, batch.topic, batch.partition, offsets, beat).finally(() => {
+            state.slots.release();
+            state.running.delete(run);
+          });
+          state.running.add(run);
+        }
+        payload.resolveOffset(raw.offset);
+      }
     } finally {
       clearInterval(heartbeats);
     }
+  }
+
+  /**
+   * Runs one taken message to the end. A delivery that throws (the event store or the broker is down)
+   * is tried again here after a pause, so its offset is never committed unfinished.
+   */
+  private async runTaken(
+    state: StageConsumer,
+    raw: KafkaMessage,
+    topic: string,
+    partition: number,
+    offsets: PartitionOffsets,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    for (let failures = 0; ; failures++) {
+      try {
+        const done = await this.deliver(raw, topic, state.handler, () => state.stopping, heartbeat);
+        if (!done) return; // handed back: never committed, the next consumer gets it
+        break;
+      } catch (error) {
+        const pauseMs = Math.min(30_000, 500 * 2 ** failures);
+        this.logger.warn(
+          { err: error, topic, offset: raw.offset, retryInMs: pauseMs },
+          'job delivery failed: trying again',
+        );
+        await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
+        if (state.stopping) return;
+      }
+    }
+    const next = offsets.finish(raw.offset);
+    if (next === null) return;
+    const key = `${topic}|${partition}`;
+    // One commit at a time per partition, in order: a later commit never lands before an earlier one.
+    const previous = state.commits.get(key) ?? Promise.resolve();
+    const commit = previous
+      .then(() => state.consumer.commitOffsets([{ topic, partition, offset: next }]))
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, topic, partition, offset: next }, 'kafka offset commit failed'),
+      );
+    state.commits.set(key, commit);
+    await commit;
+    if (state.commits.get(key) === commit) state.commits.delete(key);
   }
 
   /** Runs one delivered message. True when its offset may be committed, false to hand it back. */
@@ -344,7 +390,6 @@ export class KafkaJobBus implements JobBus {
     raw: KafkaMessage,
     topic: string,
     handler: JobHandler,
-    slots: Semaphore,
     stopping: () => boolean,
     heartbeat: () => Promise<void>,
   ): Promise<boolean> {
@@ -374,47 +419,50 @@ export class KafkaJobBus implements JobBus {
         await new Promise((resolve) => setTimeout(resolve, Math.min(at - Date.now(), 1_000)));
         await heartbeat();
       }
-      await slots.acquire();
-      try {
-        if (stopping()) return false;
-        if (local.abort.signal.aborted) return local.abortReason === 'cancelled';
-        const attempts = Number(header(raw.headers, ATTEMPTS) ?? 0);
-        const status = (await this.options.jobStatus?.(job)) ?? { open: true, starts: 0 };
-        if (!status.open) return true;
-        const starts = status.starts;
-        if (Math.max(attempts, starts) >= this.options.maxAttempts) {
-          await this.deadLetter(
-            job,
-            raw,
-            `job was started ${starts} times and failed ${attempts} times without a result`,
-          );
-          return true;
-        }
-        local.started = true;
-        try {
-          await handler(job, { signal: local.abort.signal, heartbeat });
-        } catch (error) {
-          if (local.abortReason === 'shutdown') return false;
-          const reason = error instanceof Error ? error.message : String(error);
-          if (attempts + 1 >= this.options.maxAttempts) {
-            await this.deadLetter(job, raw, `job handler failed ${attempts + 1} times: ${reason}`);
-          } else {
-            this.logger.warn(
-              { err: error, jobId: job.jobId, attempt: attempts + 1 },
-              'job handler failed: published again',
-            );
-            await this.produce([job], attempts + 1);
-          }
-          return true;
-        }
-        return local.abortReason !== 'shutdown';
-      } finally {
-        slots.release();
+      if (stopping()) return false;
+      if (local.abort.signal.aborted) return local.abortReason === 'cancelled';
+      const attempts = Number(header(raw.headers, ATTEMPTS) ?? 0);
+      const status = (await this.options.jobStatus?.(job)) ?? { open: true, starts: 0 };
+      if (!status.open) return true;
+      const starts = status.starts;
+      if (Math.max(attempts, starts) >= this.options.maxAttempts) {
+        await this.deadLetter(
+          job,
+          raw,
+          `job was started ${starts} times and failed ${attempts} times without a result`,
+        );
+        return true;
       }
+      local.started = true;
+      try {
+        await handler(job, { signal: local.abort.signal, heartbeat });
+      } catch (error) {
+        if (local.abortReason === 'shutdown') return false;
+        // This run is over: the copy published below is a new delivery, not a duplicate of a running one.
+        this.forget(local);
+        const reason = error instanceof Error ? error.message : String(error);
+        if (attempts + 1 >= this.options.maxAttempts) {
+          await this.deadLetter(job, raw, `job handler failed ${attempts + 1} times: ${reason}`);
+        } else {
+          this.logger.warn(
+            { err: error, jobId: job.jobId, attempt: attempts + 1 },
+            'job handler failed: published again',
+          );
+          await this.produce([job], attempts + 1);
+        }
+        return true;
+      }
+      return local.abortReason !== 'shutdown';
     } finally {
-      this.local.delete(job.jobId);
-      this.gauge(job.stage);
+      this.forget(local);
     }
+  }
+
+  private forget(local: LocalJob): void {
+    const { jobId, stage } = local.message;
+    if (this.local.get(jobId) !== local) return;
+    this.local.delete(jobId);
+    this.gauge(stage);
   }
 
   private async deadLetter(job: JobMessage, raw: KafkaMessage, reason: string): Promise<void> {

@@ -66,8 +66,11 @@ class Recorder {
   maxConcurrentSameId = 0;
   private release: () => void = () => undefined;
   private gate: Promise<void> | null = null;
+  private held: (job: JobMessage) => boolean = () => true;
 
-  hold(): void {
+  /** Handlers wait until `open()`: all of them, or only those of the jobs `only` picks. */
+  hold(only: (job: JobMessage) => boolean = () => true): void {
+    this.held = only;
     this.gate = new Promise((resolve) => (this.release = resolve));
   }
   open(): void {
@@ -85,7 +88,7 @@ class Recorder {
       this.maxConcurrentSameId = Math.max(this.maxConcurrentSameId, n);
       this.started.push({ job: message, at: Date.now(), control });
       try {
-        if (this.gate) {
+        if (this.gate && this.held(message)) {
           const aborted = new Promise<void>((resolve) =>
             control.signal.addEventListener('abort', () => resolve(), { once: true }),
           );
@@ -214,6 +217,41 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       expect(rec.finished).toEqual([other.jobId]);
     });
 
+    it('starts a job published while another is running, without waiting for it to finish', async () => {
+      const bus = await open();
+      const rec = new Recorder();
+      const long = job();
+      rec.hold((j) => j.jobId === long.jobId);
+      await consume(bus, ['images'], rec.handler(), 4);
+      await bus.publish([long]);
+      await until(() => rec.started.length === 1, 40_000, 'the long job');
+      // Published later (another fetch from the broker): a worker with free slots runs it now.
+      const later = [job(), job(), job()];
+      await bus.publish(later);
+      await until(() => later.every((j) => rec.finished.includes(j.jobId)), 20_000, 'the later jobs');
+      expect(rec.finished).not.toContain(long.jobId);
+      expect(bus.inFlight().has(long.jobId)).toBe(true);
+      rec.open();
+      await until(() => rec.finished.includes(long.jobId), 10_000, 'the long job to finish');
+    });
+
+    it('runs no more jobs at once than its concurrency; the others wait for a slot', async () => {
+      const bus = await open();
+      const rec = new Recorder();
+      rec.hold();
+      await consume(bus, ['images'], rec.handler(), 2);
+      const first = [job(), job()];
+      await bus.publish(first);
+      await until(() => rec.started.length === 2, 40_000, 'two deliveries');
+      const waiting = [job(), job()];
+      await bus.publish(waiting);
+      await sleep(1_500);
+      expect(rec.started.length).toBe(2);
+      rec.open();
+      await until(() => rec.finished.length === 4, 20_000, 'all four');
+      expect(rec.finished.sort()).toEqual([...first, ...waiting].map((j) => j.jobId).sort());
+    });
+
     it('stop() lets the running job finish, then takes no more jobs', async () => {
       const bus = await open();
       const rec = new Recorder();
@@ -253,6 +291,28 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
         await joining;
         await until(() => rescuer.finished.includes(sent.jobId), 30_000, 'redelivery to b');
         expect(stuck.finished).toEqual([]);
+      });
+
+      it('hands back a running job when its consumer goes away, even after later jobs of its partition finished', async () => {
+        const a = await open();
+        const b = await open();
+        const stuck = new Recorder();
+        const first = job();
+        stuck.hold((j) => j.jobId === first.jobId); // never opened: `first` runs until `a` goes away
+        const rescuer = new Recorder();
+        await consume(a, ['images'], stuck.handler());
+        await a.publish([first]);
+        await until(() => stuck.started.length === 1, 40_000, 'first delivery');
+        // Same drama, so the same partition, behind `first`: finished while `first` still runs. Its
+        // offset must not be committed: that would commit `first` too, and nobody would run it again.
+        const second = job({ dramaId: first.dramaId, streamId: first.streamId, target: 'scene-2' });
+        await a.publish([second]);
+        await until(() => stuck.finished.includes(second.jobId), 20_000, 'second finished on a');
+        const joining = consume(b, ['images'], rescuer.handler());
+        await a.close(0);
+        await joining;
+        await until(() => rescuer.finished.includes(first.jobId), 30_000, 'redelivery of first to b');
+        expect(stuck.finished).toEqual([second.jobId]);
       });
 
       it('retries a job whose handler throws, and dead-letters it after maxAttempts with the reason', async () => {
