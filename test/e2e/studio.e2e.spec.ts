@@ -218,6 +218,25 @@ describe('the studio in a real browser', () => {
     }
     expect(await page.locator('.scene-card').count()).toBe(2);
     expect(await page.locator('.scene-card img').count()).toBe(2);
+    // The cast as the API has it: every character's name, voice and portrait (loaded, not a broken image).
+    const cast = (await api(app.baseUrl, creator.token).get(`/api/v1/dramas/${dramaId}`)).body.data.cast as {
+      name: string;
+      portrait_url: string;
+    }[];
+    expect(cast.length).toBeGreaterThanOrEqual(2);
+    expect(await page.getByRole('rowheader', { name: 'Cast', exact: true }).count()).toBe(1);
+    const members = page.getByTestId('cast-member');
+    expect(await members.locator('h3').allTextContents()).toEqual(cast.map((c) => c.name));
+    for (const member of cast) {
+      const portrait = page.getByRole('img', { name: `Portrait of ${member.name}` });
+      await portrait.scrollIntoViewIfNeeded();
+      await page.waitForFunction(
+        (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+        await portrait.elementHandle(),
+        { timeout: 10_000 },
+      );
+    }
+    expect(await members.locator('.meta').first().textContent()).toMatch(/^Voice: .+ \((Chinese|English)\)$/);
     // Usage as the API counts it (the local providers bill nothing, so this may well be all zeros).
     const usage = (await api(app.baseUrl, creator.token).get(`/api/v1/projects/${projectId}/usage`)).body
       .data;

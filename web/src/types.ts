@@ -76,9 +76,20 @@ export interface Drama {
   episodes: Episode[];
   error: string | null;
   notes: string[];
+  /** Absent from dramas made before the cast step. */
+  cast?: CastMember[];
   created_at: string;
   updated_at: string;
   as_of?: string | number;
+}
+
+/** One character: the same portrait, look and voice in every scene. */
+export interface CastMember {
+  name: string;
+  gender: string;
+  voice: string;
+  description: string;
+  portrait_url: string | null;
 }
 
 export interface DramaItem {

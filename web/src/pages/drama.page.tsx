@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { get, post } from '../api.js';
+import { CastPanel } from '../components/cast.js';
 import { EpisodePlayer } from '../components/episode.js';
 import { ConnectionStatus, EventLog, StageTable, stageName } from '../components/live.js';
 import { SceneList } from '../components/scenes.js';
@@ -157,6 +158,8 @@ export function DramaPage({ params }: PageProps) {
           </div>
         </section>
       )}
+
+      <CastPanel cast={d.cast ?? []} />
 
       <EventLog messages={messages} />
 
