@@ -89,6 +89,8 @@ interface LocalJob {
   /** Why the job was aborted: a cancelled drama drops it, a shutdown hands it back. */
   abortReason: 'cancelled' | 'shutdown' | null;
   started: boolean;
+  /** The run's end: true when its offset may be committed. */
+  outcome?: Promise<boolean>;
 }
 
 /**
@@ -266,6 +268,16 @@ export class KafkaJobBus implements JobBus {
       partitions: new Map(),
       commits: new Map(),
     };
+    // A partition that left this member: its jobs still running here finish without committing (the
+    // offset is the new owner's now), and if it comes back it is tracked afresh from the group's offset.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((partition) => `${topic}|${partition}`),
+        ),
+      );
+      for (const key of [...state.partitions.keys()]) if (!assigned.has(key)) state.partitions.delete(key);
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: this.topics.stage(stage), fromBeginning: true });
     await consumer.run({
@@ -370,9 +382,9 @@ export class KafkaJobBus implements JobBus {
         if (state.stopping) return;
       }
     }
-    const next = offsets.finish(raw.offset);
-    if (next === null) return;
     const key = `${topic}|${partition}`;
+    const next = offsets.finish(raw.offset);
+    if (next === null || state.partitions.get(key) !== offsets) return;
     // One commit at a time per partition, in order: a later commit never lands before an earlier one.
     const previous = state.commits.get(key) ?? Promise.resolve();
     const commit = previous
@@ -408,11 +420,26 @@ export class KafkaJobBus implements JobBus {
       });
       return true;
     }
-    // The same job published twice (a lease re-dispatch, two dispatchers): one run at a time per process.
-    if (this.local.has(job.jobId)) return true;
+    // The same job delivered again while it runs here (a lease re-dispatch, two dispatchers, a partition
+    // fetched again after a rebalance): one run at a time per process, and this copy counts as done only
+    // when that run is, so its offset is not committed ahead of the work.
+    const running = this.local.get(job.jobId);
+    if (running?.outcome) return running.outcome;
     const local: LocalJob = { message: job, abort: new AbortController(), abortReason: null, started: false };
     this.local.set(job.jobId, local);
     this.gauge(job.stage);
+    local.outcome = this.run(local, raw, handler, stopping, heartbeat);
+    return local.outcome;
+  }
+
+  private async run(
+    local: LocalJob,
+    raw: KafkaMessage,
+    handler: JobHandler,
+    stopping: () => boolean,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    const job = local.message;
     try {
       const at = job.notBefore ? Date.parse(job.notBefore) : 0;
       while (Date.now() < at && !stopping() && !local.abort.signal.aborted) {
