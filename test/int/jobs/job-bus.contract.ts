@@ -248,9 +248,9 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       await sleep(1_500);
       expect(rec.started.length).toBe(2);
       rec.open();
-      await until(() => rec.finished.length === 4, 20_000, 'all four');
+      await until(() => rec.finished.length === 4, 40_000, 'all four');
       expect(rec.finished.sort()).toEqual([...first, ...waiting].map((j) => j.jobId).sort());
-    });
+    }, 90_000);
 
     it('stop() lets the running job finish, then takes no more jobs', async () => {
       const bus = await open();
@@ -335,8 +335,10 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
           ),
         );
         await bus.publish([flaky, poison]);
-        await until(() => deadLettered.length === 1 && rec.finished.includes(flaky.jobId), 30_000, 'DLQ');
-        expect(deadLettered[0]!.job.jobId).toBe(poison.jobId);
+        await until(() => rec.started.length > 0, 40_000, 'first delivery');
+        // At least once: a delivery handed out again by a rebalance may reach the DLQ a second time.
+        await until(() => deadLettered.length >= 1 && rec.finished.includes(flaky.jobId), 40_000, 'DLQ');
+        expect(new Set(deadLettered.map((d) => d.job.jobId))).toEqual(new Set([poison.jobId]));
         expect(deadLettered[0]!.reason).toContain(`handler exploded on ${poison.jobId}`);
         // At least once: a rebalance may hand a delivery out again, so "at least", never fewer.
         expect(rec.ids().filter((id) => id === poison.jobId).length).toBeGreaterThanOrEqual(2);
@@ -346,7 +348,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
         for (const entry of dlq) {
           expect(entry).toEqual({ jobId: poison.jobId, reason: expect.stringContaining('failed 2 times') });
         }
-      });
+      }, 100_000);
     }
   });
 }
