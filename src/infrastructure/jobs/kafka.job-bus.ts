@@ -60,6 +60,9 @@ export const kafkaTopics = (prefix: string) => ({
   group: (stage: Stage) => `${prefix}drama-workers.${stage}`,
 });
 
+/** How a consumer's per-partition state is keyed: the same in its batches, commits and assignments. */
+const partitionKey = (topic: string, partition: number) => `${topic}|${partition}`;
+
 const ATTEMPTS = 'x-attempts';
 const PUBLISHED_AT = 'x-published-at';
 
@@ -273,7 +276,7 @@ export class KafkaJobBus implements JobBus {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const assigned = new Set(
         Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
-          partitions.map((partition) => `${topic}|${partition}`),
+          partitions.map((partition) => partitionKey(topic, partition)),
         ),
       );
       for (const key of [...state.partitions.keys()]) if (!assigned.has(key)) state.partitions.delete(key);
@@ -320,11 +323,9 @@ export class KafkaJobBus implements JobBus {
    */
   private async takeBatch(state: StageConsumer, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const key = `${batch.topic}|${batch.partition}`;
+    const key = partitionKey(batch.topic, batch.partition);
     let offsets = state.partitions.get(key);
     if (!offsets) state.partitions.set(key, (offsets = new PartitionOffsets()));
-    // While it waits for a slot the batch is not returned: keep the group session alive.
-    const heartbeats = setInterval(() => void beat(), this.options.heartbeatIntervalMs);
     const beat = async () => {
       try {
         await payload.heartbeat();
@@ -332,12 +333,16 @@ export class KafkaJobBus implements JobBus {
         this.logger.debug({ err: error }, 'kafka heartbeat failed (rebalance in progress?)');
       }
     };
+    // The consumer stops, or a rebalance or seek made this batch stale: take nothing more from it.
+    const gone = () => state.stopping || !payload.isRunning() || payload.isStale();
+    // While it waits for a slot the batch is not returned: keep the group session alive.
+    const heartbeats = setInterval(() => void beat(), this.options.heartbeatIntervalMs);
     try {
       for (const raw of batch.messages) {
-        if (state.stopping || !payload.isRunning() || payload.isStale()) return;
+        if (gone()) return;
         if (!offsets.has(raw.offset)) {
           await state.slots.acquire();
-          if (state.stopping || !payload.isRunning() || payload.isStale()) {
+          if (gone()) {
             state.slots.release();
             return;
           }
@@ -382,7 +387,7 @@ export class KafkaJobBus implements JobBus {
         if (state.stopping) return;
       }
     }
-    const key = `${topic}|${partition}`;
+    const key = partitionKey(topic, partition);
     const next = offsets.finish(raw.offset);
     if (next === null || state.partitions.get(key) !== offsets) return;
     // One commit at a time per partition, in order: a later commit never lands before an earlier one.
