@@ -75,7 +75,7 @@ describe('Kafka job bus soak', () => {
     const b = await open();
     const stopB = await b.consume(['images'], handler(), { concurrency: 3 });
     await a.consume(['images'], handler(), { concurrency: 3 });
-    const dramas = Array.from({ length: 12 }, (_, i) => `soak-${i}-${soakPrefix}`);
+    const dramas = Array.from({ length: 24 }, (_, i) => `soak-${i}-${soakPrefix}`);
     const published: string[] = [];
     try {
       for (let burst = 0; burst < 16; burst++) {
@@ -117,11 +117,21 @@ describe('Kafka job bus soak', () => {
         const ends = new Map(
           (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)] as const),
         );
-        expect([...ends.values()].reduce((n, high) => n + high, 0)).toBe(published.length);
+        // At least once: the producer may write a batch twice when a send is retried after a timeout
+        // (CI saw 167 messages for 160 jobs under load). Every job must be there; copies are skipped by
+        // the worker and must be committed like any other message.
+        const onTopic = new Set(
+          (await readTopic(topic)).map((m) => (JSON.parse(m.value) as { jobId: string }).jobId),
+        );
+        expect(published.filter((id) => !onTopic.has(id))).toEqual([]);
+        expect([...ends.values()].reduce((n, high) => n + high, 0)).toBeGreaterThanOrEqual(published.length);
         let committed = new Map<number, number>();
         for (const until = Date.now() + 15_000; Date.now() < until; await sleep(200)) {
           const [offsets] = await admin.fetchOffsets({ groupId: topics.group('images'), topics: [topic] });
-          committed = new Map(offsets!.partitions.map((p) => [p.partition, Number(p.offset)] as const));
+          // A partition no drama hashed to has nothing to commit: Kafka reports -1, read as offset 0.
+          committed = new Map(
+            offsets!.partitions.map((p) => [p.partition, Math.max(0, Number(p.offset))] as const),
+          );
           if ([...ends].every(([partition, high]) => committed.get(partition) === high)) break;
         }
         expect(Object.fromEntries(committed)).toEqual(Object.fromEntries(ends));
