@@ -7,7 +7,6 @@ import { EVENT_STORE, type EventStore } from '../application/ports/event-store.p
 import { APP_CONFIG, type AppConfig } from '../infrastructure/config/config.js';
 import { SqlParkedEventStore } from '../infrastructure/consumers/sql.parked-event-store.js';
 import { PostgresDatabase } from '../infrastructure/database/postgres.database.js';
-import { KurrentDbEventStore } from '../infrastructure/event-store/kurrentdb.event-store.js';
 import { PgAppendNotifier } from '../infrastructure/event-store/pg-append-notifier.js';
 import { SqlEventIdRegistry } from '../infrastructure/event-store/sql.event-id-registry.js';
 import { SqlEventStore } from '../infrastructure/event-store/sql.event-store.js';
@@ -34,6 +33,8 @@ async function openEventStore(
   startup: StartupResources,
 ): Promise<OpenedEventStore> {
   if (config.EVENTSTORE_URL) {
+    // Loaded only when configured: the KurrentDB client and gRPC are ~160 modules.
+    const { KurrentDbEventStore } = await import('../infrastructure/event-store/kurrentdb.event-store.js');
     const store = await KurrentDbEventStore.open(config.EVENTSTORE_URL, logger, {
       eventIds: new SqlEventIdRegistry(db),
     });

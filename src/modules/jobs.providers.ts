@@ -20,7 +20,6 @@ import { StoryboardStage } from '../application/stages/storyboard.stage.js';
 import { VideoStage } from '../application/stages/video.stage.js';
 import { APP_CONFIG, type AppConfig } from '../infrastructure/config/config.js';
 import { InProcessJobBus } from '../infrastructure/jobs/in-process.job-bus.js';
-import { KafkaJobBus } from '../infrastructure/jobs/kafka.job-bus.js';
 import { SqlStageCache } from '../infrastructure/jobs/sql.stage-cache.js';
 import { LOGGER } from '../infrastructure/logging/logger.js';
 import { networkPolicyFor } from '../infrastructure/net/safe-fetch.js';
@@ -114,6 +113,8 @@ export const jobProviders: Provider[] = [
       startup: StartupResources,
     ): Promise<JobBus> => {
       if (config.KAFKA_BROKERS.length === 0) return new InProcessJobBus(logger);
+      // Loaded only when configured: the Kafka client is ~150 modules a process without it never needs.
+      const { KafkaJobBus } = await import('../infrastructure/jobs/kafka.job-bus.js');
       const bus = await KafkaJobBus.open(
         {
           brokers: config.KAFKA_BROKERS,

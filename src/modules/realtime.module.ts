@@ -12,7 +12,6 @@ import { LOGGER } from '../infrastructure/logging/logger.js';
 import { ProjectionRunner } from '../infrastructure/projections/projection-runner.js';
 import { MemoryProgressHub } from '../infrastructure/realtime/memory.progress-hub.js';
 import { RedisProgressHub } from '../infrastructure/realtime/redis.progress-hub.js';
-import { connectRedis } from '../infrastructure/redis/redis.client.js';
 import { defaultRealtimeOptions, REALTIME_OPTIONS } from '../interfaces/realtime/progress.options.js';
 import { PROCESS_SETTINGS, type ProcessSettings } from './core.module.js';
 import { EventStoreModule } from './event-store.module.js';
@@ -44,6 +43,7 @@ export const mediaUrl =
         startup: StartupResources,
       ): Promise<ProgressHub> => {
         if (!redis.client) return new MemoryProgressHub();
+        const { connectRedis } = await import('../infrastructure/redis/redis.client.js');
         const subscriber = connectRedis(config.REDIS_URL!, logger, 'progress');
         startup.add('redis progress subscriber', () => subscriber.disconnect());
         const hub = await RedisProgressHub.open(redis.client, subscriber, config.REDIS_KEY_PREFIX, logger);

@@ -3,7 +3,6 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../infrastructure/config/config.js';
 import { LOGGER } from '../infrastructure/logging/logger.js';
-import { connectRedis } from '../infrastructure/redis/redis.client.js';
 import { StartupResources } from './startup-resources.js';
 
 /** The shared Redis connection of this process: null when REDIS_URL is unset (state stays in process). */
@@ -18,8 +17,14 @@ export const SHARED_REDIS = Symbol('SharedRedis');
     {
       provide: SHARED_REDIS,
       inject: [APP_CONFIG, LOGGER, StartupResources],
-      useFactory: (config: AppConfig, logger: Logger, startup: StartupResources): SharedRedis => {
+      useFactory: async (
+        config: AppConfig,
+        logger: Logger,
+        startup: StartupResources,
+      ): Promise<SharedRedis> => {
         if (!config.REDIS_URL) return { client: null };
+        // Loaded only when configured, like every optional engine's client.
+        const { connectRedis } = await import('../infrastructure/redis/redis.client.js');
         const client = connectRedis(config.REDIS_URL, logger, 'shared');
         startup.add('redis', () => client.disconnect());
         return { client };

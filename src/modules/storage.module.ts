@@ -17,7 +17,6 @@ import { stageCacheMigrations } from '../infrastructure/jobs/sql.stage-cache.js'
 import { LOGGER } from '../infrastructure/logging/logger.js';
 import { LocalBlobStore } from '../infrastructure/media-store/local.blob-store.js';
 import { mediaSigningSecret, MediaUrlSigner } from '../infrastructure/media-store/media-url-signer.js';
-import { S3BlobStore } from '../infrastructure/media-store/s3.blob-store.js';
 import { projectionStateMigrations } from '../infrastructure/projections/projection-state.js';
 import { idempotencyMigrations } from '../infrastructure/redis/redis.idempotency-store.js';
 import { StartupResources } from './startup-resources.js';
@@ -45,6 +44,8 @@ export async function openDatabase(config: AppConfig): Promise<Database> {
 /** Media: S3 when S3_ENDPOINT is set, DATA_DIR/media (links signed by this process) otherwise. */
 export async function openBlobStore(config: AppConfig, signer: MediaUrlSigner): Promise<BlobStore> {
   if (config.S3_ENDPOINT) {
+    // Loaded only when configured: the MinIO client is not needed with media on local disk.
+    const { S3BlobStore } = await import('../infrastructure/media-store/s3.blob-store.js');
     return S3BlobStore.open({
       endpoint: config.S3_ENDPOINT,
       bucket: config.S3_BUCKET!,

@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type OpenAI from 'openai';
 import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
@@ -36,16 +36,26 @@ const QUOTA_CODES = new Set(['insufficient_quota', 'Arrearage']);
  * like one that arrives as HTTP 400. The SDK's own retries are off: a 429 or a refused connection is
  * retried here, with backoff that honours retry-after; nothing else is sent twice.
  */
-export class ChatClient {
-  readonly #client: OpenAI;
+type OpenAiSdk = typeof import('openai');
+let sdkLoading: Promise<OpenAiSdk> | undefined;
+/** The SDK is ~150 modules: loaded on the first request, not by every process that could make one. */
+const loadSdk = (): Promise<OpenAiSdk> => (sdkLoading ??= import('openai'));
 
-  constructor(readonly options: ChatClientOptions) {
-    this.#client = new OpenAI({
-      apiKey: options.apiKey?.reveal() ?? 'EMPTY',
-      baseURL: options.baseUrl,
-      timeout: options.limits.llmTimeoutMs,
+export class ChatClient {
+  #client: OpenAI | undefined;
+  #sdk: OpenAiSdk | undefined;
+
+  constructor(readonly options: ChatClientOptions) {}
+
+  async #open(): Promise<OpenAI> {
+    this.#sdk ??= await loadSdk();
+    this.#client ??= new this.#sdk.default({
+      apiKey: this.options.apiKey?.reveal() ?? 'EMPTY',
+      baseURL: this.options.baseUrl,
+      timeout: this.options.limits.llmTimeoutMs,
       maxRetries: 0,
     });
+    return this.#client;
   }
 
   async complete(
@@ -82,8 +92,9 @@ export class ChatClient {
       ...params,
       ...this.options.extraBody,
     } as unknown as ChatCompletionCreateParamsStreaming;
+    const client = await this.#open();
     try {
-      const stream = await this.#client.chat.completions.create(body, {
+      const stream = await client.chat.completions.create(body, {
         signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
       });
       let content = '';
@@ -119,6 +130,9 @@ export class ChatClient {
   }
 
   fromSdkError(error: unknown): ProviderError | unknown {
+    // Only an error the SDK raised is translated; before its first request nothing of it can be thrown.
+    if (!this.#sdk) return error;
+    const { APIConnectionError, APIConnectionTimeoutError, APIError } = this.#sdk;
     if (error instanceof APIConnectionTimeoutError) {
       return this.error('transient', 'request timed out', { providerCode: 'timeout' });
     }
