@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 /**
@@ -56,6 +61,22 @@ async function checkKafka(brokers: string | undefined): Promise<void> {
   }
 }
 
+/**
+ * One initialised PGlite cluster per run that test databases copy instead of running initdb (see
+ * pglite-template.ts); made once and shared by the projects of the run, removed by the global teardown.
+ */
+async function makePgliteTemplate(run: string): Promise<void> {
+  if (process.env.K3S_PGLITE_TEMPLATE) return;
+  const dir = join(tmpdir(), `k3s-pglite-template-${run}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const db = await PGlite.create(join(dir, 'data'));
+  const dump = await db.dumpDataDir('none');
+  await db.close();
+  await writeFile(join(dir, 'data.tar'), Buffer.from(await dump.arrayBuffer()));
+  process.env.K3S_PGLITE_TEMPLATE = dir;
+}
+
 /** Jest hands each project's global setup its own config: the `services` project also needs Kafka and Redis. */
 export default async function globalSetup(
   _globalConfig: unknown,
@@ -73,6 +94,7 @@ export default async function globalSetup(
   process.env.TEST_PG_ADMIN_URL = adminUrl;
   // Workers inherit this: each run creates and drops only its own databases, so runs can overlap.
   process.env.K3S_TEST_RUN ??= randomBytes(4).toString('hex');
+  await makePgliteTemplate(process.env.K3S_TEST_RUN);
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 
 /** Drops the throw-away databases this run created (named k3s_test_<run>_*), and no one else's. */
@@ -13,6 +14,8 @@ export default async function globalTeardown(
   project?: { displayName?: { name?: string } },
 ): Promise<void> {
   if (project?.displayName?.name === 'int' && !process.env.EVENTSTORE_URL) console.warn(KURRENTDB_NOT_RUN);
+  const template = process.env.K3S_PGLITE_TEMPLATE;
+  if (template) rmSync(template, { recursive: true, force: true });
   const adminUrl =
     process.env.TEST_PG_ADMIN_URL ??
     process.env.DATABASE_URL ??

@@ -17,6 +17,7 @@ import { ProjectionRunner } from '../../src/infrastructure/projections/projectio
 import type { ProcessSettings } from '../../src/modules/core.module.js';
 import { SCRAPE_SOURCES } from '../../src/modules/profiles.js';
 import { createPostgresDatabaseUrl, type Dialect } from './databases.js';
+import { seedPgliteDir } from './pglite-template.js';
 import { testLogger } from './logger.js';
 
 /** What suites reach into besides HTTP, taken from the app's modules. */
@@ -58,6 +59,7 @@ export async function startTestApp(
   },
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'k3s-app-'));
+  if (options.dialect === 'pglite') seedPgliteDir(join(dataDir, 'pglite'));
   const databaseUrl =
     options.dialect === 'postgres' ? (options.databaseUrl ?? (await createPostgresDatabaseUrl())) : undefined;
   const config = loadConfig(
