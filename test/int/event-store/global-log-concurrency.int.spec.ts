@@ -7,6 +7,7 @@ import type { SqlExecutor } from '../../../src/application/ports/database.port.j
 import type { StoredEvent } from '../../../src/application/ports/event-store.port.js';
 import { migrate } from '../../../src/infrastructure/database/migrations.js';
 import { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
+import { pgliteDump } from '../../support/pglite-template.js';
 import { PostgresDatabase } from '../../../src/infrastructure/database/postgres.database.js';
 import { eventStoreMigrations } from '../../../src/infrastructure/event-store/sql-event-store.schema.js';
 import { SqlEventStore } from '../../../src/infrastructure/event-store/sql.event-store.js';
@@ -150,7 +151,7 @@ describe('global log: newer xid holds the lower position and commits last', () =
     let store: SqlEventStore;
 
     beforeAll(async () => {
-      db = await PgliteDatabase.open();
+      db = await PgliteDatabase.open(undefined, { loadDataDir: pgliteDump() });
       await migrate(db, eventStoreMigrations);
       store = new SqlEventStore(db, { idlePollMs: 10 });
     });

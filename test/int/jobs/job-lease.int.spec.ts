@@ -12,6 +12,7 @@ import { dramaStream } from '../../../src/domain/drama/drama.streams.js';
 import { type JobSpec, type Stage, STAGES } from '../../../src/domain/drama/drama.types.js';
 import { migrate } from '../../../src/infrastructure/database/migrations.js';
 import { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
+import { pgliteDump } from '../../support/pglite-template.js';
 import { eventStoreMigrations } from '../../../src/infrastructure/event-store/sql-event-store.schema.js';
 import { SqlEventStore } from '../../../src/infrastructure/event-store/sql.event-store.js';
 import { InProcessJobBus } from '../../../src/infrastructure/jobs/in-process.job-bus.js';
@@ -59,7 +60,7 @@ describe('job leases', () => {
     });
 
   beforeAll(async () => {
-    db = await PgliteDatabase.open();
+    db = await PgliteDatabase.open(undefined, { loadDataDir: pgliteDump() });
     await migrate(db, [...eventStoreMigrations, ...stageCacheMigrations]);
     store = new SqlEventStore(db);
     blobs = await LocalBlobStore.open(mkdtempSync(join(tmpdir(), 'k3s-lease-blobs-')), {
