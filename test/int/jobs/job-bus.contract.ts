@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type {
   JobBus,
   JobConsumer,
@@ -55,8 +55,10 @@ export async function until(check: () => boolean, timeoutMs = 20_000, what = 'co
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-// First deliveries wait up to 40 s: on Kafka each test has fresh topics, and creating them and joining the
-// consumer group took over 20 s once in CI with both cores busy (the test's own limit is 60 s).
+// First deliveries wait up to 60 s: on Kafka each test has fresh topics, and creating them and joining the
+// consumer groups took over 20 s once in CI, and over 40 s once here with both cores taken by busy loops
+// while another suite started its own broker. Each test may take 100 s.
+const FIRST_DELIVERY_MS = 60_000;
 
 /** Records what a consumer was handed; handlers wait on `gate` (or their abort signal) when asked to. */
 class Recorder {
@@ -107,6 +109,7 @@ class Recorder {
 /** One behavioural contract for every JobBus adapter (in-process, Kafka). */
 export function jobBusContract(name: string, fixture: JobBusFixture): void {
   describe(`JobBus contract: ${name}`, () => {
+    jest.setTimeout(100_000);
     const buses: JobBus[] = [];
     const consumers: JobConsumer[] = [];
     const open = async (options?: BusOptions) => {
@@ -133,7 +136,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       await consume(bus, ['images'], rec.handler());
       const sent = job({ notBefore: null, attempt: 2, provider: 'openai_images' });
       await bus.publish([sent]);
-      await until(() => rec.started.length === 1, 40_000, 'delivery');
+      await until(() => rec.started.length === 1, FIRST_DELIVERY_MS, 'delivery');
       expect(rec.started[0]!.job).toEqual(sent);
       expect(bus.inFlight().has(sent.jobId)).toBe(true);
       await expect(rec.started[0]!.control.heartbeat()).resolves.toBeUndefined();
@@ -152,7 +155,11 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       const b = job({ stage: 'video' });
       const c = job({ stage: 'assemble' });
       await bus.publish([a, b, c]);
-      await until(() => images.finished.length + video.finished.length === 3, 40_000, 'three jobs');
+      await until(
+        () => images.finished.length + video.finished.length === 3,
+        FIRST_DELIVERY_MS,
+        'three jobs',
+      );
       expect(images.finished).toEqual([a.jobId]);
       expect(video.finished.sort()).toEqual([b.jobId, c.jobId].sort());
     });
@@ -164,7 +171,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       await consume(bus, ['images'], rec.handler(), 4);
       const sent = job();
       await bus.publish([sent]);
-      await until(() => rec.started.length === 1, 40_000, 'delivery');
+      await until(() => rec.started.length === 1, FIRST_DELIVERY_MS, 'delivery');
       await bus.publish([sent]);
       await bus.publish([sent]);
       await sleep(1_000);
@@ -184,7 +191,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       const now = job({ stage: 'video' });
       const publishedAt = Date.now();
       await bus.publish([delayed, now]);
-      await until(() => rec.finished.length === 2, 40_000, 'both jobs');
+      await until(() => rec.finished.length === 2, FIRST_DELIVERY_MS, 'both jobs');
       expect(rec.finished).toEqual([now.jobId, delayed.jobId]);
       const delayedStart = rec.started.find((s) => s.job.jobId === delayed.jobId)!.at;
       expect(delayedStart).toBeGreaterThanOrEqual(Date.parse(delayed.notBefore!));
@@ -205,7 +212,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
         notBefore: new Date(Date.now() + 1_500).toISOString(),
       });
       await bus.publish([doomed, other, doomedLater]);
-      await until(() => rec.started.length === 2, 40_000, 'two deliveries');
+      await until(() => rec.started.length === 2, FIRST_DELIVERY_MS, 'two deliveries');
       bus.cancelDrama(doomed.dramaId);
       const controls = new Map(rec.started.map((s) => [s.job.jobId, s.control]));
       expect(controls.get(doomed.jobId)!.signal.aborted).toBe(true);
@@ -224,7 +231,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       rec.hold((j) => j.jobId === long.jobId);
       await consume(bus, ['images'], rec.handler(), 4);
       await bus.publish([long]);
-      await until(() => rec.started.length === 1, 40_000, 'the long job');
+      await until(() => rec.started.length === 1, FIRST_DELIVERY_MS, 'the long job');
       // Published later (another fetch from the broker): a worker with free slots runs it now.
       const later = [job(), job(), job()];
       await bus.publish(later);
@@ -242,13 +249,13 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       await consume(bus, ['images'], rec.handler(), 2);
       const first = [job(), job()];
       await bus.publish(first);
-      await until(() => rec.started.length === 2, 40_000, 'two deliveries');
+      await until(() => rec.started.length === 2, FIRST_DELIVERY_MS, 'two deliveries');
       const waiting = [job(), job()];
       await bus.publish(waiting);
       await sleep(1_500);
       expect(rec.started.length).toBe(2);
       rec.open();
-      await until(() => rec.finished.length === 4, 40_000, 'all four');
+      await until(() => rec.finished.length === 4, FIRST_DELIVERY_MS, 'all four');
       expect(rec.finished.sort()).toEqual([...first, ...waiting].map((j) => j.jobId).sort());
     }, 90_000);
 
@@ -259,7 +266,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
       const consumer = await consume(bus, ['images'], rec.handler());
       const first = job();
       await bus.publish([first]);
-      await until(() => rec.started.length === 1, 40_000, 'delivery');
+      await until(() => rec.started.length === 1, FIRST_DELIVERY_MS, 'delivery');
       let stopped = false;
       const stopping = consumer.stop().then(() => (stopped = true));
       await sleep(300);
@@ -283,7 +290,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
         await consume(a, ['images'], stuck.handler());
         const sent = job();
         await a.publish([sent]);
-        await until(() => stuck.started.length === 1, 40_000, 'first delivery');
+        await until(() => stuck.started.length === 1, FIRST_DELIVERY_MS, 'first delivery');
         // `b` joins while `a` is mid-job, and `a` goes away: its job is aborted, its offset never committed.
         // (b's join completes once a has left the group: a member finishes its batch before it rejoins.)
         const joining = consume(b, ['images'], rescuer.handler());
@@ -302,7 +309,7 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
         const rescuer = new Recorder();
         await consume(a, ['images'], stuck.handler());
         await a.publish([first]);
-        await until(() => stuck.started.length === 1, 40_000, 'first delivery');
+        await until(() => stuck.started.length === 1, FIRST_DELIVERY_MS, 'first delivery');
         // Same drama, so the same partition, behind `first`: finished while `first` still runs. Its
         // offset must not be committed: that would commit `first` too, and nobody would run it again.
         const second = job({ dramaId: first.dramaId, streamId: first.streamId, target: 'scene-2' });
@@ -335,9 +342,13 @@ export function jobBusContract(name: string, fixture: JobBusFixture): void {
           ),
         );
         await bus.publish([flaky, poison]);
-        await until(() => rec.started.length > 0, 40_000, 'first delivery');
+        await until(() => rec.started.length > 0, FIRST_DELIVERY_MS, 'first delivery');
         // At least once: a delivery handed out again by a rebalance may reach the DLQ a second time.
-        await until(() => deadLettered.length >= 1 && rec.finished.includes(flaky.jobId), 40_000, 'DLQ');
+        await until(
+          () => deadLettered.length >= 1 && rec.finished.includes(flaky.jobId),
+          FIRST_DELIVERY_MS,
+          'DLQ',
+        );
         expect(new Set(deadLettered.map((d) => d.job.jobId))).toEqual(new Set([poison.jobId]));
         expect(deadLettered[0]!.reason).toContain(`handler exploded on ${poison.jobId}`);
         // At least once: a rebalance may hand a delivery out again, so "at least", never fewer.
