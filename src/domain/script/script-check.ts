@@ -79,6 +79,12 @@ const NIGHT_TALK: Record<Language, RegExp> = {
   zh: /深夜|半夜|今晚|今夜|夜里|这么晚|这个点了|走光了|晚安|通宵|回家睡觉/,
   en: /\b(?:tonight|midnight|this late|so late|good night|late at night|for the night|gone home)\b/i,
 };
+/**
+ * English places one stands on or at, not in: "the last one left in the train platform" (but "in the
+ * rooftop garden" is right: the place is the garden).
+ */
+const WRONG_PREPOSITION =
+  /\bin the (?:[a-z-]+ ){0,2}(?:platform|rooftop|roof|street|beach|pier|dock|deck|balcony|terrace|bridge)\b(?!\s+(?:garden|bar|caf[eé]|restaurant|pool|room|office|shop|house|stall|market|party)\b)/i;
 const MORNING_TALK: Record<Language, RegExp> = {
   zh: /早上好|今天早上|天亮了/,
   en: /\b(?:good morning|this morning)\b/i,
@@ -86,8 +92,8 @@ const MORNING_TALK: Record<Language, RegExp> = {
 
 /**
  * Lines a reader would stop at, whatever the request: a noun repeated as its own pair ("A nurse and a
- * nurse."), someone who speaks only once in the whole drama, and talk of the night in a scene set by
- * day (or of the morning at night). Each problem is one sentence naming where it is.
+ * nurse."), someone who speaks only once in the whole drama, talk of the night in a scene set by
+ * day (or of the morning at night), and "in the platform" in English. Each problem is one sentence naming where it is.
  */
 export function scriptQualityProblems(script: Script): string[] {
   const problems: string[] = [];
@@ -101,6 +107,11 @@ export function scriptQualityProblems(script: Script): string[] {
         const repeated = REPEATED_NOUN[language].exec(d.line);
         if (repeated) problems.push(`${at}, line ${k + 1}: "${repeated[0]}" repeats a noun as its own pair`);
       });
+      if (language === 'en') {
+        const texts = [scene.description, ...scene.actions, ...scene.dialogue.map((d) => d.line)];
+        const wrong = texts.map((t) => WRONG_PREPOSITION.exec(t)).find((m) => m !== null);
+        if (wrong) problems.push(`${at}: "${wrong[0]}" (one is on or at such a place, not in it)`);
+      }
       const talk = scene.dialogue.map((d) => d.line).join('\n');
       const day = scene.time_of_day === 'day' || scene.time_of_day === 'dawn';
       const said = day
@@ -111,6 +122,10 @@ export function scriptQualityProblems(script: Script): string[] {
       if (said) problems.push(`${at}: set at ${scene.time_of_day}, but its dialogue says "${said[0]}"`);
     }),
   );
+  script.episodes.forEach((episode, e) => {
+    const wrong = language === 'en' ? WRONG_PREPOSITION.exec(episode.summary) : null;
+    if (wrong) problems.push(`episode ${e + 1}: "${wrong[0]}" (one is on or at such a place, not in it)`);
+  });
   for (const c of script.characters) {
     if (spoken.get(c.name) === 1) problems.push(`${c.name} speaks only once in the whole drama`);
   }

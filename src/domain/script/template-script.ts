@@ -18,7 +18,7 @@ import { readPromptCues, type PromptCues } from './template/prompt-cues.js';
 import { createRng, hashText, type Rng } from './template/seeded-random.js';
 import { createSceneWriter, TARGET_TRAILING_SEC } from './template/scene-writer.js';
 import { THREADS, placeSlots, thingSlots } from './template/threads.js';
-import { capitalize, fill, withArticle, withThe, type Slots } from './template/slots.js';
+import { capitalize, fill, inSpot, withArticle, withThe, type Slots } from './template/slots.js';
 import { EN } from './template/story-text.en.js';
 import type { GenreText, StoryText } from './template/story-text.js';
 import { ZH } from './template/story-text.zh.js';
@@ -99,6 +99,7 @@ function storySlots(
     place,
     yearPlace,
     spotA: zh ? A.work.spot.zh : withThe(A.work.spot.en),
+    inSpotA: zh ? A.work.spot.zh : inSpot(A.work.spot.en),
     propA: pick(A.work.prop),
     propB: pick(B.work.prop),
     grindA: pick(A.work.grind),
@@ -128,7 +129,10 @@ function storySlots(
           : `${withArticle(A.job)} and ${withArticle(B.job)}`,
     ...(cues.entities.places[0] === undefined
       ? {}
-      : { spotA: zh ? cues.entities.places[0] : withThe(cues.entities.places[0]) }),
+      : {
+          spotA: zh ? cues.entities.places[0] : withThe(cues.entities.places[0]),
+          inSpotA: zh ? cues.entities.places[0] : inSpot(cues.entities.places[0]),
+        }),
     // The showdown happens where the prompt's story does, or else where the other lead works.
     climaxSpot:
       cues.entities.places.at(-1) ?? (cues.genre === 'romance' ? pick(B.work.spot) : genre.climaxSpot),

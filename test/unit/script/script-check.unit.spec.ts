@@ -116,6 +116,20 @@ describe('scriptQualityProblems', () => {
     ]);
   });
 
+  it('names an English place one is on or at, written as in ("in the train platform")', () => {
+    const en = writeTemplateScript({ ...request, prompt: 'a paramedic waits on a train platform' });
+    expect(scriptQualityProblems(en)).toEqual([]);
+    en.episodes[0]!.summary = 'She is the last one left in the train platform again.';
+    en.episodes[0]!.scenes[0]!.dialogue[0]!.line = 'Meet me in the old pier at nine.';
+    expect(scriptQualityProblems(en)).toEqual([
+      'episode 1, scene 1: "in the old pier" (one is on or at such a place, not in it)',
+      'episode 1: "in the train platform" (one is on or at such a place, not in it)',
+    ]);
+    en.episodes[0]!.summary = 'They have dinner in the rooftop garden.';
+    en.episodes[0]!.scenes[0]!.dialogue[0]!.line = 'On the platform, not in it.';
+    expect(scriptQualityProblems(en)).toEqual([]);
+  });
+
   it('names someone who speaks only once, and night talk in a day scene', () => {
     const script = base();
     const scene = script.episodes[0]!.scenes[0]!;

@@ -4,6 +4,7 @@ import { DomainError } from '../../../src/domain/shared/domain-error.js';
 import { validateScript } from '../../../src/domain/script/script-check.js';
 import type { Script, ScriptRequest } from '../../../src/domain/script/script.schema.js';
 import { writeTemplateScript } from '../../../src/domain/script/template-script.js';
+import { inSpot } from '../../../src/domain/script/template/slots.js';
 import { containsCjk } from '../../../src/domain/script/vocabulary.js';
 
 const ZH_PROMPT = '北京，2024 年，一个 996 的程序员遇见了设计部的同事…';
@@ -183,5 +184,27 @@ describe('template writer: the description as a source of roles', () => {
       episode_duration_sec: 20,
     });
     expect(JSON.stringify(script)).not.toContain('关于程序员');
+  });
+});
+
+describe('inSpot', () => {
+  it('puts a person on a platform or a rooftop, at a station, and in an office or a rooftop garden', () => {
+    expect(inSpot('train platform')).toBe('on the train platform');
+    expect(inSpot('rooftop')).toBe('on the rooftop');
+    expect(inSpot('railway station')).toBe('at the railway station');
+    expect(inSpot('open-plan office')).toBe('in the open-plan office');
+    expect(inSpot('rooftop garden')).toBe('in the rooftop garden');
+    expect(inSpot('the Bund')).toBe('in the Bund');
+  });
+
+  it("is what the English writer says of the lead's spot", () => {
+    const script = writeTemplateScript({
+      ...zhRequest,
+      language: 'en',
+      prompt: 'A paramedic waits on a train platform in the rain and meets a stranger with a red umbrella',
+    });
+    const text = JSON.stringify(script);
+    expect(text).toContain('on the train platform');
+    expect(text).not.toMatch(/in the train platform/);
   });
 });

@@ -27,3 +27,13 @@ export const withArticle = (noun: string) =>
 
 /** "the open-plan office", but "the Bund" and "Houhai lakeside" stay as they are. */
 export const withThe = (spot: string) => (/^(?:the\s|[A-Z])/.test(spot) ? spot : `the ${spot}`);
+
+/** The preposition a place takes: on a platform or a rooftop, at a station, in an office. */
+export function inSpot(spot: string): string {
+  const place = withThe(spot);
+  if (/\b(?:platform|rooftop|roof|street|beach|pier|dock|deck|balcony|terrace|bridge|set)$/i.test(spot)) {
+    return `on ${place}`;
+  }
+  if (/\b(?:station|airport|harbou?r|gate|crossing|stop|counter|desk)$/i.test(spot)) return `at ${place}`;
+  return `in ${place}`;
+}

@@ -39,7 +39,7 @@ export const EN: StoryText = {
   beats: {
     opening: {
       title: 'The Last One Out',
-      summary: '{^yearPlace}. {A}, {phraseA}, is the last one left in {spotA} again.',
+      summary: '{^yearPlace}. {A}, {phraseA}, is the last one left {inSpotA} again.',
       actions: [
         '{A} stares at the {propA} and rubs {hisA} tired eyes',
         "{C} sets a cup of hot water by {A}'s hand and sighs",
@@ -48,7 +48,7 @@ export const EN: StoryText = {
       core: 0,
       units: [
         [
-          ['C', "It's this late and you're the last {roleA} in {spotA}."],
+          ['C', "It's this late and you're the last {roleA} {inSpotA}."],
           ['A', "{^place} punishes anyone who stops. So I don't."],
         ],
         [
