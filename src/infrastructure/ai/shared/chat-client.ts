@@ -30,17 +30,17 @@ export interface ChatClientOptions {
 const MODERATION_CODES = new Set(['data_inspection_failed', 'DataInspectionFailed']);
 const QUOTA_CODES = new Set(['insufficient_quota', 'Arrearage']);
 
+type OpenAiSdk = typeof import('openai');
+let sdkLoading: Promise<OpenAiSdk> | undefined;
+/** The SDK is ~150 modules: loaded on the first request, not by every process that could make one. */
+const loadSdk = (): Promise<OpenAiSdk> => (sdkLoading ??= import('openai'));
+
 /**
  * Chat completions over the `openai` package against an OpenAI-compatible server (DashScope compatible
  * mode, vLLM, Ollama). Always streams, so a content-safety rejection that arrives mid-stream is caught
  * like one that arrives as HTTP 400. The SDK's own retries are off: a 429 or a refused connection is
  * retried here, with backoff that honours retry-after; nothing else is sent twice.
  */
-type OpenAiSdk = typeof import('openai');
-let sdkLoading: Promise<OpenAiSdk> | undefined;
-/** The SDK is ~150 modules: loaded on the first request, not by every process that could make one. */
-const loadSdk = (): Promise<OpenAiSdk> => (sdkLoading ??= import('openai'));
-
 export class ChatClient {
   #client: OpenAI | undefined;
   #sdk: OpenAiSdk | undefined;
