@@ -6,6 +6,7 @@ import {
   type Script,
   type ScriptRequest,
 } from './script.schema.js';
+import { ON_PLACES } from './template/slots.js';
 import { containsCjk, type Language } from './vocabulary.js';
 
 const seconds = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(2)} s`;
@@ -83,8 +84,16 @@ const NIGHT_TALK: Record<Language, RegExp> = {
  * English places one stands on or at, not in: "the last one left in the train platform" (but "in the
  * rooftop garden" is right: the place is the garden).
  */
-const WRONG_PREPOSITION =
-  /\bin the (?:[a-z-]+ ){0,2}(?:platform|rooftop|roof|street|beach|pier|dock|deck|balcony|terrace|bridge)\b(?!\s+(?:garden|bar|caf[eé]|restaurant|pool|room|office|shop|house|stall|market|party)\b)/i;
+const WRONG_PREPOSITION = new RegExp(
+  `\\bin the (?:[a-z-]+ ){0,2}(?:${ON_PLACES})\\b` +
+    '(?!\\s+(?:garden|bar|caf[eé]|restaurant|pool|room|office|shop|house|stall|market|party)\\b)',
+  'i',
+);
+/** The first English place in these texts written with "in" where "on" or "at" belongs, as a problem. */
+const wrongPreposition = (at: string, texts: readonly string[]): string | undefined => {
+  const wrong = texts.map((t) => WRONG_PREPOSITION.exec(t)).find((m) => m !== null);
+  return wrong ? `${at}: "${wrong[0]}" (one is on or at such a place, not in it)` : undefined;
+};
 const MORNING_TALK: Record<Language, RegExp> = {
   zh: /早上好|今天早上|天亮了/,
   en: /\b(?:good morning|this morning)\b/i,
@@ -93,13 +102,14 @@ const MORNING_TALK: Record<Language, RegExp> = {
 /**
  * Lines a reader would stop at, whatever the request: a noun repeated as its own pair ("A nurse and a
  * nurse."), someone who speaks only once in the whole drama, talk of the night in a scene set by
- * day (or of the morning at night), and "in the platform" in English. Each problem is one sentence naming where it is.
+ * day (or of the morning at night), and "in the platform" in English. Each problem is one sentence
+ * naming where it is.
  */
 export function scriptQualityProblems(script: Script): string[] {
   const problems: string[] = [];
   const language = script.language;
   const spoken = new Map<string, number>();
-  script.episodes.forEach((episode, e) =>
+  script.episodes.forEach((episode, e) => {
     episode.scenes.forEach((scene, s) => {
       const at = `episode ${e + 1}, scene ${s + 1}`;
       scene.dialogue.forEach((d, k) => {
@@ -107,11 +117,11 @@ export function scriptQualityProblems(script: Script): string[] {
         const repeated = REPEATED_NOUN[language].exec(d.line);
         if (repeated) problems.push(`${at}, line ${k + 1}: "${repeated[0]}" repeats a noun as its own pair`);
       });
-      if (language === 'en') {
-        const texts = [scene.description, ...scene.actions, ...scene.dialogue.map((d) => d.line)];
-        const wrong = texts.map((t) => WRONG_PREPOSITION.exec(t)).find((m) => m !== null);
-        if (wrong) problems.push(`${at}: "${wrong[0]}" (one is on or at such a place, not in it)`);
-      }
+      const wrong =
+        language === 'en'
+          ? wrongPreposition(at, [scene.description, ...scene.actions, ...scene.dialogue.map((d) => d.line)])
+          : undefined;
+      if (wrong) problems.push(wrong);
       const talk = scene.dialogue.map((d) => d.line).join('\n');
       const day = scene.time_of_day === 'day' || scene.time_of_day === 'dawn';
       const said = day
@@ -120,11 +130,9 @@ export function scriptQualityProblems(script: Script): string[] {
           ? MORNING_TALK[language].exec(talk)
           : null;
       if (said) problems.push(`${at}: set at ${scene.time_of_day}, but its dialogue says "${said[0]}"`);
-    }),
-  );
-  script.episodes.forEach((episode, e) => {
-    const wrong = language === 'en' ? WRONG_PREPOSITION.exec(episode.summary) : null;
-    if (wrong) problems.push(`episode ${e + 1}: "${wrong[0]}" (one is on or at such a place, not in it)`);
+    });
+    const wrong = language === 'en' ? wrongPreposition(`episode ${e + 1}`, [episode.summary]) : undefined;
+    if (wrong) problems.push(wrong);
   });
   for (const c of script.characters) {
     if (spoken.get(c.name) === 1) problems.push(`${c.name} speaks only once in the whole drama`);

@@ -28,12 +28,14 @@ export const withArticle = (noun: string) =>
 /** "the open-plan office", but "the Bund" and "Houhai lakeside" stay as they are. */
 export const withThe = (spot: string) => (/^(?:the\s|[A-Z])/.test(spot) ? spot : `the ${spot}`);
 
+/** English places one is on, not in (a regular-expression alternation; the script check uses it too). */
+export const ON_PLACES = 'platform|rooftop|roof|street|beach|pier|dock|deck|balcony|terrace|bridge';
+const ON_SPOT = new RegExp(`\\b(?:${ON_PLACES}|set)$`, 'i');
+
 /** The preposition a place takes: on a platform or a rooftop, at a station, in an office. */
 export function inSpot(spot: string): string {
   const place = withThe(spot);
-  if (/\b(?:platform|rooftop|roof|street|beach|pier|dock|deck|balcony|terrace|bridge|set)$/i.test(spot)) {
-    return `on ${place}`;
-  }
+  if (ON_SPOT.test(spot)) return `on ${place}`;
   if (/\b(?:station|airport|harbou?r|gate|crossing|stop|counter|desk)$/i.test(spot)) return `at ${place}`;
   return `in ${place}`;
 }
