@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from '../../src/application/ports/database.port.js';
-import { PgliteDatabase } from '../../src/infrastructure/database/pglite.database.js';
 import { PostgresDatabase } from '../../src/infrastructure/database/postgres.database.js';
-import { pgliteDump } from './pglite-template.js';
+import { openTemplatePglite } from './pglite-template.js';
 
 const adminUrl = () =>
   process.env.TEST_PG_ADMIN_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -27,8 +26,7 @@ export type Dialect = 'pglite' | 'postgres';
 export const DIALECTS: Dialect[] = ['pglite', 'postgres'];
 
 export async function openTestDatabase(dialect: Dialect): Promise<{ db: Database; url?: string }> {
-  if (dialect === 'pglite')
-    return { db: await PgliteDatabase.open(undefined, { loadDataDir: pgliteDump() }) };
+  if (dialect === 'pglite') return { db: await openTemplatePglite() };
   const url = await createPostgresDatabaseUrl();
   return { db: new PostgresDatabase(url, { max: 20 }), url };
 }

@@ -1,5 +1,6 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PgliteDatabase } from '../../src/infrastructure/database/pglite.database.js';
 
 // One initialised PGlite cluster per test run, made by the global setup, that test databases start from
 // instead of each running initdb: ~1.5 s of CPU each on a quiet machine (7 s of wall time on a loaded
@@ -16,8 +17,10 @@ export function seedPgliteDir(target: string): void {
   cpSync(join(template, 'data'), target, { recursive: true });
 }
 
-/** For an in-memory database: the template's dump, when there is one. */
-export function pgliteDump(): Blob | undefined {
+let dump: Blob | undefined;
+/** An in-memory database started from the template's dump (read once per test file), or by initdb. */
+export function openTemplatePglite(): Promise<PgliteDatabase> {
   const template = process.env.K3S_PGLITE_TEMPLATE;
-  return template ? new Blob([readFileSync(join(template, 'data.tar'))]) : undefined;
+  if (template) dump ??= new Blob([readFileSync(join(template, 'data.tar'))]);
+  return PgliteDatabase.open(undefined, { loadDataDir: dump });
 }

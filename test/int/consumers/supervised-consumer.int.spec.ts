@@ -7,8 +7,8 @@ import type { StoredEvent } from '../../../src/application/ports/event-store.por
 import { TransientError } from '../../../src/application/shared/transient-error.js';
 import { SqlParkedEventStore } from '../../../src/infrastructure/consumers/sql.parked-event-store.js';
 import { migrate } from '../../../src/infrastructure/database/migrations.js';
-import { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
-import { pgliteDump } from '../../support/pglite-template.js';
+import type { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
+import { openTemplatePglite } from '../../support/pglite-template.js';
 import { eventStoreMigrations } from '../../../src/infrastructure/event-store/sql-event-store.schema.js';
 import { SqlEventStore } from '../../../src/infrastructure/event-store/sql.event-store.js';
 import { checkpointMigrations } from '../../../src/infrastructure/jobs/sql.checkpoint-store.js';
@@ -48,7 +48,7 @@ describe('supervised consumers', () => {
   let engine: ConsumerEngine;
 
   beforeEach(async () => {
-    db = await PgliteDatabase.open(undefined, { loadDataDir: pgliteDump() });
+    db = await openTemplatePglite();
     await migrate(db, [...eventStoreMigrations, ...projectionStateMigrations, ...checkpointMigrations]);
     await db.query('CREATE TABLE handled (event_id uuid PRIMARY KEY, n int NOT NULL)');
     store = new SqlEventStore(db, { idlePollMs: 20 });

@@ -6,8 +6,8 @@ import pg from 'pg';
 import type { SqlExecutor } from '../../../src/application/ports/database.port.js';
 import type { StoredEvent } from '../../../src/application/ports/event-store.port.js';
 import { migrate } from '../../../src/infrastructure/database/migrations.js';
-import { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
-import { pgliteDump } from '../../support/pglite-template.js';
+import type { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
+import { openTemplatePglite } from '../../support/pglite-template.js';
 import { PostgresDatabase } from '../../../src/infrastructure/database/postgres.database.js';
 import { eventStoreMigrations } from '../../../src/infrastructure/event-store/sql-event-store.schema.js';
 import { SqlEventStore } from '../../../src/infrastructure/event-store/sql.event-store.js';
@@ -151,7 +151,7 @@ describe('global log: newer xid holds the lower position and commits last', () =
     let store: SqlEventStore;
 
     beforeAll(async () => {
-      db = await PgliteDatabase.open(undefined, { loadDataDir: pgliteDump() });
+      db = await openTemplatePglite();
       await migrate(db, eventStoreMigrations);
       store = new SqlEventStore(db, { idlePollMs: 10 });
     });

@@ -11,8 +11,8 @@ import { handleCommand } from '../../../src/application/shared/command-handler.j
 import { dramaStream } from '../../../src/domain/drama/drama.streams.js';
 import { type JobSpec, type Stage, STAGES } from '../../../src/domain/drama/drama.types.js';
 import { migrate } from '../../../src/infrastructure/database/migrations.js';
-import { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
-import { pgliteDump } from '../../support/pglite-template.js';
+import type { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
+import { openTemplatePglite } from '../../support/pglite-template.js';
 import { eventStoreMigrations } from '../../../src/infrastructure/event-store/sql-event-store.schema.js';
 import { SqlEventStore } from '../../../src/infrastructure/event-store/sql.event-store.js';
 import { InProcessJobBus } from '../../../src/infrastructure/jobs/in-process.job-bus.js';
@@ -60,7 +60,7 @@ describe('job leases', () => {
     });
 
   beforeAll(async () => {
-    db = await PgliteDatabase.open(undefined, { loadDataDir: pgliteDump() });
+    db = await openTemplatePglite();
     await migrate(db, [...eventStoreMigrations, ...stageCacheMigrations]);
     store = new SqlEventStore(db);
     blobs = await LocalBlobStore.open(mkdtempSync(join(tmpdir(), 'k3s-lease-blobs-')), {

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type { CachedStage } from '../../../src/application/ports/stage-cache.port.js';
 import { migrate } from '../../../src/infrastructure/database/migrations.js';
-import { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
-import { pgliteDump } from '../../support/pglite-template.js';
+import type { PgliteDatabase } from '../../../src/infrastructure/database/pglite.database.js';
+import { openTemplatePglite } from '../../support/pglite-template.js';
 import { SqlStageCache, stageCacheMigrations } from '../../../src/infrastructure/jobs/sql.stage-cache.js';
 import { RedisIndexedStageCache } from '../../../src/infrastructure/redis/redis.stage-cache.js';
 
@@ -20,7 +20,7 @@ describe('stage-result cache index on the real Redis', () => {
   const prefix = `test-${randomUUID()}:stage-cache:`;
 
   beforeAll(async () => {
-    db = await PgliteDatabase.open(undefined, { loadDataDir: pgliteDump() });
+    db = await openTemplatePglite();
     await migrate(db, stageCacheMigrations);
     redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   });
